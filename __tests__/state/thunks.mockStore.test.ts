@@ -1,0 +1,148 @@
+import configureMockStore from 'redux-mock-store';
+import { thunk } from 'redux-thunk';
+import type { UnknownAction } from '@reduxjs/toolkit';
+import {
+  chatApi,
+  chatReducer,
+  createChat,
+  loadOlderMessages,
+  messageComposed,
+  messagesReceived,
+  submitMessage,
+} from 'unet-chat-redux';
+import type { ChatState } from 'unet-chat-redux';
+import { createFakeFetch } from '../support/fakeFetch';
+import type { FakeAnswer } from '../support/fakeFetch';
+import { CONVERSATION, message, messages } from '../support/factories';
+
+/**
+ * Unit tests of the thunks and optimistic flows with redux-mock-store: the
+ * store's state is fixed, and we assert the exact sequence of actions.
+ */
+function mockStore(chatState: ChatState, answer: (url: string, method: string) => FakeAnswer) {
+  const { fetchFn } = createFakeFetch((request) => answer(request.url, request.method));
+  const chat = createChat({
+    baseUrl: 'https://chat.example.test',
+    fetchFn,
+    getAccessToken: () => 't',
+    getCurrentUserId: () => 1,
+    socket: { enabled: false },
+    maxRetries: 0,
+  });
+  const [runtimeMiddleware, , apiMiddleware] = chat.middleware;
+  const state = { chat: chatState, chatApi: chatApi.reducer(undefined, { type: 'init' }) };
+  const create = configureMockStore<typeof state, never>([thunk, runtimeMiddleware, apiMiddleware]);
+  return create(state);
+}
+
+const loaded = (list = messages(51, 100)) =>
+  chatReducer(
+    undefined,
+    messagesReceived(CONVERSATION, list, { source: 'history', page: { direction: 'latest', cursor: null, limit: 50 } }),
+  );
+
+const types = (actions: UnknownAction[]) =>
+  actions
+    .map((action) => action.type)
+    .filter((type) => !type.startsWith('chatApi/config/') && !type.includes('subscriptions'));
+
+/** The actions the code under test dispatched (RTK Query's own registration aside). */
+const recorded = (store: { getActions(): unknown[] }) =>
+  (store.getActions() as UnknownAction[]).filter((action) => !action.type.startsWith('chatApi/config/'));
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe('thunks and optimistic flows (action sequences)', () => {
+  it('submitMessage dispatches one messageComposed with a fresh client_id and the current user', () => {
+    const store = mockStore(loaded(), () => ({ status: 500 }));
+    const clientId = store.dispatch(submitMessage({ conversationId: CONVERSATION, text: '  Салам  ' }) as never) as unknown as string;
+    const actions = recorded(store);
+    expect(actions).toHaveLength(1);
+    const [composed] = actions;
+    expect(messageComposed.match(composed!)).toBe(true);
+    expect((composed as ReturnType<typeof messageComposed>).payload).toMatchObject({
+      conversationId: CONVERSATION,
+      text: 'Салам',
+      senderId: 1,
+      replyTo: null,
+      clientId,
+    });
+    expect(clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('submitMessage dispatches nothing for blank text', () => {
+    const store = mockStore(loaded(), () => ({ status: 500 }));
+    expect(store.dispatch(submitMessage({ conversationId: CONVERSATION, text: '  \n ' }) as never)).toBeNull();
+    expect(recorded(store)).toEqual([]);
+  });
+
+  it('loadOlderMessages asks for the page before the oldest loaded message and feeds it to the store', async () => {
+    const urls: string[] = [];
+    const store = mockStore(loaded(), (url) => {
+      urls.push(url);
+      return { status: 200, body: messages(1, 50) };
+    });
+    await store.dispatch(loadOlderMessages(CONVERSATION) as never);
+    await settle();
+    expect(types(store.getActions())).toEqual([
+      'chat/olderMessagesRequested',
+      'chatApi/executeQuery/pending',
+      'chatApi/executeQuery/fulfilled',
+      'chat/messagesReceived',
+    ]);
+    expect(urls[0]).toContain(`/messages/${CONVERSATION}?limit=50&before=${message(51).id}`);
+    const received = recorded(store).at(-1) as ReturnType<typeof messagesReceived>;
+    expect(received.payload.page).toEqual({ direction: 'older', cursor: message(51).id, limit: 50 });
+  });
+
+  it('loadOlderMessages does nothing when the history is complete', async () => {
+    const store = mockStore(loaded(messages(1, 3)), () => ({ status: 200, body: [] }));
+    await store.dispatch(loadOlderMessages(CONVERSATION) as never);
+    expect(recorded(store)).toEqual([]);
+  });
+
+  it('an edit shows at once and is rolled back visibly when the server refuses it', async () => {
+    const store = mockStore(loaded(), () => ({ status: 403, body: { detail: 'Only the sender may edit' } }));
+    await store.dispatch(chatApi.endpoints.editMessage.initiate({ id: message(60).id, text: ' new ' }) as never);
+    await settle();
+    expect(types(store.getActions())).toEqual([
+      'chatApi/executeMutation/pending',
+      'chat/messageEditStarted',
+      'chatApi/executeMutation/rejected',
+      'chat/messageEditFailed',
+    ]);
+    const [, started, , failed] = recorded(store) as Array<UnknownAction & { payload: Record<string, unknown> }>;
+    expect(started!.payload).toEqual({ id: message(60).id, text: 'new' });
+    expect(failed!.payload).toMatchObject({ previous: { id: message(60).id, text: 'message 60' }, error: 'Only the sender may edit' });
+  });
+
+  it('a delete removes the message at once and confirms it when the server agrees', async () => {
+    const store = mockStore(loaded(), () => ({ status: 204 }));
+    await store.dispatch(chatApi.endpoints.deleteMessage.initiate(message(60).id) as never);
+    await settle();
+    expect(types(store.getActions())).toEqual([
+      'chatApi/executeMutation/pending',
+      'chat/messageDeleteStarted',
+      'chatApi/executeMutation/fulfilled',
+      'chat/messagesRemoved',
+    ]);
+  });
+
+  it('a refused delete brings the message back with the reason', async () => {
+    const store = mockStore(loaded(), () => ({ status: 403, body: { detail: 'Only the sender may delete' } }));
+    await store.dispatch(chatApi.endpoints.deleteMessage.initiate(message(60).id) as never);
+    await settle();
+    expect(types(store.getActions())).toEqual([
+      'chatApi/executeMutation/pending',
+      'chat/messageDeleteStarted',
+      'chatApi/executeMutation/rejected',
+      'chat/messageDeleteFailed',
+    ]);
+  });
+
+  it('keeps every action serializable', () => {
+    const store = mockStore(loaded(), () => ({ status: 500 }));
+    store.dispatch(submitMessage({ conversationId: CONVERSATION, text: 'x' }) as never);
+    for (const action of recorded(store)) expect(JSON.parse(JSON.stringify(action))).toEqual(action);
+  });
+});

@@ -1,0 +1,290 @@
+import { createApi } from '@reduxjs/toolkit/query/react';
+import type { BaseQueryApi } from '@reduxjs/toolkit/query';
+import {
+  conversationRemoved,
+  historyLoadFailed,
+  messageDeleteFailed,
+  messageDeleteStarted,
+  messageEditFailed,
+  messageEditStarted,
+  messagesReceived,
+  messagesRemoved,
+  participantAdded,
+  participantRemoved,
+  protocolErrorReported,
+} from '../state/events';
+import type { PageRequest } from '../state/events';
+import type { ChatMessage } from '../state/model';
+import { describeChatError } from './errors';
+import type { ChatQueryError } from './errors';
+import { routes } from './routes';
+import type { ChatRequest } from './routes';
+import { resolveRuntime } from './runtime';
+import { randomUuid } from '../state/uuid';
+import type {
+  ChatUser,
+  Conversation,
+  CreateConversationBody,
+  Message,
+  SendMessageBody,
+} from './types';
+import { checkMessageList } from './validate';
+
+/** Arguments of {@link chatApi}'s `getMessages`: a conversation id, or a page of it. */
+export interface GetMessagesArgs {
+  conversationId: string;
+  /** [ext] The page just older than this message. */
+  before?: string;
+  /** [ext] The messages newer than this one. */
+  after?: string;
+  /** [ext] Page size; default the chat's `pageSize` (50). */
+  limit?: number;
+}
+
+/** Arguments of `editMessage`. */
+export interface EditMessageArgs {
+  id: string;
+  text: string;
+}
+
+/** Arguments of `addParticipant` / `removeParticipant`. */
+export interface ParticipantArgs {
+  conversationId: string;
+  userId: number;
+}
+
+const toArgs = (arg: string | GetMessagesArgs): GetMessagesArgs =>
+  typeof arg === 'string' ? { conversationId: arg } : arg;
+
+function pageOf(args: GetMessagesArgs, limit: number): PageRequest {
+  if (args.before) return { direction: 'older', cursor: args.before, limit };
+  if (args.after) return { direction: 'newer', cursor: args.after, limit };
+  return { direction: 'latest', cursor: null, limit };
+}
+
+/** The base query resolves the store's own runtime, so one API slice serves many stores. */
+const runtimeBaseQuery = (request: ChatRequest, api: BaseQueryApi, extraOptions: object) =>
+  resolveRuntime(api.dispatch).baseQuery(request, api, extraOptions);
+
+type ChatState = { chat: { messages: { entities: Record<string, ChatMessage | undefined> } } };
+
+/** The message as the store knows it, when the store has the chat reducer. */
+function storedMessage(getState: () => unknown, id: string): ChatMessage | undefined {
+  const state = getState() as Partial<ChatState>;
+  return state.chat?.messages.entities[id];
+}
+
+/**
+ * The RTK Query API slice of the unet-chat REST API: the ten [seed]
+ * endpoints (plus the [ext] user directory), each with its generated hook.
+ * Answers that carry messages feed the normalized message store through
+ * {@link messagesReceived}; edits and deletes are optimistic with rollback.
+ *
+ * @example
+ * ```tsx
+ * const { data: conversations, isLoading } = useGetConversationsQuery();
+ * const [createConversation] = useCreateConversationMutation();
+ * ```
+ */
+export const chatApi = createApi({
+  reducerPath: 'chatApi',
+  baseQuery: runtimeBaseQuery,
+  tagTypes: ['Conversation', 'Messages', 'User'],
+  endpoints: (build) => ({
+    getConversations: build.query<Conversation[], void>({
+      query: () => routes.listConversations(),
+      providesTags: (result) => [
+        { type: 'Conversation', id: 'LIST' },
+        ...(result ?? []).map(({ id }) => ({ type: 'Conversation' as const, id })),
+      ],
+    }),
+
+    getConversation: build.query<Conversation, string>({
+      query: (conversationId) => routes.getConversation(conversationId),
+      providesTags: (_result, _error, id) => [{ type: 'Conversation', id }],
+    }),
+
+    createConversation: build.mutation<Conversation, CreateConversationBody>({
+      query: (body) => routes.createConversation(body),
+      invalidatesTags: [{ type: 'Conversation', id: 'LIST' }],
+    }),
+
+    deleteConversation: build.mutation<void, string>({
+      query: (conversationId) => routes.deleteConversation(conversationId),
+      async onQueryStarted(conversationId, { dispatch, queryFulfilled }) {
+        try {
+          await queryFulfilled;
+        } catch {
+          return;
+        }
+        dispatch(conversationRemoved({ id: conversationId }));
+        dispatch(
+          chatApi.util.updateQueryData('getConversations', undefined, (draft) =>
+            draft.filter((conversation) => conversation.id !== conversationId),
+          ),
+        );
+      },
+    }),
+
+    getMessages: build.query<Message[], string | GetMessagesArgs>({
+      async queryFn(arg, api, extraOptions, baseQuery) {
+        const args = toArgs(arg);
+        const limit = args.limit ?? resolveRuntime(api.dispatch).options.pageSize;
+        const result = await baseQuery(
+          routes.listMessages(args.conversationId, {
+            limit,
+            before: args.before,
+            after: args.after,
+          }),
+        );
+        if (result.error) return { error: result.error as ChatQueryError };
+        const checked = checkMessageList(result.data);
+        if ('error' in checked) return checked;
+        for (const item of checked.rejected) {
+          api.dispatch(
+            protocolErrorReported({
+              conversationId: args.conversationId,
+              reason: 'A message in a history answer has the wrong shape and was dropped',
+              raw: JSON.stringify(item).slice(0, 200),
+            }),
+          );
+        }
+        return { data: checked.data };
+      },
+      // The normalized store keeps the messages; the cache only needs to outlive a render.
+      keepUnusedDataFor: 5,
+      providesTags: (_result, _error, arg) => [
+        { type: 'Messages', id: toArgs(arg).conversationId },
+      ],
+      async onQueryStarted(arg, { dispatch, queryFulfilled }) {
+        const args = toArgs(arg);
+        const limit = args.limit ?? resolveRuntime(dispatch).options.pageSize;
+        try {
+          const { data } = await queryFulfilled;
+          dispatch(
+            messagesReceived(args.conversationId, data, {
+              source: args.after ? 'catchUp' : 'history',
+              page: pageOf(args, limit),
+            }),
+          );
+        } catch (failure) {
+          const error = (failure as { error?: unknown }).error ?? failure;
+          dispatch(
+            historyLoadFailed({
+              conversationId: args.conversationId,
+              error: describeChatError(error),
+            }),
+          );
+        }
+      },
+    }),
+
+    sendMessage: build.mutation<Message, SendMessageBody>({
+      // A client_id makes the send idempotent, so the base query may retry it safely.
+      query: (body) => routes.sendMessage({ ...body, client_id: body.client_id ?? randomUuid() }),
+      async onQueryStarted(body, { dispatch, queryFulfilled }) {
+        try {
+          const { data } = await queryFulfilled;
+          dispatch(
+            messagesReceived(data.conversation_id, [data], {
+              source: 'send',
+              confirms: body.client_id,
+            }),
+          );
+        } catch {
+          // The caller (the outbox, or the host's own code) reports the failure.
+        }
+      },
+    }),
+
+    editMessage: build.mutation<Message, EditMessageArgs>({
+      query: ({ id, text }) => routes.editMessage(id, { text }),
+      async onQueryStarted({ id, text }, { dispatch, getState, queryFulfilled }) {
+        const previous = storedMessage(getState, id);
+        if (previous) dispatch(messageEditStarted({ id, text: text.trim() }));
+        try {
+          const { data } = await queryFulfilled;
+          dispatch(
+            messagesReceived(data.conversation_id, [data], { source: 'edit', updatesOnly: true }),
+          );
+        } catch (failure) {
+          if (previous) {
+            const error = describeChatError((failure as { error?: unknown }).error ?? failure);
+            dispatch(messageEditFailed({ previous, error }));
+          }
+        }
+      },
+    }),
+
+    deleteMessage: build.mutation<void, string>({
+      query: (messageId) => routes.deleteMessage(messageId),
+      async onQueryStarted(messageId, { dispatch, getState, queryFulfilled }) {
+        const message = storedMessage(getState, messageId);
+        if (message) dispatch(messageDeleteStarted({ id: messageId }));
+        try {
+          await queryFulfilled;
+          if (message) {
+            dispatch(
+              messagesRemoved({ conversationId: message.conversation_id, ids: [messageId] }),
+            );
+          }
+        } catch (failure) {
+          if (message) {
+            const error = describeChatError((failure as { error?: unknown }).error ?? failure);
+            dispatch(messageDeleteFailed({ message, error }));
+          }
+        }
+      },
+    }),
+
+    addParticipant: build.mutation<unknown, ParticipantArgs>({
+      query: ({ conversationId, userId }) => routes.addParticipant(conversationId, userId),
+      invalidatesTags: (_result, error, { conversationId }) =>
+        error ? [] : [{ type: 'Conversation', id: conversationId }],
+      async onQueryStarted({ conversationId, userId }, { dispatch, queryFulfilled }) {
+        try {
+          await queryFulfilled;
+          dispatch(participantAdded({ conversationId, userId }));
+        } catch {
+          // Reported through the rejected mutation (see the notices slice).
+        }
+      },
+    }),
+
+    removeParticipant: build.mutation<void, ParticipantArgs>({
+      query: ({ conversationId, userId }) => routes.removeParticipant(conversationId, userId),
+      invalidatesTags: (_result, error, { conversationId }) =>
+        error ? [] : [{ type: 'Conversation', id: conversationId }],
+      async onQueryStarted({ conversationId, userId }, { dispatch, queryFulfilled }) {
+        try {
+          await queryFulfilled;
+          dispatch(participantRemoved({ conversationId, userId }));
+          if (userId === resolveRuntime(dispatch).getCurrentUserId()) {
+            dispatch(conversationRemoved({ id: conversationId }));
+          }
+        } catch {
+          // Reported through the rejected mutation (see the notices slice).
+        }
+      },
+    }),
+
+    getUsers: build.query<ChatUser[], void>({
+      query: () => routes.listUsers(),
+      providesTags: ['User'],
+    }),
+  }),
+});
+
+export const {
+  useGetConversationsQuery,
+  useGetConversationQuery,
+  useCreateConversationMutation,
+  useDeleteConversationMutation,
+  useGetMessagesQuery,
+  useSendMessageMutation,
+  useEditMessageMutation,
+  useDeleteMessageMutation,
+  useAddParticipantMutation,
+  useRemoveParticipantMutation,
+  useGetUsersQuery,
+} = chatApi;

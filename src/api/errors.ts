@@ -1,0 +1,81 @@
+import type { FetchBaseQueryError } from '@reduxjs/toolkit/query';
+import type { SerializedError } from '@reduxjs/toolkit';
+
+/** The error an endpoint of {@link chatApi} fails with. */
+export type ChatQueryError = FetchBaseQueryError;
+
+function detailOf(data: unknown): string | null {
+  if (data && typeof data === 'object' && 'detail' in data) {
+    const { detail } = data as { detail: unknown };
+    if (typeof detail === 'string') return detail;
+    // FastAPI-style validation errors: [{msg, loc}, …]
+    if (Array.isArray(detail)) {
+      const messages = detail
+        .map((item: unknown) =>
+          item && typeof item === 'object' && 'msg' in item ? String(item.msg) : null,
+        )
+        .filter(Boolean);
+      if (messages.length) return messages.join('; ');
+    }
+  }
+  return typeof data === 'string' && data.length > 0 && data.length < 300 ? data : null;
+}
+
+/**
+ * A human-readable sentence for any error the package meets: the server's
+ * `detail` when it sent one, else a description of the failure.
+ *
+ * @example
+ * ```ts
+ * describeChatError({ status: 403, data: { detail: 'Only the sender may edit' } }); // 'Only the sender may edit'
+ * describeChatError({ status: 'FETCH_ERROR', error: 'TypeError: fetch failed' }); // 'Network error: …'
+ * ```
+ */
+export function describeChatError(error: unknown): string {
+  if (!error || typeof error !== 'object') return String(error ?? 'Unknown error');
+  const e = error as Partial<FetchBaseQueryError> & Partial<SerializedError>;
+  if ('status' in e && e.status !== undefined) {
+    const fromServer = 'data' in e ? detailOf(e.data) : null;
+    switch (e.status) {
+      case 'FETCH_ERROR':
+        return `Network error: ${'error' in e ? String(e.error) : 'the server is unreachable'}`;
+      case 'TIMEOUT_ERROR':
+        return 'The server did not answer in time';
+      case 'PARSING_ERROR':
+        return 'The server sent an answer that is not valid JSON';
+      case 'CUSTOM_ERROR':
+        return 'error' in e ? String(e.error) : 'Request failed';
+      default:
+        return fromServer ?? `Request failed with status ${String(e.status)}`;
+    }
+  }
+  if (typeof e.message === 'string') return e.message;
+  return 'Unknown error';
+}
+
+/**
+ * Thrown by the direct API functions ({@link createChatClient}) when a call
+ * fails. `status` is the HTTP status, or a string such as `'FETCH_ERROR'`.
+ *
+ * @example
+ * ```ts
+ * try { await getConversation(id); } catch (e) { if (e instanceof ChatApiError && e.status === 404) … }
+ * ```
+ */
+export class ChatApiError extends Error {
+  readonly status: number | string;
+  readonly data: unknown;
+
+  constructor(error: ChatQueryError) {
+    super(describeChatError(error));
+    this.name = 'ChatApiError';
+    this.status = error.status;
+    this.data = 'data' in error ? error.data : undefined;
+  }
+}
+
+/** True for failures worth retrying: no answer at all, or a server fault (5xx). */
+export function isTransientError(error: ChatQueryError): boolean {
+  if (typeof error.status === 'number') return error.status >= 500;
+  return error.status === 'FETCH_ERROR' || error.status === 'TIMEOUT_ERROR';
+}

@@ -1,0 +1,77 @@
+import type { CreateConversationBody, EditMessageBody, SendMessageBody } from './types';
+
+/**
+ * The unet-chat REST calls, written once and shared by the RTK Query endpoints
+ * and the direct client. Paths are exactly those of the contract (trailing
+ * slash or not), relative to the API prefix.
+ */
+export interface ChatRequest {
+  url: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: unknown;
+  params?: Record<string, string | number>;
+}
+
+const id = (value: string | number) => encodeURIComponent(String(value));
+
+/** Query parameters of `GET /messages/{conversation_id}` ([ext]; a seed server ignores them). */
+export interface MessagePageParams {
+  limit?: number;
+  before?: string;
+  after?: string;
+}
+
+function pageParams({ limit, before, after }: MessagePageParams): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  if (limit !== undefined) params.limit = limit;
+  if (before !== undefined) params.before = before;
+  if (after !== undefined) params.after = after;
+  return params;
+}
+
+export const routes = {
+  listConversations: (): ChatRequest => ({ url: '/conversations/', method: 'GET' }),
+  getConversation: (conversationId: string): ChatRequest => ({
+    url: `/conversations/${id(conversationId)}`,
+    method: 'GET',
+  }),
+  createConversation: (body: CreateConversationBody): ChatRequest => ({
+    url: '/conversations/',
+    method: 'POST',
+    body,
+  }),
+  deleteConversation: (conversationId: string): ChatRequest => ({
+    url: `/conversations/${id(conversationId)}`,
+    method: 'DELETE',
+  }),
+  listMessages: (conversationId: string, page: MessagePageParams = {}): ChatRequest => ({
+    url: `/messages/${id(conversationId)}`,
+    method: 'GET',
+    params: pageParams(page),
+  }),
+  sendMessage: (body: SendMessageBody): ChatRequest => ({
+    url: '/messages/',
+    method: 'POST',
+    body,
+  }),
+  editMessage: (messageId: string, body: EditMessageBody): ChatRequest => ({
+    url: `/messages/${id(messageId)}`,
+    method: 'PUT',
+    body,
+  }),
+  deleteMessage: (messageId: string): ChatRequest => ({
+    url: `/messages/${id(messageId)}`,
+    method: 'DELETE',
+  }),
+  addParticipant: (conversationId: string, userId: number): ChatRequest => ({
+    url: `/conversations/${id(conversationId)}/participants/`,
+    method: 'POST',
+    body: { user_id: userId },
+  }),
+  removeParticipant: (conversationId: string, userId: number): ChatRequest => ({
+    url: `/conversations/${id(conversationId)}/participants/${id(userId)}`,
+    method: 'DELETE',
+  }),
+  /** [ext] The user directory of the reference server. */
+  listUsers: (): ChatRequest => ({ url: '/users/', method: 'GET' }),
+} as const;

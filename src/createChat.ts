@@ -1,0 +1,61 @@
+import type { Middleware } from '@reduxjs/toolkit';
+import { chatApi } from './api/chatApi';
+import { clientForRuntime } from './api/client';
+import type { ChatClient } from './api/client';
+import type { ChatOptions } from './api/options';
+import { createChatRuntime } from './api/runtime';
+import { chatReducer } from './state/chatReducer';
+import { createChatMiddleware } from './socket/middleware';
+import { authExpired } from './state/events';
+
+/** The reducers to spread into the host's `configureStore({ reducer })`. */
+export interface ChatReducers {
+  chat: typeof chatReducer;
+  chatApi: typeof chatApi.reducer;
+}
+
+/** One chat instance: add its reducers and middleware to a store. */
+export interface Chat {
+  /** `{ chat, chatApi }`: spread them into the root reducer map. */
+  reducers: ChatReducers;
+  /** Append to the store's middleware (`getDefaultMiddleware().concat(chat.middleware)`). */
+  middleware: [Middleware, Middleware, Middleware];
+  /** The REST API as plain async functions, sharing this instance's auth. */
+  client: ChatClient;
+  /** Closes every socket and clears every timer and listener (tests, hot reload, logout). */
+  dispose(): void;
+}
+
+/**
+ * Creates a chat instance for one store. Configuration (token getter,
+ * refresh, socket factory) is given here once and never enters Redux state;
+ * two instances in one process are fully independent.
+ *
+ * @example
+ * ```ts
+ * const chat = createChat({ baseUrl: 'https://uadmin.kstu.kg', refreshAccessToken: refreshUser });
+ * const store = configureStore({
+ *   reducer: { ...hostReducers, ...chat.reducers },
+ *   middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(chat.middleware),
+ * });
+ * ```
+ */
+export function createChat(options: ChatOptions = {}): Chat {
+  let dispatchAuthExpired = () => {};
+  const runtime = createChatRuntime(options, () => dispatchAuthExpired());
+  const { middleware, dispose } = createChatMiddleware(runtime);
+  const [runtimeMiddleware, ...rest] = middleware;
+
+  // The refresher reports failures through the store this instance joins.
+  const reportingMiddleware: Middleware = (storeApi) => {
+    dispatchAuthExpired = () => void storeApi.dispatch(authExpired());
+    return runtimeMiddleware(storeApi);
+  };
+
+  return {
+    reducers: { chat: chatReducer, chatApi: chatApi.reducer },
+    middleware: [reportingMiddleware, ...rest],
+    client: clientForRuntime(runtime),
+    dispose,
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * unet-chat-redux — a complete, real-time chat for any Redux app: an RTK Query
+ * API slice for the unet-chat REST API, a listener middleware that owns the
+ * WebSockets, normalized entities and memoized selectors.
+ *
+ * React hooks and components live in `unet-chat-redux/react`.
+ */
+
+// Store integration
+export { createChat } from './createChat';
+export { chatReducer } from './state/chatReducer';
+
+// RTK Query API slice and its hooks
+export {
+  chatApi,
+  useGetConversationsQuery,
+  useGetConversationQuery,
+  useCreateConversationMutation,
+  useDeleteConversationMutation,
+  useGetMessagesQuery,
+  useSendMessageMutation,
+  useEditMessageMutation,
+  useDeleteMessageMutation,
+  useAddParticipantMutation,
+  useRemoveParticipantMutation,
+  useGetUsersQuery,
+} from './api/chatApi';
+
+// Direct API functions (the seed's names) and standalone clients
+export { createChatClient, getConversations, sendMessage, getCurrentUserId } from './api/client';
+export { ChatApiError, describeChatError } from './api/errors';
+export {
+  readStoredAccessToken,
+  readStoredUserId,
+  userIdFromToken,
+  AUTH_DATA_KEY,
+} from './api/tokens';
+
+// Events (actions)
+export {
+  messagesReceived,
+  olderMessagesRequested,
+  historyLoadFailed,
+  messageComposed,
+  messageSendFailed,
+  messageRetried,
+  messageDiscarded,
+  messageEditStarted,
+  messageEditFailed,
+  messageDeleteStarted,
+  messageDeleteFailed,
+  messagesRemoved,
+  conversationRemoved,
+  participantAdded,
+  participantRemoved,
+  usersReceived,
+  noticeDismissed,
+  authExpired,
+  authRestored,
+  conversationSubscribed,
+  conversationUnsubscribed,
+  connectionStatusChanged,
+  reconnectRequested,
+  disconnectRequested,
+  protocolErrorReported,
+  serverErrorReceived,
+  catchUpStarted,
+  catchUpFailed,
+  eventsBatched,
+} from './state/events';
+
+// Thunks
+export { submitMessage, loadOlderMessages, subscribeToConversation } from './state/thunks';
+
+// Selectors
+export {
+  selectChatState,
+  selectConversations,
+  selectConversationById,
+  selectConversationsLoaded,
+  selectConversationsMatching,
+  conversationDisplayName,
+  selectUsers,
+  selectUsersById,
+  selectUserById,
+  selectTimeline,
+  makeSelectMessages,
+  selectMessagesOfConversation,
+  selectMessageById,
+  selectMessageWithReply,
+  selectLastMessage,
+  selectLastMessages,
+  selectUnsentMessages,
+  selectPaging,
+  selectNewestMessageId,
+  selectConnection,
+  selectIsConnected,
+  selectNotices,
+  selectAuthExpired,
+} from './state/selectors';
+
+// Normalization
+export {
+  messageSchema,
+  conversationSchema,
+  normalizeMessages,
+  normalizeConversations,
+} from './state/normalize';
+
+// Real-time building blocks
+export { createWebSocketFactory } from './socket/adapters/webSocket';
+export { createMemoryTransport } from './socket/adapters/memory';
+export { defaultFrameCodec } from './socket/codec';
+export { createDefaultEnvironment, createManualEnvironment } from './socket/environment';
+export { conversationSocketUrl } from './socket/url';
+
+export type { Chat, ChatReducers } from './createChat';
+export type { ChatOptions } from './api/options';
+export type { ChatClient } from './api/client';
+export type { ChatQueryError } from './api/errors';
+export type { GetMessagesArgs, EditMessageArgs, ParticipantArgs } from './api/chatApi';
+export type { MessagePageParams } from './api/routes';
+export type { TokenStorage } from './api/tokens';
+export type {
+  Conversation,
+  Message,
+  ChatUser,
+  CreateConversationBody,
+  SendMessageBody,
+  EditMessageBody,
+} from './api/types';
+export type { ChatMessage, MessageStatus, ConnectionStatus } from './state/model';
+export type { ChatState } from './state/chatReducer';
+export type { ChatRootState, MessageWithReply, PagingState } from './state/selectors';
+export type { ConversationEntity, ConversationsState } from './state/conversationsSlice';
+export type { MessagesState, Timeline } from './state/messagesSlice';
+export type { ConnectionState, ConnectionsState } from './state/connectionsSlice';
+export type { ChatNotice, NoticeCode, NoticesState } from './state/noticesSlice';
+export type { SessionState } from './state/sessionSlice';
+export type { UsersState } from './state/usersSlice';
+export type {
+  MessageSource,
+  PageRequest,
+  MessagesReceivedMeta,
+  MessagesReceivedPayload,
+  ComposedMessage,
+} from './state/events';
+export type { SubmitMessageArgs } from './state/thunks';
+export type { NormalizedMessages, NormalizedConversations } from './state/normalize';
+export type { ChatSocketOptions } from './socket/options';
+export type { SocketFactory, SocketHandlers, ChatSocket } from './socket/transport';
+export type { WebSocketLike, WebSocketConstructor } from './socket/adapters/webSocket';
+export type { MemoryTransport, MemorySocket } from './socket/adapters/memory';
+export type { FrameCodec, ServerEvent, ClientFrame, DecodeResult } from './socket/codec';
+export type { ChatEnvironment, ManualEnvironment } from './socket/environment';

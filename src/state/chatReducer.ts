@@ -1,0 +1,36 @@
+import { combineReducers } from '@reduxjs/toolkit';
+import type { UnknownAction } from '@reduxjs/toolkit';
+import { connectionsReducer } from './connectionsSlice';
+import { conversationsReducer } from './conversationsSlice';
+import { eventsBatched } from './events';
+import { messagesReducer } from './messagesSlice';
+import { noticesReducer } from './noticesSlice';
+import { sessionReducer } from './sessionSlice';
+import { usersReducer } from './usersSlice';
+
+const combined = combineReducers({
+  conversations: conversationsReducer,
+  messages: messagesReducer,
+  connections: connectionsReducer,
+  users: usersReducer,
+  notices: noticesReducer,
+  session: sessionReducer,
+});
+
+/** The state the package keeps under `state.chat`. */
+export type ChatState = ReturnType<typeof combined>;
+
+/**
+ * The `chat` reducer. A batch of socket events arrives as one
+ * `eventsBatched` action and is applied event by event, in order, so a burst
+ * of a thousand frames is one state change and one render.
+ */
+export function chatReducer(state: ChatState | undefined, action: UnknownAction): ChatState {
+  if (eventsBatched.match(action)) {
+    return action.payload.actions.reduce<ChatState>(
+      (current, inner) => combined(current, inner as UnknownAction),
+      combined(state, { type: '@@unet-chat/init' }),
+    );
+  }
+  return combined(state, action);
+}

@@ -1,0 +1,244 @@
+import { createAction } from '@reduxjs/toolkit';
+import type { ChatUser, Message } from '../api/types';
+import type { ChatMessage, ConnectionStatus } from './model';
+import { normalizeMessages } from './normalize';
+import type { NormalizedMessages } from './normalize';
+import { randomUuid } from './uuid';
+
+/**
+ * The package's event vocabulary. Every action is named for something that
+ * happened (past tense), lives under the `chat/` prefix, carries only
+ * serializable data, and may be handled by several slices at once. Replaying
+ * a recorded list of these actions into a fresh store reproduces the state.
+ */
+
+/** Where a batch of messages came from. */
+export type MessageSource = 'history' | 'send' | 'edit' | 'socket' | 'catchUp';
+
+/**
+ * What a page of history says about the server's timeline. `limit` is the page
+ * size asked for; `cursor` the `before`/`after` message id (null for the newest page).
+ */
+export interface PageRequest {
+  direction: 'latest' | 'older' | 'newer';
+  cursor: string | null;
+  limit: number;
+}
+
+/** Options of {@link messagesReceived}. */
+export interface MessagesReceivedMeta {
+  source: MessageSource;
+  /** Set for history pages (newest, older or catch-up). */
+  page?: PageRequest;
+  /** For the answer to our own send: the `client_id` of the pending copy it confirms. */
+  confirms?: string;
+  /** Edits: update messages the store has, never add unknown ones. */
+  updatesOnly?: boolean;
+}
+
+/** Payload of {@link messagesReceived}: normalized entities plus their origin. */
+export interface MessagesReceivedPayload extends NormalizedMessages, MessagesReceivedMeta {
+  conversationId: string;
+}
+
+/**
+ * Messages arrived from the server — by any path: a history page, the answer
+ * to a send or an edit, a socket frame, a catch-up fetch. The one way messages
+ * enter the store; the action creator normalizes them.
+ *
+ * @example
+ * ```ts
+ * dispatch(messagesReceived(conversationId, page, { source: 'history', page: { direction: 'latest', cursor: null, limit: 50 } }));
+ * ```
+ */
+export const messagesReceived = createAction(
+  'chat/messagesReceived',
+  (conversationId: string, messages: readonly Message[], meta: MessagesReceivedMeta) => ({
+    payload: { conversationId, ...normalizeMessages(messages), ...meta } as MessagesReceivedPayload,
+  }),
+);
+
+/** A page of older messages was asked for (sets the conversation's `loadingOlder`). */
+export const olderMessagesRequested = createAction<{ conversationId: string }>(
+  'chat/olderMessagesRequested',
+);
+
+/** Loading a page of history failed. */
+export const historyLoadFailed = createAction<{ conversationId: string; error: string }>(
+  'chat/historyLoadFailed',
+);
+
+/** Input of {@link messageComposed}. */
+export interface ComposedMessage {
+  conversationId: string;
+  text: string;
+  replyTo?: string | null;
+  senderId: number;
+}
+
+/**
+ * The person wrote a message. It appears at once as `pending` with a fresh
+ * `client_id`; the listener middleware sends it (over the socket when open,
+ * else over REST) and the server's copy later replaces it.
+ *
+ * @example
+ * ```ts
+ * dispatch(messageComposed({ conversationId, text: 'Привет!', senderId: 1 }));
+ * ```
+ */
+export const messageComposed = createAction(
+  'chat/messageComposed',
+  ({ conversationId, text, replyTo = null, senderId }: ComposedMessage) => {
+    const clientId = randomUuid();
+    return {
+      payload: {
+        conversationId,
+        clientId,
+        text: text.trim(),
+        replyTo,
+        senderId,
+        createdAt: new Date().toISOString(),
+      },
+    };
+  },
+);
+
+/** A composed message could not be sent; it stays visible as `failed`. */
+export const messageSendFailed = createAction<{
+  conversationId: string;
+  clientId: string;
+  error: string;
+}>('chat/messageSendFailed');
+
+/** The person asked to send a failed message again. */
+export const messageRetried = createAction<{ conversationId: string; clientId: string }>(
+  'chat/messageRetried',
+);
+
+/** The person dropped a failed (or still pending) message. */
+export const messageDiscarded = createAction<{ conversationId: string; clientId: string }>(
+  'chat/messageDiscarded',
+);
+
+/** An edit was sent; the new text shows at once. */
+export const messageEditStarted = createAction<{ id: string; text: string }>(
+  'chat/messageEditStarted',
+);
+
+/** An edit failed: `previous` is restored. */
+export const messageEditFailed = createAction<{ previous: ChatMessage; error: string }>(
+  'chat/messageEditFailed',
+);
+
+/** A delete was sent; the message disappears at once. */
+export const messageDeleteStarted = createAction<{ id: string }>('chat/messageDeleteStarted');
+
+/** A delete failed: the message comes back. */
+export const messageDeleteFailed = createAction<{ message: ChatMessage; error: string }>(
+  'chat/messageDeleteFailed',
+);
+
+/** The server deleted messages (our own delete confirmed, or a socket event). */
+export const messagesRemoved = createAction<{ conversationId: string; ids: string[] }>(
+  'chat/messagesRemoved',
+);
+
+/** A conversation is gone (deleted, or we left it): its messages and connection go too. */
+export const conversationRemoved = createAction<{ id: string }>('chat/conversationRemoved');
+
+/** Someone joined a conversation. */
+export const participantAdded = createAction<{ conversationId: string; userId: number }>(
+  'chat/participantAdded',
+);
+
+/** Someone left or was removed from a conversation. */
+export const participantRemoved = createAction<{ conversationId: string; userId: number }>(
+  'chat/participantRemoved',
+);
+
+/**
+ * The host's user directory (names for senders and pickers). The [ext]
+ * `/users/` endpoint feeds it automatically; a host may dispatch its own.
+ *
+ * @example
+ * ```ts
+ * dispatch(usersReceived([{ id: 1, username: 'aibek', full_name: 'Айбек Асанов' }]));
+ * ```
+ */
+export const usersReceived = createAction<ChatUser[]>('chat/usersReceived');
+
+/** A toast the UI has shown may be forgotten. */
+export const noticeDismissed = createAction<{ id: number }>('chat/noticeDismissed');
+
+/**
+ * The access token was rejected and could not be refreshed. The host app
+ * listens for this to send the person to its login screen.
+ *
+ * @example
+ * ```ts
+ * startListening({ actionCreator: authExpired, effect: () => navigate('/login') });
+ * ```
+ */
+export const authExpired = createAction('chat/authExpired');
+
+/** A request succeeded with credentials again after `authExpired`. */
+export const authRestored = createAction('chat/authRestored');
+
+/** A component wants live updates of a conversation (reference-counted). */
+export const conversationSubscribed = createAction<{ conversationId: string }>(
+  'chat/conversationSubscribed',
+);
+
+/** A component no longer wants live updates; the last one out closes the socket. */
+export const conversationUnsubscribed = createAction<{ conversationId: string }>(
+  'chat/conversationUnsubscribed',
+);
+
+/** A conversation's socket changed state. */
+export const connectionStatusChanged = createAction<{
+  conversationId: string;
+  status: ConnectionStatus;
+  attempt?: number;
+  nextDelayMs?: number | null;
+  code?: number | null;
+  error?: string | null;
+  retryable?: boolean;
+}>('chat/connectionStatusChanged');
+
+/** The person asked to reconnect a failed socket now. */
+export const reconnectRequested = createAction<{ conversationId: string }>(
+  'chat/reconnectRequested',
+);
+
+/** The person asked to close a conversation's socket (the seed hook's `disconnect`). */
+export const disconnectRequested = createAction<{ conversationId: string }>(
+  'chat/disconnectRequested',
+);
+
+/** A frame from the server was not understood and was dropped. */
+export const protocolErrorReported = createAction<{
+  conversationId: string;
+  reason: string;
+  raw: string;
+}>('chat/protocolErrorReported');
+
+/** The server answered a socket frame with an `error` frame. */
+export const serverErrorReceived = createAction<{
+  conversationId: string;
+  code: string;
+  detail: string;
+  clientId: string | null;
+}>('chat/serverErrorReceived');
+
+/** Catching up after a (re)connect began: live messages wait until it ends. */
+export const catchUpStarted = createAction<{ conversationId: string }>('chat/catchUpStarted');
+
+/** Catching up failed; the gap stays marked and is retried on the next open. */
+export const catchUpFailed = createAction<{ conversationId: string; error: string }>(
+  'chat/catchUpFailed',
+);
+
+/** Several events that arrived together, applied in one dispatch (one render). */
+export const eventsBatched = createAction<{ actions: Array<{ type: string; payload?: unknown }> }>(
+  'chat/eventsBatched',
+);

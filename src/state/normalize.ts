@@ -1,0 +1,56 @@
+import { normalize, schema } from 'normalizr';
+import type { Conversation, Message } from '../api/types';
+
+/**
+ * normalizr schemas of the two wire entities. A message's `reply_to` refers
+ * to another message (the contract sends its id; a server that nests the
+ * message itself is normalized the same way), and a conversation's [ext]
+ * `last_message` is a message.
+ */
+export const messageSchema = new schema.Entity<Message>('messages');
+messageSchema.define({ reply_to: messageSchema });
+
+export const conversationSchema = new schema.Entity<Conversation>('conversations', {
+  last_message: messageSchema,
+});
+
+/** Messages keyed by id, plus their ids in the order they were given. */
+export interface NormalizedMessages {
+  entities: Record<string, Message>;
+  ids: string[];
+}
+
+/** Conversations keyed by id and the messages they embed. */
+export interface NormalizedConversations {
+  conversations: Record<string, Conversation>;
+  messages: Record<string, Message>;
+  ids: string[];
+}
+
+/**
+ * Normalizes a list of messages. Later copies of the same id win, so a list
+ * that repeats a message (a server answer merged with an echo) stays unique.
+ */
+export function normalizeMessages(messages: readonly Message[]): NormalizedMessages {
+  const { entities, result } = normalize<Message, { messages?: Record<string, Message> }, string[]>(
+    messages,
+    [messageSchema],
+  );
+  return { entities: entities.messages ?? {}, ids: [...new Set(result)] };
+}
+
+/** Normalizes a list of conversations (and their embedded last messages). */
+export function normalizeConversations(
+  conversations: readonly Conversation[],
+): NormalizedConversations {
+  const { entities, result } = normalize<
+    Conversation,
+    { conversations?: Record<string, Conversation>; messages?: Record<string, Message> },
+    string[]
+  >(conversations, [conversationSchema]);
+  return {
+    conversations: entities.conversations ?? {},
+    messages: entities.messages ?? {},
+    ids: [...new Set(result)],
+  };
+}

@@ -1,0 +1,86 @@
+import type { ThunkAction, UnknownAction } from '@reduxjs/toolkit';
+import { chatApi } from '../api/chatApi';
+import { resolveRuntime } from '../api/runtime';
+import {
+  conversationSubscribed,
+  conversationUnsubscribed,
+  messageComposed,
+  olderMessagesRequested,
+} from './events';
+import type { ChatRootState } from './selectors';
+import { selectTimeline } from './selectors';
+
+type ChatThunk<Result> = ThunkAction<Result, ChatRootState, unknown, UnknownAction>;
+
+/** Input of {@link submitMessage}. */
+export interface SubmitMessageArgs {
+  conversationId: string;
+  text: string;
+  replyTo?: string | null;
+}
+
+/**
+ * Sends a message the way the UI should: it shows at once as `pending` and
+ * goes out over the socket when open, else over REST, else waits for the
+ * network — in order, exactly once. Returns the message's `client_id`, or
+ * null when the text is empty or nobody is logged in. (The seed's
+ * `sendMessage` is the direct REST call; this is the optimistic one.)
+ *
+ * @example
+ * ```ts
+ * dispatch(submitMessage({ conversationId, text: 'Привет!', replyTo: null }));
+ * ```
+ */
+export const submitMessage =
+  ({ conversationId, text, replyTo = null }: SubmitMessageArgs): ChatThunk<string | null> =>
+  (dispatch) => {
+    const senderId = resolveRuntime(dispatch).getCurrentUserId();
+    if (senderId === null || text.trim().length === 0) return null;
+    return dispatch(messageComposed({ conversationId, text, replyTo, senderId })).payload.clientId;
+  };
+
+/**
+ * Loads the page of messages just older than the oldest loaded one
+ * (scroll-back). Does nothing while a page loads or when there is nothing older.
+ *
+ * @example
+ * ```ts
+ * dispatch(loadOlderMessages(conversationId));
+ * ```
+ */
+export const loadOlderMessages =
+  (conversationId: string): ChatThunk<Promise<void>> =>
+  async (dispatch, getState) => {
+    const timeline = selectTimeline(getState(), conversationId);
+    const before = timeline?.ids[0];
+    if (!timeline || !before || timeline.loadingOlder || !timeline.hasMoreOlder) return;
+    dispatch(olderMessagesRequested({ conversationId }));
+    // The answer (or its error) reaches the store through the endpoint's lifecycle.
+    await dispatch(
+      chatApi.endpoints.getMessages.initiate(
+        { conversationId, before },
+        { subscribe: false, forceRefetch: true },
+      ),
+    );
+  };
+
+/**
+ * Subscribes to a conversation's live updates (opening its socket if this is
+ * the first subscriber, loading its history) and returns the unsubscribe.
+ *
+ * @example
+ * ```ts
+ * useEffect(() => dispatch(subscribeToConversation(conversationId)), [dispatch, conversationId]);
+ * ```
+ */
+export const subscribeToConversation =
+  (conversationId: string): ChatThunk<() => void> =>
+  (dispatch) => {
+    dispatch(conversationSubscribed({ conversationId }));
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      dispatch(conversationUnsubscribed({ conversationId }));
+    };
+  };
