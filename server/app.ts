@@ -1,0 +1,65 @@
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ServerConfig } from './config';
+import { badRequest, installErrorHandler, notFound, replyWithError } from './errors';
+import { loggerSettings } from './log';
+import { registerRoutes } from './routes';
+import type { RouteContext } from './routes';
+import { registerStatic, wantsAppShell } from './static';
+
+/** Set once `close()` has been called. */
+export interface ShutdownState {
+  requested: boolean;
+}
+
+/** JSON bodies only; an empty body reads as "no body" so bodiless DELETEs with a JSON header pass. */
+function installJsonParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(badRequest('Malformed JSON body.', 'invalid_json'), undefined);
+    }
+  });
+}
+
+/**
+ * The Fastify app with every REST route, JSON-only error answers and, when
+ * configured, the static demo. It does not listen; `startServer` does.
+ */
+export async function buildApp(
+  config: ServerConfig,
+  context: RouteContext,
+  shutdown: ShutdownState,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerSettings(config.logger),
+    bodyLimit: config.maxBodyBytes,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Errors raised before routing (malformed URL, overlong parameter) get the same JSON answers.
+    frameworkErrors: (error, request, reply) => replyWithError(error, request, reply),
+    // Requests that arrive on a kept-alive connection while closing are still served
+    // (with `Connection: close`), rather than answered 503 in Fastify's own format.
+    return503OnClosing: false,
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    // Without this a kept-alive client would hold shutdown until its idle timeout.
+    if (shutdown.requested) reply.header('connection', 'close');
+  });
+  installJsonParser(app);
+  installErrorHandler(app);
+  await registerRoutes(app, context);
+  if (config.staticDir !== null) await registerStatic(app, config.staticDir);
+  const serveAppShell = config.staticDir !== null;
+  app.setNotFoundHandler((request, reply) => {
+    if (serveAppShell && wantsAppShell(request)) return reply.sendFile('index.html');
+    throw notFound();
+  });
+  return app;
+}

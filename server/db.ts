@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** An open better-sqlite3 connection. */
+export type Db = Database.Database;
+
+/**
+ * Schema versions, applied in order; `PRAGMA user_version` remembers how many ran.
+ * Append a new entry to change the schema, never edit an applied one.
+ * Times are epoch milliseconds; ids of conversations and messages are UUID text.
+ */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    full_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL
+  );
+  CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL CHECK (type IN ('private', 'group')),
+    title TEXT,
+    created_by INTEGER NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    service TEXT,
+    service_id TEXT
+  );
+  CREATE TABLE participants (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX participants_by_user ON participants (user_id, conversation_id);
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    sender_id INTEGER NOT NULL REFERENCES users (id),
+    text TEXT NOT NULL,
+    reply_to TEXT,
+    is_edited INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER,
+    deleted_at INTEGER,
+    client_id TEXT
+  );
+  CREATE INDEX messages_in_order ON messages (conversation_id, created_at, id);
+  CREATE UNIQUE INDEX messages_by_client_id ON messages (sender_id, client_id)
+    WHERE client_id IS NOT NULL;
+  `,
+];
+
+function migrate(db: Db): void {
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  if (applied > migrations.length) {
+    throw new Error(
+      `Database schema version ${applied} is newer than this server (${migrations.length}).`,
+    );
+  }
+  migrations.slice(applied).forEach((sql, index) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${applied + index + 1}`);
+    })();
+  });
+}
+
+/**
+ * Opens (creating when needed) the database at `path`, or an in-memory one for
+ * `':memory:'`, and brings its schema up to date.
+ *
+ * @example
+ * const db = openDatabase('./data/unet-chat.sqlite');
+ */
+export function openDatabase(path: string): Db {
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new Database(path);
+  try {
+    // WAL lets readers run beside the writer and makes each commit a single append.
+    if (!inMemory) db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Folds the WAL back into the main file, then closes the connection. */
+export function closeDatabase(db: Db): void {
+  if (!db.open) return;
+  if (!db.memory) db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}

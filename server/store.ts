@@ -1,0 +1,232 @@
+import type { Db } from './db';
+
+/** A `users` row. */
+export interface UserRow {
+  id: number;
+  username: string;
+  full_name: string;
+  password_hash: string;
+}
+
+/** A `conversations` row. */
+export interface ConversationRow {
+  id: string;
+  type: 'private' | 'group';
+  title: string | null;
+  created_by: number;
+  created_at: number;
+  service: string | null;
+  service_id: string | null;
+}
+
+/** A `messages` row; `deleted_at` is set by a (soft) delete. */
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  sender_id: number;
+  text: string;
+  reply_to: string | null;
+  is_edited: 0 | 1;
+  created_at: number;
+  updated_at: number | null;
+  deleted_at: number | null;
+  client_id: string | null;
+}
+
+/** Position of a message in its conversation's order, used as a paging cursor. */
+export interface Cursor {
+  created_at: number;
+  id: string;
+}
+
+const LIVE = 'deleted_at IS NULL';
+
+/**
+ * Every SQL statement of the server, prepared once. Methods are synchronous
+ * (better-sqlite3), so a business operation that calls several of them inside
+ * `transaction` is atomic and never interleaves with another request.
+ */
+export class Store {
+  private readonly sql;
+
+  constructor(private readonly db: Db) {
+    this.sql = {
+      users: db.prepare<[], Omit<UserRow, 'password_hash'>>(
+        'SELECT id, username, full_name FROM users ORDER BY id',
+      ),
+      userById: db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?'),
+      userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+      conversation: db.prepare<[string], ConversationRow>(
+        'SELECT * FROM conversations WHERE id = ?',
+      ),
+      conversationsOf: db.prepare<[number], ConversationRow>(
+        // Activity is (time, id) of the last live message, else of the conversation itself;
+        // ids are monotonic v7 UUIDs, so the id breaks ties in creation order.
+        `SELECT c.* FROM conversations c
+         JOIN participants p ON p.conversation_id = c.id AND p.user_id = ?
+         LEFT JOIN messages last ON last.id = (
+           SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.${LIVE}
+           ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+         )
+         ORDER BY COALESCE(last.created_at, c.created_at) DESC, COALESCE(last.id, c.id) DESC`,
+      ),
+      privateBetween: db.prepare<[number, number], ConversationRow>(
+        `SELECT c.* FROM conversations c
+         JOIN participants a ON a.conversation_id = c.id AND a.user_id = ?
+         JOIN participants b ON b.conversation_id = c.id AND b.user_id = ?
+         WHERE c.type = 'private' ORDER BY c.created_at, c.id LIMIT 1`,
+      ),
+      insertConversation: db.prepare<[ConversationRow]>(
+        `INSERT INTO conversations (id, type, title, created_by, created_at, service, service_id)
+         VALUES (@id, @type, @title, @created_by, @created_at, @service, @service_id)`,
+      ),
+      deleteConversation: db.prepare<[string]>('DELETE FROM conversations WHERE id = ?'),
+      participantIds: db.prepare<[string], { user_id: number }>(
+        'SELECT user_id FROM participants WHERE conversation_id = ? ORDER BY user_id',
+      ),
+      isParticipant: db.prepare<[string, number], { one: 1 }>(
+        'SELECT 1 AS one FROM participants WHERE conversation_id = ? AND user_id = ?',
+      ),
+      addParticipant: db.prepare<[string, number, number]>(
+        'INSERT INTO participants (conversation_id, user_id, joined_at) VALUES (?, ?, ?)',
+      ),
+      removeParticipant: db.prepare<[string, number]>(
+        'DELETE FROM participants WHERE conversation_id = ? AND user_id = ?',
+      ),
+      message: db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?'),
+      messageByClientId: db.prepare<[number, string], MessageRow>(
+        'SELECT * FROM messages WHERE sender_id = ? AND client_id = ?',
+      ),
+      insertMessage: db.prepare<[MessageRow]>(
+        `INSERT INTO messages (id, conversation_id, sender_id, text, reply_to, is_edited,
+           created_at, updated_at, deleted_at, client_id)
+         VALUES (@id, @conversation_id, @sender_id, @text, @reply_to, @is_edited,
+           @created_at, @updated_at, @deleted_at, @client_id)`,
+      ),
+      editMessage: db.prepare<[string, number, string]>(
+        'UPDATE messages SET text = ?, is_edited = 1, updated_at = ? WHERE id = ?',
+      ),
+      deleteMessage: db.prepare<[number, string]>(
+        'UPDATE messages SET deleted_at = ? WHERE id = ?',
+      ),
+      lastMessage: db.prepare<[string], MessageRow>(
+        `SELECT * FROM messages WHERE conversation_id = ? AND ${LIVE}
+         ORDER BY created_at DESC, id DESC LIMIT 1`,
+      ),
+      newest: db.prepare<[string, number], MessageRow>(
+        `SELECT * FROM messages WHERE conversation_id = ? AND ${LIVE}
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+      ),
+      before: db.prepare<[string, number, number, string, number], MessageRow>(
+        `SELECT * FROM messages WHERE conversation_id = ? AND ${LIVE}
+           AND (created_at < ? OR (created_at = ? AND id < ?))
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+      ),
+      after: db.prepare<[string, number, number, string, number], MessageRow>(
+        `SELECT * FROM messages WHERE conversation_id = ? AND ${LIVE}
+           AND (created_at > ? OR (created_at = ? AND id > ?))
+         ORDER BY created_at, id LIMIT ?`,
+      ),
+    };
+  }
+
+  /** Runs `work` in one SQLite transaction. */
+  transaction<Result>(work: () => Result): Result {
+    return this.db.transaction(work)();
+  }
+
+  users(): Omit<UserRow, 'password_hash'>[] {
+    return this.sql.users.all();
+  }
+
+  user(id: number): UserRow | undefined {
+    return this.sql.userById.get(id);
+  }
+
+  userByName(username: string): UserRow | undefined {
+    return this.sql.userByName.get(username);
+  }
+
+  conversation(id: string): ConversationRow | undefined {
+    return this.sql.conversation.get(id);
+  }
+
+  /** The caller's conversations, most recent activity (last live message, else creation) first. */
+  conversationsOf(userId: number): ConversationRow[] {
+    return this.sql.conversationsOf.all(userId);
+  }
+
+  privateBetween(a: number, b: number): ConversationRow | undefined {
+    return this.sql.privateBetween.get(a, b);
+  }
+
+  insertConversation(row: ConversationRow, participantIds: number[]): void {
+    this.sql.insertConversation.run(row);
+    for (const userId of participantIds) {
+      this.sql.addParticipant.run(row.id, userId, row.created_at);
+    }
+  }
+
+  /** Deletes a conversation; participants and messages go with it (ON DELETE CASCADE). */
+  deleteConversation(id: string): void {
+    this.sql.deleteConversation.run(id);
+  }
+
+  participantIds(conversationId: string): number[] {
+    return this.sql.participantIds.all(conversationId).map((row) => row.user_id);
+  }
+
+  isParticipant(conversationId: string, userId: number): boolean {
+    return this.sql.isParticipant.get(conversationId, userId) !== undefined;
+  }
+
+  addParticipant(conversationId: string, userId: number, at: number): void {
+    this.sql.addParticipant.run(conversationId, userId, at);
+  }
+
+  removeParticipant(conversationId: string, userId: number): void {
+    this.sql.removeParticipant.run(conversationId, userId);
+  }
+
+  /** A message by id, deleted ones included (they still serve as cursors). */
+  message(id: string): MessageRow | undefined {
+    return this.sql.message.get(id);
+  }
+
+  messageByClientId(senderId: number, clientId: string): MessageRow | undefined {
+    return this.sql.messageByClientId.get(senderId, clientId);
+  }
+
+  insertMessage(row: MessageRow): void {
+    this.sql.insertMessage.run(row);
+  }
+
+  editMessage(id: string, text: string, at: number): void {
+    this.sql.editMessage.run(text, at, id);
+  }
+
+  deleteMessage(id: string, at: number): void {
+    this.sql.deleteMessage.run(at, id);
+  }
+
+  lastMessage(conversationId: string): MessageRow | undefined {
+    return this.sql.lastMessage.get(conversationId);
+  }
+
+  /** The newest `limit` live messages, oldest first. */
+  newestMessages(conversationId: string, limit: number): MessageRow[] {
+    return this.sql.newest.all(conversationId, limit).reverse();
+  }
+
+  /** Up to `limit` live messages just older than `cursor`, oldest first. */
+  messagesBefore(conversationId: string, cursor: Cursor, limit: number): MessageRow[] {
+    const { created_at, id } = cursor;
+    return this.sql.before.all(conversationId, created_at, created_at, id, limit).reverse();
+  }
+
+  /** Up to `limit` live messages newer than `cursor`, oldest first. */
+  messagesAfter(conversationId: string, cursor: Cursor, limit: number): MessageRow[] {
+    const { created_at, id } = cursor;
+    return this.sql.after.all(conversationId, created_at, created_at, id, limit);
+  }
+}

@@ -1,0 +1,101 @@
+import type { RawData } from 'ws';
+import type { ChatService } from '../chat';
+import { HttpError } from '../errors';
+import { parseMessageDraft } from '../validation';
+import type { Connection } from './connection';
+
+/** What handling a client frame needs. */
+export interface InboundContext {
+  chat: ChatService;
+  maxFrameBytes: number;
+  onInternalError(error: unknown): void;
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return data.byteLength;
+}
+
+function toText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}
+
+function reject(connection: Connection, code: string, detail: string, clientId?: unknown): void {
+  connection.send({
+    type: 'error',
+    payload:
+      typeof clientId === 'string' ? { code, detail, client_id: clientId } : { code, detail },
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Same rules and idempotency as POST /messages/; the socket's user and conversation are implied.
+function sendMessage(context: InboundContext, connection: Connection, payload: unknown): void {
+  if (!isRecord(payload)) {
+    reject(connection, 'validation_error', 'payload: must be an object with text.');
+    return;
+  }
+  const clientId = payload.client_id;
+  try {
+    const draft = parseMessageDraft(payload, 'payload');
+    const { message, created } = context.chat.sendMessage(
+      connection.userId,
+      connection.conversationId,
+      draft,
+    );
+    // A new message reaches this socket through the fan-out; a retried one only here.
+    if (!created) connection.send({ type: 'message:new', payload: message });
+  } catch (error) {
+    if (error instanceof HttpError) {
+      reject(connection, error.code, error.detail, clientId);
+      return;
+    }
+    context.onInternalError(error);
+    reject(connection, 'internal_error', 'The message could not be stored.', clientId);
+  }
+}
+
+/**
+ * Handles one client frame. Every invalid frame is answered with an `error`
+ * frame and the socket stays open.
+ */
+export function handleClientFrame(
+  context: InboundContext,
+  connection: Connection,
+  data: RawData,
+  isBinary: boolean,
+): void {
+  if (byteLength(data) > context.maxFrameBytes) {
+    reject(connection, 'frame_too_large', `Frames are limited to ${context.maxFrameBytes} bytes.`);
+    return;
+  }
+  if (isBinary) {
+    reject(connection, 'invalid_frame', 'Binary frames are not supported; send JSON text.');
+    return;
+  }
+  let frame: unknown;
+  try {
+    frame = JSON.parse(toText(data));
+  } catch {
+    reject(connection, 'invalid_json', 'Frame is not valid JSON.');
+    return;
+  }
+  if (!isRecord(frame) || typeof frame.type !== 'string') {
+    reject(connection, 'invalid_frame', 'A frame must be a JSON object with a string "type".');
+    return;
+  }
+  switch (frame.type) {
+    case 'ping':
+      connection.send({ type: 'pong', payload: {} });
+      return;
+    case 'message:send':
+      sendMessage(context, connection, frame.payload);
+      return;
+    default:
+      reject(connection, 'unknown_type', `Unknown frame type "${frame.type.slice(0, 50)}".`);
+  }
+}
