@@ -42,6 +42,7 @@ export interface Chat {
  */
 export function createChat(options: ChatOptions = {}): Chat {
   let dispatchAuthExpired = () => {};
+  let resetCache = () => {};
   const runtime = createChatRuntime(options, () => dispatchAuthExpired());
   const { middleware, dispose } = createChatMiddleware(runtime);
   const [runtimeMiddleware, ...rest] = middleware;
@@ -49,6 +50,8 @@ export function createChat(options: ChatOptions = {}): Chat {
   // The refresher reports failures through the store this instance joins.
   const reportingMiddleware: Middleware = (storeApi) => {
     dispatchAuthExpired = () => void storeApi.dispatch(authExpired());
+    // Also clears RTK Query's cache-removal timers, so nothing outlives dispose().
+    resetCache = () => void storeApi.dispatch(chatApi.util.resetApiState());
     return runtimeMiddleware(storeApi);
   };
 
@@ -56,6 +59,9 @@ export function createChat(options: ChatOptions = {}): Chat {
     reducers: { chat: chatReducer, chatApi: chatApi.reducer },
     middleware: [reportingMiddleware, ...rest],
     client: clientForRuntime(runtime),
-    dispose,
+    dispose() {
+      dispose();
+      resetCache();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { configureStore } from '@reduxjs/toolkit';
-import type { UnknownAction } from '@reduxjs/toolkit';
+import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
 import { authExpired, chatApi, createChat, createChatClient, ChatApiError } from 'unet-chat-redux';
 import type { ChatOptions } from 'unet-chat-redux';
 import { createFakeFetch } from '../support/fakeFetch';
@@ -10,13 +10,13 @@ const BASE = 'https://chat.example.test';
 function storeWith(options: ChatOptions) {
   const chat = createChat({ baseUrl: BASE, socket: { enabled: false }, retryDelay: () => 1, ...options });
   const actions: UnknownAction[] = [];
+  const recorder: Middleware = () => (next) => (action) => {
+    actions.push(action as UnknownAction);
+    return next(action);
+  };
   const store = configureStore({
     reducer: chat.reducers,
-    middleware: (getDefault) =>
-      getDefault().concat(chat.middleware, () => (next) => (action) => {
-        actions.push(action as UnknownAction);
-        return next(action);
-      }),
+    middleware: (getDefault) => getDefault().concat(chat.middleware).concat(recorder),
   });
   return { store, actions, chat };
 }

@@ -71,7 +71,7 @@ const userSelectors = usersAdapter.getSelectors((state: ChatRootState) => state.
 export const selectUsers: (state: ChatRootState) => ChatUser[] = userSelectors.selectAll;
 
 /** The user directory as a lookup table by id. */
-export const selectUsersById = (state: ChatRootState): Record<number, ChatUser | undefined> =>
+export const selectUsersById = (state: ChatRootState): Record<number, ChatUser> =>
   state.chat.users.entities;
 
 /** One user of the directory, or undefined. */
