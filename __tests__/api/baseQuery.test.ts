@@ -8,7 +8,12 @@ import type { FakeAnswer, RecordedRequest } from '../support/fakeFetch';
 const BASE = 'https://chat.example.test';
 
 function storeWith(options: ChatOptions) {
-  const chat = createChat({ baseUrl: BASE, socket: { enabled: false }, retryDelay: () => 1, ...options });
+  const chat = createChat({
+    baseUrl: BASE,
+    socket: { enabled: false },
+    retryDelay: () => 1,
+    ...options,
+  });
   const actions: UnknownAction[] = [];
   const recorder: Middleware = () => (next) => (action) => {
     actions.push(action as UnknownAction);
@@ -49,9 +54,15 @@ describe('the authorized base query', () => {
       return true;
     });
     const { fetchFn, requests } = createFakeFetch((request) =>
-      request.authorization === 'Bearer fresh' ? ok([]) : { status: 401, body: { detail: 'Token expired' } },
+      request.authorization === 'Bearer fresh'
+        ? ok([])
+        : { status: 401, body: { detail: 'Token expired' } },
     );
-    const { store } = storeWith({ fetchFn, getAccessToken: () => token, refreshAccessToken: refresh });
+    const { store } = storeWith({
+      fetchFn,
+      getAccessToken: () => token,
+      refreshAccessToken: refresh,
+    });
     const result = await store.dispatch(chatApi.endpoints.getConversations.initiate());
     expect(result.data).toEqual([]);
     expect(refresh).toHaveBeenCalledTimes(1);
@@ -73,7 +84,11 @@ describe('the authorized base query', () => {
     const { fetchFn } = createFakeFetch((request) =>
       request.authorization === 'Bearer fresh' ? ok([]) : { status: 401 },
     );
-    const { chat } = storeWith({ fetchFn, getAccessToken: () => token, refreshAccessToken: refresh });
+    const { chat } = storeWith({
+      fetchFn,
+      getAccessToken: () => token,
+      refreshAccessToken: refresh,
+    });
     const calls = Array.from({ length: 5 }, (_, i) => chat.client.getMessages(`c${i}`));
     await new Promise((resolve) => setTimeout(resolve, 20));
     release();
@@ -124,19 +139,35 @@ describe('the authorized base query', () => {
   it('never blindly repeats a mutation', async () => {
     const { fetchFn, requests } = createFakeFetch(() => 'network-error');
     const { store } = storeWith({ fetchFn, getAccessToken: () => 't', maxRetries: 3 });
-    const result = await store.dispatch(chatApi.endpoints.createConversation.initiate({ type: 'group', title: 'x' }));
+    const result = await store.dispatch(
+      chatApi.endpoints.createConversation.initiate({ type: 'group', title: 'x' }),
+    );
     expect(result.error).toMatchObject({ status: 'FETCH_ERROR' });
     expect(requests).toHaveLength(1);
   });
 
   it('retries a send because it carries a client_id, with the same client_id every time', async () => {
     const answers: FakeAnswer[] = [{ status: 500 }, 'network-error'];
-    const { fetchFn, requests } = createFakeFetch((request: RecordedRequest, i) =>
-      answers[i] ?? { status: 201, body: { ...(request.body as object), id: 'm1', is_edited: false, created_at: '2026-01-01T00:00:00Z' } },
+    const { fetchFn, requests } = createFakeFetch(
+      (request: RecordedRequest, i) =>
+        answers[i] ?? {
+          status: 201,
+          body: {
+            ...(request.body as object),
+            id: 'm1',
+            is_edited: false,
+            created_at: '2026-01-01T00:00:00Z',
+          },
+        },
     );
     const { store } = storeWith({ fetchFn, getAccessToken: () => 't', maxRetries: 3 });
     const result = await store.dispatch(
-      chatApi.endpoints.sendMessage.initiate({ conversation_id: 'c1', sender_id: 1, text: 'hi', reply_to: null }),
+      chatApi.endpoints.sendMessage.initiate({
+        conversation_id: 'c1',
+        sender_id: 1,
+        text: 'hi',
+        reply_to: null,
+      }),
     );
     expect(result.data).toMatchObject({ id: 'm1' });
     expect(requests).toHaveLength(3);
@@ -148,7 +179,10 @@ describe('the authorized base query', () => {
   it('tells the host clearly when the chat middleware is missing', async () => {
     const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const store = configureStore({ reducer: { chatApi: chatApi.reducer }, middleware: (g) => g().concat(chatApi.middleware) });
+      const store = configureStore({
+        reducer: { chatApi: chatApi.reducer },
+        middleware: (g) => g().concat(chatApi.middleware),
+      });
       const result = await store.dispatch(chatApi.endpoints.getConversations.initiate());
       expect((result.error as { message?: string }).message).toMatch(/chat middleware is missing/);
     } finally {
@@ -160,12 +194,17 @@ describe('the authorized base query', () => {
 describe('the direct client', () => {
   it('resolves with the answer and throws ChatApiError with the server detail', async () => {
     const { fetchFn } = createFakeFetch((request) =>
-      request.url.endsWith('/conversations/') ? ok([{ id: 'c1' }]) : { status: 404, body: { detail: 'Conversation not found' } },
+      request.url.endsWith('/conversations/')
+        ? ok([{ id: 'c1' }])
+        : { status: 404, body: { detail: 'Conversation not found' } },
     );
     const client = createChatClient({ baseUrl: BASE, fetchFn, getAccessToken: () => 't' });
     await expect(client.getConversations()).resolves.toEqual([{ id: 'c1' }]);
     const failure = client.getConversation('nope').catch((e: unknown) => e);
     await expect(failure).resolves.toBeInstanceOf(ChatApiError);
-    await expect(failure).resolves.toMatchObject({ status: 404, message: 'Conversation not found' });
+    await expect(failure).resolves.toMatchObject({
+      status: 404,
+      message: 'Conversation not found',
+    });
   });
 });

@@ -42,7 +42,11 @@ function storeFor(session: Session, options: Parameters<typeof createChatStore>[
   return harness;
 }
 
-async function createGroup(session: Session, title: string, participantIds: number[]): Promise<Conversation> {
+async function createGroup(
+  session: Session,
+  title: string,
+  participantIds: number[],
+): Promise<Conversation> {
   const answer = await session.request<Conversation>('POST', '/api/unet-chat/conversations/', {
     type: 'group',
     title,
@@ -67,7 +71,13 @@ describe('every endpoint through the store, against the reference server', () =>
   it('creates, lists, reads and deletes conversations, keeping the entity adapter in step', async () => {
     const { store } = storeFor(aibek);
     const created = await store
-      .dispatch(chatApi.endpoints.createConversation.initiate({ type: 'group', title: 'Деканат', participant_ids: [2] }))
+      .dispatch(
+        chatApi.endpoints.createConversation.initiate({
+          type: 'group',
+          title: 'Деканат',
+          participant_ids: [2],
+        }),
+      )
       .unwrap();
     expect(created).toMatchObject({ type: 'group', title: 'Деканат', created_by: 1 });
     expect(selectConversationById(store.getState(), created.id)?.title).toBe('Деканат');
@@ -76,7 +86,9 @@ describe('every endpoint through the store, against the reference server', () =>
     expect(list.map((c) => c.id)).toContain(created.id);
     expect(selectConversations(store.getState()).map((c) => c.id)).toContain(created.id);
 
-    const one = await store.dispatch(chatApi.endpoints.getConversation.initiate(created.id)).unwrap();
+    const one = await store
+      .dispatch(chatApi.endpoints.getConversation.initiate(created.id))
+      .unwrap();
     expect(one.participant_ids).toEqual([1, 2]);
 
     await store.dispatch(chatApi.endpoints.deleteConversation.initiate(created.id)).unwrap();
@@ -92,22 +104,37 @@ describe('every endpoint through the store, against the reference server', () =>
 
     const page = await store.dispatch(chatApi.endpoints.getMessages.initiate(group.id)).unwrap();
     expect(page.map((m) => m.text)).toEqual(['first']);
-    expect(selectMessagesOfConversation(store.getState(), group.id).map((m) => m.text)).toEqual(['first']);
+    expect(selectMessagesOfConversation(store.getState(), group.id).map((m) => m.text)).toEqual([
+      'first',
+    ]);
 
     const sent = await store
-      .dispatch(chatApi.endpoints.sendMessage.initiate({ conversation_id: group.id, sender_id: 1, text: 'second', reply_to: page[0]!.id }))
+      .dispatch(
+        chatApi.endpoints.sendMessage.initiate({
+          conversation_id: group.id,
+          sender_id: 1,
+          text: 'second',
+          reply_to: page[0]!.id,
+        }),
+      )
       .unwrap();
     expect(sent).toMatchObject({ text: 'second', reply_to: page[0]!.id, sender_id: 1 });
 
-    const edited = await store.dispatch(chatApi.endpoints.editMessage.initiate({ id: sent.id, text: 'second, edited' })).unwrap();
+    const edited = await store
+      .dispatch(chatApi.endpoints.editMessage.initiate({ id: sent.id, text: 'second, edited' }))
+      .unwrap();
     expect(edited.is_edited).toBe(true);
-    expect(selectMessagesOfConversation(store.getState(), group.id).map((m) => [m.text, m.is_edited])).toEqual([
+    expect(
+      selectMessagesOfConversation(store.getState(), group.id).map((m) => [m.text, m.is_edited]),
+    ).toEqual([
       ['first', false],
       ['second, edited', true],
     ]);
 
     await store.dispatch(chatApi.endpoints.deleteMessage.initiate(sent.id)).unwrap();
-    expect(selectMessagesOfConversation(store.getState(), group.id).map((m) => m.text)).toEqual(['first']);
+    expect(selectMessagesOfConversation(store.getState(), group.id).map((m) => m.text)).toEqual([
+      'first',
+    ]);
     const reloaded = await aibek.request<Message[]>('GET', `/api/unet-chat/messages/${group.id}`);
     expect(reloaded.body.map((m) => m.text)).toEqual(['first']);
   });
@@ -117,12 +144,21 @@ describe('every endpoint through the store, against the reference server', () =>
     const { store } = storeFor(aibek);
     await store.dispatch(chatApi.endpoints.getConversations.initiate()).unwrap();
 
-    await store.dispatch(chatApi.endpoints.addParticipant.initiate({ conversationId: group.id, userId: 3 })).unwrap();
+    await store
+      .dispatch(chatApi.endpoints.addParticipant.initiate({ conversationId: group.id, userId: 3 }))
+      .unwrap();
     expect(selectConversationById(store.getState(), group.id)?.participant_ids).toEqual([1, 2, 3]);
 
-    await store.dispatch(chatApi.endpoints.removeParticipant.initiate({ conversationId: group.id, userId: 2 })).unwrap();
+    await store
+      .dispatch(
+        chatApi.endpoints.removeParticipant.initiate({ conversationId: group.id, userId: 2 }),
+      )
+      .unwrap();
     expect(selectConversationById(store.getState(), group.id)?.participant_ids).toEqual([1, 3]);
-    const fresh = await aibek.request<Conversation>('GET', `/api/unet-chat/conversations/${group.id}`);
+    const fresh = await aibek.request<Conversation>(
+      'GET',
+      `/api/unet-chat/conversations/${group.id}`,
+    );
     expect(fresh.body.participant_ids).toEqual([1, 3]);
   });
 
@@ -134,7 +170,11 @@ describe('every endpoint through the store, against the reference server', () =>
     await store.dispatch(chatApi.endpoints.getMessages.initiate(group.id)).unwrap();
     expect(selectMessagesOfConversation(store.getState(), group.id)).toHaveLength(1);
 
-    await store.dispatch(chatApi.endpoints.removeParticipant.initiate({ conversationId: group.id, userId: 2 })).unwrap();
+    await store
+      .dispatch(
+        chatApi.endpoints.removeParticipant.initiate({ conversationId: group.id, userId: 2 }),
+      )
+      .unwrap();
     expect(selectConversationById(store.getState(), group.id)).toBeUndefined();
     expect(selectMessagesOfConversation(store.getState(), group.id)).toEqual([]);
   });
@@ -167,7 +207,11 @@ describe('history paging against the reference server', () => {
 
     await store.dispatch(loadOlderMessages(group.id));
     await store.dispatch(loadOlderMessages(group.id));
-    await waitFor(() => selectMessagesOfConversation(store.getState(), group.id).length === 120, 3000, '120 messages');
+    await waitFor(
+      () => selectMessagesOfConversation(store.getState(), group.id).length === 120,
+      3000,
+      '120 messages',
+    );
     const texts = selectMessagesOfConversation(store.getState(), group.id).map((m) => m.text);
     expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `m${i + 1}`));
     expect(selectPaging(store.getState(), group.id).hasMoreOlder).toBe(false);
@@ -179,9 +223,17 @@ describe('optimistic sending over REST (no socket)', () => {
     const group = await createGroup(aibek, 'Optimistic', [2]);
     const { store } = storeFor(aibek);
     await store.dispatch(chatApi.endpoints.getMessages.initiate(group.id)).unwrap();
-    const clientId = store.dispatch(submitMessage({ conversationId: group.id, text: 'optimistic' }))!;
-    expect(selectMessagesOfConversation(store.getState(), group.id).map((m) => m.status)).toEqual(['pending']);
-    await waitFor(() => selectMessagesOfConversation(store.getState(), group.id)[0]?.status === 'sent', 3000, 'sent');
+    const clientId = store.dispatch(
+      submitMessage({ conversationId: group.id, text: 'optimistic' }),
+    )!;
+    expect(selectMessagesOfConversation(store.getState(), group.id).map((m) => m.status)).toEqual([
+      'pending',
+    ]);
+    await waitFor(
+      () => selectMessagesOfConversation(store.getState(), group.id)[0]?.status === 'sent',
+      3000,
+      'sent',
+    );
     const [message] = selectMessagesOfConversation(store.getState(), group.id);
     expect(message).toMatchObject({ text: 'optimistic', client_id: clientId, status: 'sent' });
     const onServer = await aibek.request<Message[]>('GET', `/api/unet-chat/messages/${group.id}`);
@@ -193,10 +245,16 @@ describe('optimistic sending over REST (no socket)', () => {
     const { store } = storeFor(aibek);
     // A reply target from nowhere: the server refuses it (422).
     store.dispatch(
-      messageComposed({ conversationId: group.id, text: 'bad reply', replyTo: '00000000-0000-7000-8000-000000000000', senderId: 1 }),
+      messageComposed({
+        conversationId: group.id,
+        text: 'bad reply',
+        replyTo: '00000000-0000-7000-8000-000000000000',
+        senderId: 1,
+      }),
     );
     const failed = await waitFor(
-      () => selectMessagesOfConversation(store.getState(), group.id).find((m) => m.status === 'failed'),
+      () =>
+        selectMessagesOfConversation(store.getState(), group.id).find((m) => m.status === 'failed'),
       3000,
       'failed',
     );
@@ -205,7 +263,11 @@ describe('optimistic sending over REST (no socket)', () => {
 
     store.dispatch(messageRetried({ conversationId: group.id, clientId: failed.id }));
     expect(selectMessagesOfConversation(store.getState(), group.id)[0]?.status).toBe('pending');
-    await waitFor(() => selectMessagesOfConversation(store.getState(), group.id)[0]?.status === 'failed', 3000, 'failed again');
+    await waitFor(
+      () => selectMessagesOfConversation(store.getState(), group.id)[0]?.status === 'failed',
+      3000,
+      'failed again',
+    );
     expect(selectMessagesOfConversation(store.getState(), group.id)).toHaveLength(1);
   });
 });
@@ -221,7 +283,9 @@ describe('auth against the reference server', () => {
       await new Promise((resolve) => setTimeout(resolve, 2100));
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          harness.store.dispatch(chatApi.endpoints.getMessages.initiate({ conversationId: group.id, limit: i + 1 })),
+          harness.store.dispatch(
+            chatApi.endpoints.getMessages.initiate({ conversationId: group.id, limit: i + 1 }),
+          ),
         ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(10).fill('fulfilled'));
@@ -260,7 +324,9 @@ describe('drop-in use', () => {
       expect(a.map((c) => c.title)).toContain('Only on the first server');
       expect(a.map((c) => c.title)).not.toContain('Only on the second server');
       expect(b.map((c) => c.title)).toEqual(['Only on the second server']);
-      expect(selectConversations(other.store.getState()).map((c) => c.title)).toEqual(['Only on the second server']);
+      expect(selectConversations(other.store.getState()).map((c) => c.title)).toEqual([
+        'Only on the second server',
+      ]);
     } finally {
       await second.close();
     }
@@ -270,9 +336,17 @@ describe('drop-in use', () => {
     const { chat } = storeFor(aibek);
     const conversations = await chat.client.getConversations();
     expect(conversations.length).toBeGreaterThan(0);
-    const standalone = createChatClient({ baseUrl: server.url, getAccessToken: () => aizada.access });
+    const standalone = createChatClient({
+      baseUrl: server.url,
+      getAccessToken: () => aizada.access,
+    });
     const group = await createGroup(aibek, 'Direct', [2]);
-    const message = await standalone.sendMessage({ conversation_id: group.id, sender_id: 2, text: 'direct', reply_to: null });
+    const message = await standalone.sendMessage({
+      conversation_id: group.id,
+      sender_id: 2,
+      text: 'direct',
+      reply_to: null,
+    });
     expect(message).toMatchObject({ text: 'direct', sender_id: 2 });
     await expect(standalone.deleteConversation(group.id)).rejects.toMatchObject({ status: 403 });
   });
@@ -288,19 +362,40 @@ describe('time travel', () => {
     await store.dispatch(chatApi.endpoints.getMessages.initiate(group.id)).unwrap();
     await store.dispatch(loadOlderMessages(group.id));
     store.dispatch(submitMessage({ conversationId: group.id, text: 'mine' }));
-    await waitFor(() => selectMessagesOfConversation(store.getState(), group.id).at(-1)?.status === 'sent', 3000, 'send');
+    await waitFor(
+      () => selectMessagesOfConversation(store.getState(), group.id).at(-1)?.status === 'sent',
+      3000,
+      'send',
+    );
     const mine = selectMessagesOfConversation(store.getState(), group.id).at(-1)!;
-    await store.dispatch(chatApi.endpoints.editMessage.initiate({ id: mine.id, text: 'mine, edited' }));
+    await store.dispatch(
+      chatApi.endpoints.editMessage.initiate({ id: mine.id, text: 'mine, edited' }),
+    );
     const theirs = selectMessagesOfConversation(store.getState(), group.id)[40]!;
-    await store.dispatch(chatApi.endpoints.editMessage.initiate({ id: theirs.id, text: 'not mine' })); // 403 → rollback
+    await store.dispatch(
+      chatApi.endpoints.editMessage.initiate({ id: theirs.id, text: 'not mine' }),
+    ); // 403 → rollback
     await store.dispatch(chatApi.endpoints.deleteMessage.initiate(mine.id));
-    store.dispatch(messageComposed({ conversationId: group.id, text: 'x', replyTo: 'not-a-uuid', senderId: 1 })); // 422 → failed
-    await waitFor(() => selectMessagesOfConversation(store.getState(), group.id).some((m) => m.status === 'failed'), 3000, 'failure');
+    store.dispatch(
+      messageComposed({ conversationId: group.id, text: 'x', replyTo: 'not-a-uuid', senderId: 1 }),
+    ); // 422 → failed
+    await waitFor(
+      () =>
+        selectMessagesOfConversation(store.getState(), group.id).some((m) => m.status === 'failed'),
+      3000,
+      'failure',
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const types = new Set(actions.map((a) => a.type));
     expect([...types].every((type) => type.startsWith('chat'))).toBe(true);
-    for (const type of ['chat/messagesReceived', 'chat/messageEditFailed', 'chat/messageDeleteStarted', 'chat/messageSendFailed', 'chat/olderMessagesRequested']) {
+    for (const type of [
+      'chat/messagesReceived',
+      'chat/messageEditFailed',
+      'chat/messageDeleteStarted',
+      'chat/messageSendFailed',
+      'chat/olderMessagesRequested',
+    ]) {
       expect(types.has(type)).toBe(true);
     }
 

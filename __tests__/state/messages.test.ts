@@ -20,11 +20,16 @@ import type { UnknownAction } from '@reduxjs/toolkit';
 import { CONVERSATION, message, messages } from '../support/factories';
 
 const apply = (...actions: UnknownAction[]): ChatState =>
-  actions.reduce<ChatState>((state, action) => chatReducer(state, action), chatReducer(undefined, { type: 'init' }));
+  actions.reduce<ChatState>(
+    (state, action) => chatReducer(state, action),
+    chatReducer(undefined, { type: 'init' }),
+  );
 
 const root = (chat: ChatState) => ({ chat });
-const idsOf = (chat: ChatState) => selectMessagesOfConversation(root(chat), CONVERSATION).map((m) => m.id);
-const textsOf = (chat: ChatState) => selectMessagesOfConversation(root(chat), CONVERSATION).map((m) => m.text);
+const idsOf = (chat: ChatState) =>
+  selectMessagesOfConversation(root(chat), CONVERSATION).map((m) => m.id);
+const textsOf = (chat: ChatState) =>
+  selectMessagesOfConversation(root(chat), CONVERSATION).map((m) => m.text);
 
 const latest = (limit = 50): PageRequest => ({ direction: 'latest', cursor: null, limit });
 const history = (list: Message[], page: PageRequest = latest()) =>
@@ -51,7 +56,9 @@ describe('messages: ordering and identity', () => {
     try {
       const state = apply(history([message(1, { created_at: '2026-01-01T12:00:05' }), message(2)]));
       expect(idsOf(state)).toEqual([message(2).id, message(1).id]);
-      expect(state.messages.entities[message(1).id]?.created_ms).toBe(Date.parse('2026-01-01T12:00:05Z'));
+      expect(state.messages.entities[message(1).id]?.created_ms).toBe(
+        Date.parse('2026-01-01T12:00:05Z'),
+      );
     } finally {
       process.env.TZ = zone;
     }
@@ -83,7 +90,11 @@ describe('messages: ordering and identity', () => {
 describe('messages: paging', () => {
   it('marks older history as available when the newest page is full', () => {
     const state = apply(history(messages(51, 100)));
-    expect(selectPaging(root(state), CONVERSATION)).toMatchObject({ hasMoreOlder: true, historyLoaded: true, caughtUp: true });
+    expect(selectPaging(root(state), CONVERSATION)).toMatchObject({
+      hasMoreOlder: true,
+      historyLoaded: true,
+      caughtUp: true,
+    });
   });
 
   it('marks the history complete when the newest page is short', () => {
@@ -159,7 +170,10 @@ describe('messages: gaps (the caughtUp rule)', () => {
     );
     expect(idsOf(state)).toEqual(messages(100, 104).map((m) => m.id));
     expect(state.messages.entities[message(1).id]).toBeUndefined();
-    expect(selectPaging(root(state), CONVERSATION)).toMatchObject({ hasMoreOlder: true, caughtUp: true });
+    expect(selectPaging(root(state), CONVERSATION)).toMatchObject({
+      hasMoreOlder: true,
+      caughtUp: true,
+    });
   });
 
   it('recognizes a catch-up answer from a server without paging (it contains the cursor) and merges it', () => {
@@ -195,14 +209,23 @@ describe('messages: gaps (the caughtUp rule)', () => {
 });
 
 describe('messages: optimistic send', () => {
-  const composed = messageComposed({ conversationId: CONVERSATION, text: '  Привет!  ', senderId: 1 });
+  const composed = messageComposed({
+    conversationId: CONVERSATION,
+    text: '  Привет!  ',
+    senderId: 1,
+  });
   const clientId = composed.payload.clientId;
 
   it('shows a composed message at once as pending, after the confirmed ones', () => {
     const state = apply(history(messages(1, 2)), composed);
     const list = selectMessagesOfConversation(root(state), CONVERSATION);
     expect(list.map((m) => m.status)).toEqual(['sent', 'sent', 'pending']);
-    expect(list[2]).toMatchObject({ id: clientId, client_id: clientId, text: 'Привет!', sender_id: 1 });
+    expect(list[2]).toMatchObject({
+      id: clientId,
+      client_id: clientId,
+      text: 'Привет!',
+      sender_id: 1,
+    });
   });
 
   it('turns the pending copy into the server copy when the echo carries the client_id', () => {
@@ -228,7 +251,11 @@ describe('messages: optimistic send', () => {
 
   it('matches an echo without client_id to the first pending message with the same text and reply target', () => {
     const second = messageComposed({ conversationId: CONVERSATION, text: 'Привет!', senderId: 1 });
-    const echo = message(3, { sender_id: 1, text: 'Привет!', created_at: new Date().toISOString() });
+    const echo = message(3, {
+      sender_id: 1,
+      text: 'Привет!',
+      created_at: new Date().toISOString(),
+    });
     const state = apply(history(messages(1, 2)), composed, second, live(echo));
     const list = selectMessagesOfConversation(root(state), CONVERSATION);
     expect(list.map((m) => [m.id, m.status])).toEqual([
@@ -241,22 +268,38 @@ describe('messages: optimistic send', () => {
   });
 
   it('does not match an echo from someone else', () => {
-    const echo = message(3, { sender_id: 2, text: 'Привет!', created_at: new Date().toISOString() });
+    const echo = message(3, {
+      sender_id: 2,
+      text: 'Привет!',
+      created_at: new Date().toISOString(),
+    });
     const state = apply(history(messages(1, 2)), composed, live(echo));
     expect(selectMessagesOfConversation(root(state), CONVERSATION).map((m) => m.status)).toEqual([
-      'sent', 'sent', 'sent', 'pending',
+      'sent',
+      'sent',
+      'sent',
+      'pending',
     ]);
   });
 
   it('marks a failed send, retries it and discards it', () => {
-    const failed = apply(composed, messageSendFailed({ conversationId: CONVERSATION, clientId, error: 'Forbidden' }));
-    expect(failed.messages.entities[clientId]).toMatchObject({ status: 'failed', error: 'Forbidden' });
+    const failed = apply(
+      composed,
+      messageSendFailed({ conversationId: CONVERSATION, clientId, error: 'Forbidden' }),
+    );
+    expect(failed.messages.entities[clientId]).toMatchObject({
+      status: 'failed',
+      error: 'Forbidden',
+    });
     expect(failed.notices.items.at(-1)).toMatchObject({ code: 'send_failed', detail: 'Forbidden' });
 
     const retried = chatReducer(failed, messageRetried({ conversationId: CONVERSATION, clientId }));
     expect(retried.messages.entities[clientId]).toMatchObject({ status: 'pending', error: null });
 
-    const discarded = chatReducer(retried, messageDiscarded({ conversationId: CONVERSATION, clientId }));
+    const discarded = chatReducer(
+      retried,
+      messageDiscarded({ conversationId: CONVERSATION, clientId }),
+    );
     expect(discarded.messages.entities[clientId]).toBeUndefined();
     expect(selectMessagesOfConversation(root(discarded), CONVERSATION)).toEqual([]);
   });
@@ -268,9 +311,15 @@ describe('messages: optimistic edit and delete', () => {
     const previous = loaded.messages.entities[message(2).id]!;
     const edited = chatReducer(loaded, messageEditStarted({ id: previous.id, text: 'new text' }));
     expect(textsOf(edited)[1]).toBe('new text');
-    const rolledBack = chatReducer(edited, messageEditFailed({ previous, error: 'Only the sender may edit' }));
+    const rolledBack = chatReducer(
+      edited,
+      messageEditFailed({ previous, error: 'Only the sender may edit' }),
+    );
     expect(textsOf(rolledBack)[1]).toBe('message 2');
-    expect(rolledBack.notices.items.at(-1)).toMatchObject({ code: 'edit_failed', detail: 'Only the sender may edit' });
+    expect(rolledBack.notices.items.at(-1)).toMatchObject({
+      code: 'edit_failed',
+      detail: 'Only the sender may edit',
+    });
   });
 
   it('removes a deleted message at once and puts it back in place when the delete fails', () => {
@@ -287,16 +336,23 @@ describe('messages: optimistic edit and delete', () => {
     const loaded = apply(history(messages(1, 3)));
     const state = chatReducer(
       loaded,
-      messagesReceived(CONVERSATION, [message(2, { text: 'edited', is_edited: true }), message(99)], {
-        source: 'socket',
-        updatesOnly: true,
-      }),
+      messagesReceived(
+        CONVERSATION,
+        [message(2, { text: 'edited', is_edited: true }), message(99)],
+        {
+          source: 'socket',
+          updatesOnly: true,
+        },
+      ),
     );
     expect(textsOf(state)).toEqual(['message 1', 'edited', 'message 3']);
   });
 
   it('removes messages deleted on the server', () => {
-    const state = apply(history(messages(1, 3)), messagesRemoved({ conversationId: CONVERSATION, ids: [message(1).id] }));
+    const state = apply(
+      history(messages(1, 3)),
+      messagesRemoved({ conversationId: CONVERSATION, ids: [message(1).id] }),
+    );
     expect(idsOf(state)).toEqual([message(2).id, message(3).id]);
   });
 });

@@ -19,11 +19,20 @@ import {
 } from 'unet-chat-redux';
 import type { ChatState, Conversation } from 'unet-chat-redux';
 import type { UnknownAction } from '@reduxjs/toolkit';
-import { CONVERSATION, OTHER_CONVERSATION, conversation, message, messages } from '../support/factories';
+import {
+  CONVERSATION,
+  OTHER_CONVERSATION,
+  conversation,
+  message,
+  messages,
+} from '../support/factories';
 
 const root = (chat: ChatState) => ({ chat });
 const run = (state: ChatState | undefined, ...actions: UnknownAction[]) =>
-  actions.reduce<ChatState>((current, action) => chatReducer(current, action), state ?? chatReducer(undefined, { type: 'init' }));
+  actions.reduce<ChatState>(
+    (current, action) => chatReducer(current, action),
+    state ?? chatReducer(undefined, { type: 'init' }),
+  );
 
 /** The action RTK Query dispatches when the conversation list arrives. */
 function conversationsLoaded(list: Conversation[]): UnknownAction {
@@ -31,7 +40,12 @@ function conversationsLoaded(list: Conversation[]): UnknownAction {
     type: 'chatApi/executeQuery/fulfilled',
     payload: list,
     meta: {
-      arg: { endpointName: 'getConversations', originalArgs: undefined, type: 'query', queryCacheKey: 'getConversations(undefined)' },
+      arg: {
+        endpointName: 'getConversations',
+        originalArgs: undefined,
+        type: 'query',
+        queryCacheKey: 'getConversations(undefined)',
+      },
       requestId: 'r1',
       requestStatus: 'fulfilled',
       fulfilledTimeStamp: 1,
@@ -54,16 +68,27 @@ describe('selectors', () => {
       conversation(OTHER_CONVERSATION, { title: null, type: 'private', participant_ids: [1, 3] }),
     ]),
     usersReceived(users),
-    messagesReceived(CONVERSATION, messages(1, 3), { source: 'history', page: { direction: 'latest', cursor: null, limit: 50 } }),
+    messagesReceived(CONVERSATION, messages(1, 3), {
+      source: 'history',
+      page: { direction: 'latest', cursor: null, limit: 50 },
+    }),
   );
 
   it('lists conversations by latest activity, feeding the adapter from the API answer', () => {
-    expect(selectConversations(root(base)).map((c) => c.id)).toEqual([CONVERSATION, OTHER_CONVERSATION]);
+    expect(selectConversations(root(base)).map((c) => c.id)).toEqual([
+      CONVERSATION,
+      OTHER_CONVERSATION,
+    ]);
     const bumped = run(
       base,
-      messagesReceived(OTHER_CONVERSATION, [message(50, { conversation_id: OTHER_CONVERSATION })], { source: 'socket' }),
+      messagesReceived(OTHER_CONVERSATION, [message(50, { conversation_id: OTHER_CONVERSATION })], {
+        source: 'socket',
+      }),
     );
-    expect(selectConversations(root(bumped)).map((c) => c.id)).toEqual([OTHER_CONVERSATION, CONVERSATION]);
+    expect(selectConversations(root(bumped)).map((c) => c.id)).toEqual([
+      OTHER_CONVERSATION,
+      CONVERSATION,
+    ]);
   });
 
   it('finds a conversation by id', () => {
@@ -72,9 +97,15 @@ describe('selectors', () => {
   });
 
   it('filters conversations by title and by participant names from the directory', () => {
-    expect(selectConversationsMatching(root(base), 'комисс').map((c) => c.id)).toEqual([CONVERSATION]);
-    expect(selectConversationsMatching(root(base), 'бакыт').map((c) => c.id)).toEqual([OTHER_CONVERSATION]);
-    expect(selectConversationsMatching(root(base), 'bakyt').map((c) => c.id)).toEqual([OTHER_CONVERSATION]);
+    expect(selectConversationsMatching(root(base), 'комисс').map((c) => c.id)).toEqual([
+      CONVERSATION,
+    ]);
+    expect(selectConversationsMatching(root(base), 'бакыт').map((c) => c.id)).toEqual([
+      OTHER_CONVERSATION,
+    ]);
+    expect(selectConversationsMatching(root(base), 'bakyt').map((c) => c.id)).toEqual([
+      OTHER_CONVERSATION,
+    ]);
     expect(selectConversationsMatching(root(base), '   ')).toHaveLength(2);
     expect(selectConversationsMatching(root(base), 'nobody')).toEqual([]);
   });
@@ -110,7 +141,12 @@ describe('selectors', () => {
   });
 
   it('returns a message with its reply target', () => {
-    const state = run(base, messagesReceived(CONVERSATION, [message(5, { reply_to: message(2).id })], { source: 'socket' }));
+    const state = run(
+      base,
+      messagesReceived(CONVERSATION, [message(5, { reply_to: message(2).id })], {
+        source: 'socket',
+      }),
+    );
     const item = selectMessageWithReply(root(state), message(5).id);
     expect(item?.replyTo?.id).toBe(message(2).id);
     expect(selectMessageWithReply(root(state), message(1).id)?.replyTo).toBeNull();
@@ -122,7 +158,9 @@ describe('selectors', () => {
       base,
       conversationsLoaded([
         conversation(CONVERSATION, { last_message: message(90) }),
-        conversation(OTHER_CONVERSATION, { last_message: message(91, { conversation_id: OTHER_CONVERSATION }) }),
+        conversation(OTHER_CONVERSATION, {
+          last_message: message(91, { conversation_id: OTHER_CONVERSATION }),
+        }),
       ]),
     );
     expect(selectLastMessages(root(withPreview))).toMatchObject({
@@ -132,15 +170,23 @@ describe('selectors', () => {
   });
 
   it('lists the unsent messages of a conversation', () => {
-    const state = run(base, messageComposed({ conversationId: CONVERSATION, text: 'hi', senderId: 1 }));
-    expect(selectUnsentMessages(root(state), CONVERSATION).map((m) => m.status)).toEqual(['pending']);
+    const state = run(
+      base,
+      messageComposed({ conversationId: CONVERSATION, text: 'hi', senderId: 1 }),
+    );
+    expect(selectUnsentMessages(root(state), CONVERSATION).map((m) => m.status)).toEqual([
+      'pending',
+    ]);
     expect(selectUnsentMessages(root(base), CONVERSATION)).toEqual([]);
   });
 
   it('reports paging flags with a stable object', () => {
     const paging = selectPaging(root(base), CONVERSATION);
     expect(paging).toMatchObject({ hasMoreOlder: false, historyLoaded: true, loadingOlder: false });
-    const elsewhere = run(base, messageComposed({ conversationId: OTHER_CONVERSATION, text: 'x', senderId: 1 }));
+    const elsewhere = run(
+      base,
+      messageComposed({ conversationId: OTHER_CONVERSATION, text: 'x', senderId: 1 }),
+    );
     expect(selectPaging(root(elsewhere), CONVERSATION)).toBe(paging);
   });
 

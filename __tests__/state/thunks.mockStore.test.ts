@@ -32,7 +32,9 @@ function mockStore(chatState: ChatState, answer: (url: string, method: string) =
   const [runtimeMiddleware, , apiMiddleware] = chat.middleware;
   const state = { chat: chatState, chatApi: chatApi.reducer(undefined, { type: 'init' }) };
   // redux-mock-store's types predate Redux 5's `unknown` actions; the runtime contract is the same.
-  const middlewares = [thunk, runtimeMiddleware, apiMiddleware] as unknown as Parameters<typeof configureMockStore>[0];
+  const middlewares = [thunk, runtimeMiddleware, apiMiddleware] as unknown as Parameters<
+    typeof configureMockStore
+  >[0];
   return configureMockStore(middlewares)(state) as unknown as {
     dispatch: (action: unknown) => unknown;
     getActions(): UnknownAction[];
@@ -42,7 +44,10 @@ function mockStore(chatState: ChatState, answer: (url: string, method: string) =
 const loaded = (list = messages(51, 100)) =>
   chatReducer(
     undefined,
-    messagesReceived(CONVERSATION, list, { source: 'history', page: { direction: 'latest', cursor: null, limit: 50 } }),
+    messagesReceived(CONVERSATION, list, {
+      source: 'history',
+      page: { direction: 'latest', cursor: null, limit: 50 },
+    }),
   );
 
 const types = (actions: UnknownAction[]) =>
@@ -52,14 +57,18 @@ const types = (actions: UnknownAction[]) =>
 
 /** The actions the code under test dispatched (RTK Query's own registration aside). */
 const recorded = (store: { getActions(): unknown[] }) =>
-  (store.getActions() as UnknownAction[]).filter((action) => !action.type.startsWith('chatApi/config/'));
+  (store.getActions() as UnknownAction[]).filter(
+    (action) => !action.type.startsWith('chatApi/config/'),
+  );
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe('thunks and optimistic flows (action sequences)', () => {
   it('submitMessage dispatches one messageComposed with a fresh client_id and the current user', () => {
     const store = mockStore(loaded(), () => ({ status: 500 }));
-    const clientId = store.dispatch(submitMessage({ conversationId: CONVERSATION, text: '  Салам  ' }) ) as unknown as string;
+    const clientId = store.dispatch(
+      submitMessage({ conversationId: CONVERSATION, text: '  Салам  ' }),
+    ) as unknown as string;
     const actions = recorded(store);
     expect(actions).toHaveLength(1);
     const [composed] = actions;
@@ -71,12 +80,16 @@ describe('thunks and optimistic flows (action sequences)', () => {
       replyTo: null,
       clientId,
     });
-    expect(clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(clientId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it('submitMessage dispatches nothing for blank text', () => {
     const store = mockStore(loaded(), () => ({ status: 500 }));
-    expect(store.dispatch(submitMessage({ conversationId: CONVERSATION, text: '  \n ' }) )).toBeNull();
+    expect(
+      store.dispatch(submitMessage({ conversationId: CONVERSATION, text: '  \n ' })),
+    ).toBeNull();
     expect(recorded(store)).toEqual([]);
   });
 
@@ -86,7 +99,7 @@ describe('thunks and optimistic flows (action sequences)', () => {
       urls.push(url);
       return { status: 200, body: messages(1, 50) };
     });
-    await store.dispatch(loadOlderMessages(CONVERSATION) );
+    await store.dispatch(loadOlderMessages(CONVERSATION));
     await settle();
     expect(types(store.getActions())).toEqual([
       'chat/olderMessagesRequested',
@@ -96,18 +109,27 @@ describe('thunks and optimistic flows (action sequences)', () => {
     ]);
     expect(urls[0]).toContain(`/messages/${CONVERSATION}?limit=50&before=${message(51).id}`);
     const received = recorded(store).at(-1) as ReturnType<typeof messagesReceived>;
-    expect(received.payload.page).toEqual({ direction: 'older', cursor: message(51).id, limit: 50 });
+    expect(received.payload.page).toEqual({
+      direction: 'older',
+      cursor: message(51).id,
+      limit: 50,
+    });
   });
 
   it('loadOlderMessages does nothing when the history is complete', async () => {
     const store = mockStore(loaded(messages(1, 3)), () => ({ status: 200, body: [] }));
-    await store.dispatch(loadOlderMessages(CONVERSATION) );
+    await store.dispatch(loadOlderMessages(CONVERSATION));
     expect(recorded(store)).toEqual([]);
   });
 
   it('an edit shows at once and is rolled back visibly when the server refuses it', async () => {
-    const store = mockStore(loaded(), () => ({ status: 403, body: { detail: 'Only the sender may edit' } }));
-    await store.dispatch(chatApi.endpoints.editMessage.initiate({ id: message(60).id, text: ' new ' }) );
+    const store = mockStore(loaded(), () => ({
+      status: 403,
+      body: { detail: 'Only the sender may edit' },
+    }));
+    await store.dispatch(
+      chatApi.endpoints.editMessage.initiate({ id: message(60).id, text: ' new ' }),
+    );
     await settle();
     expect(types(store.getActions())).toEqual([
       'chatApi/executeMutation/pending',
@@ -115,14 +137,19 @@ describe('thunks and optimistic flows (action sequences)', () => {
       'chatApi/executeMutation/rejected',
       'chat/messageEditFailed',
     ]);
-    const [, started, , failed] = recorded(store) as Array<UnknownAction & { payload: Record<string, unknown> }>;
+    const [, started, , failed] = recorded(store) as Array<
+      UnknownAction & { payload: Record<string, unknown> }
+    >;
     expect(started!.payload).toEqual({ id: message(60).id, text: 'new' });
-    expect(failed!.payload).toMatchObject({ previous: { id: message(60).id, text: 'message 60' }, error: 'Only the sender may edit' });
+    expect(failed!.payload).toMatchObject({
+      previous: { id: message(60).id, text: 'message 60' },
+      error: 'Only the sender may edit',
+    });
   });
 
   it('a delete removes the message at once and confirms it when the server agrees', async () => {
     const store = mockStore(loaded(), () => ({ status: 204 }));
-    await store.dispatch(chatApi.endpoints.deleteMessage.initiate(message(60).id) );
+    await store.dispatch(chatApi.endpoints.deleteMessage.initiate(message(60).id));
     await settle();
     expect(types(store.getActions())).toEqual([
       'chatApi/executeMutation/pending',
@@ -133,8 +160,11 @@ describe('thunks and optimistic flows (action sequences)', () => {
   });
 
   it('a refused delete brings the message back with the reason', async () => {
-    const store = mockStore(loaded(), () => ({ status: 403, body: { detail: 'Only the sender may delete' } }));
-    await store.dispatch(chatApi.endpoints.deleteMessage.initiate(message(60).id) );
+    const store = mockStore(loaded(), () => ({
+      status: 403,
+      body: { detail: 'Only the sender may delete' },
+    }));
+    await store.dispatch(chatApi.endpoints.deleteMessage.initiate(message(60).id));
     await settle();
     expect(types(store.getActions())).toEqual([
       'chatApi/executeMutation/pending',
@@ -146,7 +176,8 @@ describe('thunks and optimistic flows (action sequences)', () => {
 
   it('keeps every action serializable', () => {
     const store = mockStore(loaded(), () => ({ status: 500 }));
-    store.dispatch(submitMessage({ conversationId: CONVERSATION, text: 'x' }) );
-    for (const action of recorded(store)) expect(JSON.parse(JSON.stringify(action))).toEqual(action);
+    store.dispatch(submitMessage({ conversationId: CONVERSATION, text: 'x' }));
+    for (const action of recorded(store))
+      expect(JSON.parse(JSON.stringify(action))).toEqual(action);
   });
 });

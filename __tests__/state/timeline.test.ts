@@ -22,7 +22,14 @@ describe('timeline ordering', () => {
   });
 
   it('interleaves a batch that spans the existing range', () => {
-    expect(mergeSorted(['a', 'd', 'h'], ['e', 'g', 'b'], keyOf)).toEqual(['g', 'a', 'b', 'd', 'e', 'h']);
+    expect(mergeSorted(['a', 'd', 'h'], ['e', 'g', 'b'], keyOf)).toEqual([
+      'g',
+      'a',
+      'b',
+      'd',
+      'e',
+      'h',
+    ]);
   });
 
   it('returns the same array when there is nothing to add', () => {

@@ -12,7 +12,11 @@ import type { Session, TestServer } from './server';
  * and real WebSockets (the `ws` library, since Node 20 has no global WebSocket).
  * RTK's serializable and immutability checks stay on.
  */
-export function createChatStore(server: Pick<TestServer, 'url'>, session: Session, options: Partial<ChatOptions> = {}) {
+export function createChatStore(
+  server: Pick<TestServer, 'url'>,
+  session: Session,
+  options: Partial<ChatOptions> = {},
+) {
   const auth = { access: session.access, refresh: session.refresh };
   const refreshAccessToken = jest.fn(async () => {
     const answer = await rawRequest<{ access?: string }>(server.url, 'POST', '/api/auth/refresh/', {
@@ -45,7 +49,8 @@ export function createChatStore(server: Pick<TestServer, 'url'>, session: Sessio
   };
   const store = configureStore({
     reducer: { ...chat.reducers },
-    middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(chat.middleware).concat(recorder),
+    middleware: (getDefaultMiddleware) =>
+      getDefaultMiddleware().concat(chat.middleware).concat(recorder),
   });
   return { store, chat, auth, refreshAccessToken, actions, user: session.user };
 }
@@ -53,7 +58,11 @@ export function createChatStore(server: Pick<TestServer, 'url'>, session: Sessio
 export type ChatStoreHarness = ReturnType<typeof createChatStore>;
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function waitFor<Value>(check: () => Value | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<Value> {
+export async function waitFor<Value>(
+  check: () => Value | undefined | null | false,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<Value> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

@@ -8,7 +8,9 @@ export interface RecordedRequest {
 
 export type FakeAnswer = { status: number; body?: unknown } | 'network-error';
 
-export function createFakeFetch(handler: (request: RecordedRequest, index: number) => FakeAnswer | Promise<FakeAnswer>) {
+export function createFakeFetch(
+  handler: (request: RecordedRequest, index: number) => FakeAnswer | Promise<FakeAnswer>,
+) {
   const requests: RecordedRequest[] = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(String(input), init);

@@ -4,7 +4,12 @@
  * public selectors and hooks infer the host's full state.
  */
 import { configureStore, createSlice } from '@reduxjs/toolkit';
-import { createChat, selectConversations, selectMessagesOfConversation, submitMessage } from 'unet-chat-redux';
+import {
+  createChat,
+  selectConversations,
+  selectMessagesOfConversation,
+  submitMessage,
+} from 'unet-chat-redux';
 import type { ChatMessage, ConversationEntity } from 'unet-chat-redux';
 
 const todos = createSlice({ name: 'todos', initialState: [] as string[], reducers: {} });
@@ -21,7 +26,9 @@ const state: RootState = store.getState();
 export const conversations: ConversationEntity[] = selectConversations(state);
 export const messages: ChatMessage[] = selectMessagesOfConversation(state, 'id');
 export const todoList: string[] = state.todos;
-export const clientId: string | null = store.dispatch(submitMessage({ conversationId: 'id', text: 'hi' }));
+export const clientId: string | null = store.dispatch(
+  submitMessage({ conversationId: 'id', text: 'hi' }),
+);
 
 // @ts-expect-error a state without the chat reducer is refused by the selectors
 selectConversations({ todos: [] });

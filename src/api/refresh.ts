@@ -20,13 +20,12 @@ export function createTokenRefresher(
   let inFlight: Promise<boolean> | null = null;
 
   async function run(): Promise<boolean> {
-    let ok = false;
-    try {
-      const result = refreshAccessToken ? await refreshAccessToken() : false;
-      ok = result !== false && result !== null;
-    } catch {
-      ok = false;
-    }
+    const ok = await Promise.resolve()
+      .then(() => (refreshAccessToken ? refreshAccessToken() : false))
+      .then(
+        (result) => result !== false && result !== null,
+        () => false,
+      );
     if (!ok) onExpired();
     return ok;
   }

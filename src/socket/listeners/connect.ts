@@ -88,7 +88,13 @@ export function addConnectListeners(
     factory ??= createWebSocketFactory();
     const connection = new ConversationConnection({
       conversationId,
-      url: (token) => conversationSocketUrl(runtime.options.baseUrl, conversationId, token),
+      url: (token) =>
+        conversationSocketUrl(
+          runtime.options.baseUrl,
+          conversationId,
+          token,
+          runtime.options.apiPrefix,
+        ),
       getToken: () => runtime.getAccessToken(),
       refreshToken: () => runtime.refresher.refresh(),
       factory,

@@ -1,0 +1,229 @@
+/** @jest-environment jsdom */
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ChatMessagesView } from '../../../src/react/components';
+import type { ChatMessagesViewProps } from '../../../src/react/components';
+import { makeConversation, makeMessage, usersById } from './fixtures';
+import { mockLayout } from './layout';
+
+const ME = 1;
+
+let restoreLayout: () => void;
+beforeEach(() => {
+  restoreLayout = mockLayout();
+});
+afterEach(() => restoreLayout());
+
+const question = makeMessage({ id: 'q', sender_id: 2, text: 'Когда экзамен?' });
+const mine = makeMessage({ id: 'mine', sender_id: ME, text: 'Завтра в 10' });
+
+async function setup(overrides: Partial<ChatMessagesViewProps> = {}) {
+  const messages = overrides.messages ?? [question, mine];
+  const props: ChatMessagesViewProps = {
+    conversation: makeConversation(),
+    messages,
+    currentUserId: ME,
+    users: usersById,
+    resolveMessage: (id) => messages.find((message) => message.id === id),
+    hasMoreOlder: false,
+    loadingOlder: false,
+    onLoadOlder: jest.fn(),
+    connectionStatus: 'open',
+    onReconnect: jest.fn(),
+    onSend: jest.fn(),
+    onEdit: jest.fn(),
+    onDelete: jest.fn(),
+    onRetry: jest.fn(),
+    onDiscard: jest.fn(),
+    ...overrides,
+  };
+  const user = userEvent.setup();
+  const view = render(<ChatMessagesView {...props} />);
+  await settle();
+  return { ...view, props, user, composer: screen.getByRole('textbox') };
+}
+
+/** Lets the scroll events queued by the message list's own scrolling arrive. */
+async function settle() {
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+}
+
+function row(id: string): HTMLElement {
+  const element = document.querySelector<HTMLElement>(`.ucr-message[data-message-id="${id}"]`);
+  if (!element) throw new Error(`no row for message ${id}`);
+  return element;
+}
+
+describe('ChatMessagesView', () => {
+  it('asks to select a conversation when there is none', async () => {
+    await act(async () => {
+      render(
+        <ChatMessagesView
+          conversation={undefined}
+          messages={[]}
+          currentUserId={ME}
+          resolveMessage={() => undefined}
+          hasMoreOlder={false}
+          loadingOlder={false}
+          onLoadOlder={jest.fn()}
+          connectionStatus="idle"
+          onReconnect={jest.fn()}
+          onSend={jest.fn()}
+          onEdit={jest.fn()}
+          onDelete={jest.fn()}
+          onRetry={jest.fn()}
+          onDiscard={jest.fn()}
+        />,
+      );
+    });
+
+    expect(screen.getByText('Выберите беседу')).toBeInTheDocument();
+    expect(screen.queryByRole('textbox')).toBeNull();
+  });
+
+  it('heads the conversation with its title, participants and connection state', async () => {
+    await setup({
+      connectionStatus: 'reconnecting',
+      connectionAttempt: 1,
+      connectionMaxAttempts: 5,
+    });
+
+    expect(screen.getByRole('heading', { name: 'Приёмная комиссия' })).toBeInTheDocument();
+    expect(screen.getByText('3 участника · Вы, Иван Петров, Анна Смирнова')).toBeInTheDocument();
+    expect(screen.getByRole('status', { name: 'Соединение' })).toHaveTextContent(
+      'Переподключение, попытка 1 из 5…',
+    );
+  });
+
+  it('sends a new message with no reply target', async () => {
+    const { props, user, composer } = await setup();
+
+    await user.type(composer, 'Спасибо{Enter}');
+
+    expect(props.onSend).toHaveBeenCalledWith('Спасибо', null);
+  });
+
+  it('replies to a message: quotes it in the composer and sends its id', async () => {
+    const { props, user, composer } = await setup();
+
+    await user.click(within(row('q')).getByRole('button', { name: 'Ответить' }));
+    expect(screen.getByText('Ответ Иван Петров')).toBeInTheDocument();
+    expect(composer).toHaveFocus();
+    expect(row('q')).toHaveClass('ucr-message--active');
+
+    await user.type(composer, 'В пятницу{Enter}');
+
+    expect(props.onSend).toHaveBeenCalledWith('В пятницу', 'q');
+    expect(screen.queryByText('Ответ Иван Петров')).toBeNull();
+  });
+
+  it('drops the reply with Escape and then sends without a target', async () => {
+    const { props, user, composer } = await setup();
+
+    await user.click(within(row('q')).getByRole('button', { name: 'Ответить' }));
+    await user.keyboard('{Escape}');
+    await user.type(composer, 'Просто так{Enter}');
+
+    expect(props.onSend).toHaveBeenCalledWith('Просто так', null);
+  });
+
+  it('edits an own message: pre-fills the composer and submits id and new text', async () => {
+    const { props, user, composer } = await setup();
+
+    await user.click(within(row('mine')).getByRole('button', { name: 'Изменить' }));
+    expect(composer).toHaveValue('Завтра в 10');
+    expect(screen.getByText('Редактирование сообщения')).toBeInTheDocument();
+
+    await user.clear(composer);
+    await user.type(composer, 'Завтра в 11{Enter}');
+
+    expect(props.onEdit).toHaveBeenCalledWith('mine', 'Завтра в 11');
+    expect(props.onSend).not.toHaveBeenCalled();
+    expect(composer).toHaveValue('');
+  });
+
+  it('cancels an edit with Escape without calling onEdit', async () => {
+    const { props, user, composer } = await setup();
+
+    await user.click(within(row('mine')).getByRole('button', { name: 'Изменить' }));
+    await user.keyboard('{Escape}');
+
+    expect(composer).toHaveValue('');
+    expect(props.onEdit).not.toHaveBeenCalled();
+  });
+
+  it('deletes an own message by id after confirmation', async () => {
+    const { props, user } = await setup();
+
+    await user.click(within(row('mine')).getByRole('button', { name: 'Удалить' }));
+    await user.click(
+      within(screen.getByRole('group', { name: 'Удалить сообщение?' })).getByRole('button', {
+        name: 'Удалить',
+      }),
+    );
+
+    expect(props.onDelete).toHaveBeenCalledWith('mine');
+  });
+
+  it('passes retry and discard of a failed message through', async () => {
+    const failed = makeMessage({
+      id: 'f',
+      client_id: 'f',
+      sender_id: ME,
+      status: 'failed',
+      error: 'Ошибка сети',
+    });
+    const { props, user } = await setup({ messages: [failed] });
+
+    await user.click(within(row('f')).getByRole('button', { name: 'Повторить' }));
+    await user.click(within(row('f')).getByRole('button', { name: 'Не отправлять' }));
+
+    expect(props.onRetry).toHaveBeenCalledWith(failed);
+    expect(props.onDiscard).toHaveBeenCalledWith(failed);
+  });
+
+  it('reconnects from the failed connection state', async () => {
+    const { props, user } = await setup({
+      connectionStatus: 'failed',
+      connectionError: 'Сервер недоступен',
+    });
+
+    await user.click(screen.getByRole('button', { name: 'Переподключиться' }));
+
+    expect(props.onReconnect).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers a back button when onBack is given', async () => {
+    const onBack = jest.fn();
+    const { user } = await setup({ onBack });
+
+    await user.click(screen.getByRole('button', { name: 'Назад к списку бесед' }));
+
+    expect(onBack).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a loading state while the first messages load', async () => {
+    await setup({ messages: [], loading: true });
+
+    expect(screen.getByRole('status', { name: '' })).toHaveTextContent('Загрузка…');
+  });
+
+  it('forgets a reply under way when another conversation opens', async () => {
+    const { user, rerender, props } = await setup();
+    await user.click(within(row('q')).getByRole('button', { name: 'Ответить' }));
+
+    rerender(
+      <ChatMessagesView
+        {...props}
+        conversation={makeConversation({ id: 'c9', title: 'Другая' })}
+        messages={[]}
+      />,
+    );
+    await settle();
+
+    expect(screen.getByRole('heading', { name: 'Другая' })).toBeInTheDocument();
+    expect(screen.queryByText('Ответ Иван Петров')).toBeNull();
+  });
+});

@@ -1,0 +1,59 @@
+import { AUTH_DATA_KEY } from 'unet-chat-redux';
+import type { ChatUser } from 'unet-chat-redux';
+
+/**
+ * The host app's side of authentication, as the seed app does it: the
+ * credentials live in `auth_data` ({access, refresh, user}). The demo keeps
+ * them in sessionStorage so that two tabs can be two different people.
+ */
+export interface AuthData {
+  access: string;
+  refresh: string;
+  user: ChatUser;
+}
+
+export const authStorage: Storage = window.sessionStorage;
+
+export function currentAuth(): AuthData | null {
+  try {
+    const raw = authStorage.getItem(AUTH_DATA_KEY);
+    return raw ? (JSON.parse(raw) as AuthData) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function login(username: string, password: string): Promise<AuthData> {
+  const response = await fetch('/api/auth/login/', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await response.json().catch(() => ({}))) as Partial<AuthData> & { detail?: string };
+  if (!response.ok || !body.access || !body.refresh || !body.user) {
+    throw new Error(body.detail ?? `Login failed (${response.status})`);
+  }
+  const data: AuthData = { access: body.access, refresh: body.refresh, user: body.user };
+  authStorage.setItem(AUTH_DATA_KEY, JSON.stringify(data));
+  return data;
+}
+
+/** The seed's `refreshUser()`: trades the refresh token for a new access token. */
+export async function refreshUser(): Promise<boolean> {
+  const auth = currentAuth();
+  if (!auth) return false;
+  const response = await fetch('/api/auth/refresh/', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refresh: auth.refresh }),
+  });
+  if (!response.ok) return false;
+  const { access } = (await response.json()) as { access?: string };
+  if (!access) return false;
+  authStorage.setItem(AUTH_DATA_KEY, JSON.stringify({ ...auth, access }));
+  return true;
+}
+
+export function logout(): void {
+  authStorage.removeItem(AUTH_DATA_KEY);
+}

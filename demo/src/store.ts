@@ -1,0 +1,18 @@
+import { configureStore } from '@reduxjs/toolkit';
+import { createChat } from 'unet-chat-redux';
+import { authStorage, refreshUser } from './auth';
+
+// The README's drop-in snippet, with the demo's two choices: credentials in
+// sessionStorage (two tabs, two people) and a heartbeat to spot dead sockets.
+export const chat = createChat({
+  storage: authStorage,
+  refreshAccessToken: refreshUser,
+  socket: { heartbeat: { intervalMs: 20_000, timeoutMs: 10_000 } },
+});
+
+export const store = configureStore({
+  reducer: { ...chat.reducers },
+  middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(chat.middleware),
+});
+
+export type RootState = ReturnType<typeof store.getState>;

@@ -1,0 +1,262 @@
+import { useId, useState } from 'react';
+import type { ChatUser, Conversation } from '../../api/types';
+import type { ChatMessage, ConnectionStatus } from '../../state/model';
+import { useChatStrings } from '../i18n/context';
+import { ConnectionIndicator } from './ConnectionIndicator';
+import { BackIcon } from './internal/icons';
+import {
+  avatarHue,
+  conversationTitle,
+  initials,
+  otherParticipantIds,
+  userName,
+} from './internal/names';
+import { MessageComposer } from './MessageComposer';
+import { MessageList } from './MessageList';
+
+/** Props of {@link ChatMessagesView}. */
+export interface ChatMessagesViewProps {
+  /** The open conversation; `undefined` shows a "select a conversation" placeholder. */
+  conversation: Conversation | undefined;
+  /** Its messages, oldest first. */
+  messages: ChatMessage[];
+  currentUserId: number | null;
+  /** Names by user id, for the header, senders and quotes. */
+  users?: Record<number, ChatUser>;
+  resolveMessage: (id: string) => ChatMessage | undefined;
+  /** The first page of messages is being fetched. */
+  loading?: boolean;
+  hasMoreOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder: () => void;
+
+  connectionStatus: ConnectionStatus;
+  connectionAttempt?: number;
+  connectionMaxAttempts?: number;
+  connectionNextDelayMs?: number | null;
+  connectionError?: string | null;
+  onReconnect: () => void;
+
+  /** Send a new message; `replyTo` is the id of the quoted message or `null`. */
+  onSend: (text: string, replyTo: string | null) => void;
+  onEdit: (id: string, text: string) => void;
+  onDelete: (id: string) => void;
+  onRetry: (message: ChatMessage) => void;
+  onDiscard: (message: ChatMessage) => void;
+  onMissingReplyTarget?: (id: string) => void;
+  /** Shows a back button (on narrow layouts) that returns to the conversation list. */
+  onBack?: () => void;
+  composerDisabled?: boolean;
+  composerPlaceholder?: string;
+  className?: string;
+}
+
+type ConversationPaneProps = Omit<ChatMessagesViewProps, 'conversation'> & {
+  conversation: Conversation;
+};
+
+/**
+ * One conversation on screen: a header (title, participants, connection state,
+ * back button), the message list and the composer. It holds only local UI state —
+ * which message is being replied to or edited — and reports everything else
+ * through callbacks.
+ *
+ * @example
+ * ```tsx
+ * <ChatMessagesView
+ *   conversation={conversation}
+ *   messages={messages}
+ *   currentUserId={me}
+ *   resolveMessage={(id) => byId[id]}
+ *   hasMoreOlder={hasMore}
+ *   loadingOlder={loadingOlder}
+ *   onLoadOlder={loadOlder}
+ *   connectionStatus={status}
+ *   onReconnect={reconnect}
+ *   onSend={(text, replyTo) => send(text, replyTo)}
+ *   onEdit={edit}
+ *   onDelete={remove}
+ *   onRetry={retry}
+ *   onDiscard={discard}
+ *   onBack={() => select(null)}
+ * />
+ * ```
+ */
+export function ChatMessagesView({ conversation, className, ...rest }: ChatMessagesViewProps) {
+  const strings = useChatStrings();
+  const classes = ['ucr-root', 'ucr-messages-view', className].filter(Boolean).join(' ');
+  if (!conversation) {
+    return (
+      <section className={classes} aria-label={strings.selectConversation}>
+        <div className="ucr-empty ucr-empty--center">
+          <p className="ucr-empty__title">{strings.selectConversation}</p>
+          <p className="ucr-empty__hint">{strings.selectConversationHint}</p>
+        </div>
+      </section>
+    );
+  }
+  // Keyed by conversation, so a reply or an edit under way never leaks into another one.
+  return (
+    <ConversationPane
+      key={conversation.id}
+      conversation={conversation}
+      className={classes}
+      {...rest}
+    />
+  );
+}
+
+function ConversationPane({
+  conversation,
+  messages,
+  currentUserId,
+  users,
+  resolveMessage,
+  loading = false,
+  hasMoreOlder,
+  loadingOlder,
+  onLoadOlder,
+  connectionStatus,
+  connectionAttempt,
+  connectionMaxAttempts,
+  connectionNextDelayMs,
+  connectionError,
+  onReconnect,
+  onSend,
+  onEdit,
+  onDelete,
+  onRetry,
+  onDiscard,
+  onMissingReplyTarget,
+  onBack,
+  composerDisabled = false,
+  composerPlaceholder,
+  className,
+}: ConversationPaneProps) {
+  const strings = useChatStrings();
+  const titleId = useId();
+  const [replyToId, setReplyToId] = useState<string | null>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
+
+  // A message deleted meanwhile simply ends the reply or the edit.
+  const replyTo = replyToId !== null ? (resolveMessage(replyToId) ?? null) : null;
+  const editing = editingId !== null ? (resolveMessage(editingId) ?? null) : null;
+
+  const findUser = (id: number) => users?.[id];
+  const title = conversationTitle(conversation, currentUserId, findUser, strings);
+  const participants = conversation.participant_ids ?? [];
+  let subtitle: string | null = null;
+  if (conversation.type === 'group' && participants.length > 0) {
+    const names = participants.map((id) =>
+      id === currentUserId ? strings.you : userName(id, findUser(id), strings),
+    );
+    subtitle = `${strings.participantsCount(participants.length)} · ${names.join(', ')}`;
+  } else if (conversation.type === 'private') {
+    const [other] = otherParticipantIds(conversation, currentUserId);
+    const user = other !== undefined ? findUser(other) : undefined;
+    // The title already names the other person unless the conversation has its own title.
+    if (other !== undefined && conversation.title?.trim())
+      subtitle = userName(other, user, strings);
+    else if (user?.username) subtitle = `@${user.username}`;
+  }
+
+  const replyToName = replyTo
+    ? replyTo.sender_id === currentUserId
+      ? strings.you
+      : userName(replyTo.sender_id, findUser(replyTo.sender_id), strings)
+    : undefined;
+
+  return (
+    <section className={className} aria-labelledby={titleId}>
+      <header className="ucr-header">
+        {onBack && (
+          <button
+            type="button"
+            className="ucr-icon-button ucr-header__back"
+            aria-label={strings.back}
+            title={strings.back}
+            onClick={onBack}
+          >
+            <BackIcon />
+          </button>
+        )}
+        <span
+          className="ucr-avatar ucr-avatar--small"
+          aria-hidden="true"
+          style={{ ['--ucr-avatar-hue' as string]: avatarHue(conversation.id) }}
+        >
+          {initials(title)}
+        </span>
+        <div className="ucr-header__text">
+          <h2 id={titleId} className="ucr-header__title">
+            {title}
+          </h2>
+          {subtitle && <p className="ucr-header__subtitle">{subtitle}</p>}
+        </div>
+        <ConnectionIndicator
+          className="ucr-header__connection"
+          status={connectionStatus}
+          attempt={connectionAttempt}
+          maxAttempts={connectionMaxAttempts}
+          nextDelayMs={connectionNextDelayMs}
+          error={connectionError}
+          onRetry={onReconnect}
+        />
+      </header>
+
+      <div className="ucr-messages-view__body">
+        {loading && messages.length === 0 ? (
+          <div className="ucr-messages-view__loading" role="status">
+            <span className="ucr-spinner" aria-hidden="true" />
+            {strings.loading}
+          </div>
+        ) : (
+          <MessageList
+            messages={messages}
+            currentUserId={currentUserId}
+            users={users}
+            resolveMessage={resolveMessage}
+            hasMoreOlder={hasMoreOlder}
+            loadingOlder={loadingOlder}
+            onLoadOlder={onLoadOlder}
+            onReply={(message) => {
+              setEditingId(null);
+              setReplyToId(message.id);
+            }}
+            onEdit={(message) => {
+              setReplyToId(null);
+              setEditingId(message.id);
+            }}
+            onDelete={(message) => {
+              if (message.id === editingId) setEditingId(null);
+              if (message.id === replyToId) setReplyToId(null);
+              onDelete(message.id);
+            }}
+            onRetry={onRetry}
+            onDiscard={onDiscard}
+            onMissingReplyTarget={onMissingReplyTarget}
+            activeMessageId={editingId ?? replyToId}
+          />
+        )}
+      </div>
+
+      <MessageComposer
+        onSend={(text) => {
+          onSend(text, replyTo?.id ?? null);
+          setReplyToId(null);
+        }}
+        disabled={composerDisabled}
+        replyTo={replyTo}
+        replyToName={replyToName}
+        onCancelReply={() => setReplyToId(null)}
+        editing={editing}
+        onSubmitEdit={(text) => {
+          if (editing) onEdit(editing.id, text);
+          setEditingId(null);
+        }}
+        onCancelEdit={() => setEditingId(null)}
+        placeholder={composerPlaceholder}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,378 @@
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import type { ChatUser, Conversation, Message } from '../../api/types';
+import { formatFullDate, formatListTime, parseChatDate } from '../format';
+import { useChatLocale } from '../i18n/context';
+import type { ChatStrings } from '../i18n/strings';
+import { CreateConversationPanel } from './CreateConversationPanel';
+import { CloseIcon, PlusIcon, SearchIcon, TrashIcon } from './internal/icons';
+import { avatarHue, conversationTitle, initials, userName } from './internal/names';
+import { useNow } from './internal/useNow';
+
+/** Props of {@link ChatSelect}: the seed's five, then optional extras. */
+export interface ChatSelectProps {
+  onSelectChat: (chatId: string) => void;
+  conversations: Conversation[];
+  loading: boolean;
+  /** Resolves with the new conversation, or `null` when it could not be created. */
+  onCreateConversation: (
+    type: 'private' | 'group',
+    title?: string,
+    participantIds?: number[],
+  ) => Promise<Conversation | null>;
+  selectedChatId: string | null;
+  /** The user directory: names in titles and previews, and the participant picker. */
+  users?: ChatUser[];
+  currentUserId?: number | null;
+  /** Newest message per conversation id, for previews; else `conversation.last_message`. */
+  lastMessages?: Record<string, Message | undefined>;
+  /** Offers a delete action (with a confirmation) on each conversation. */
+  onDeleteConversation?: (id: string) => void;
+  className?: string;
+}
+
+interface Row {
+  conversation: Conversation;
+  title: string;
+  last: Message | null;
+  activityMs: number;
+  searchText: string;
+}
+
+function toRows(
+  conversations: Conversation[],
+  lastMessages: Record<string, Message | undefined> | undefined,
+  usersById: Map<number, ChatUser>,
+  hasDirectory: boolean,
+  currentUserId: number | null,
+  strings: ChatStrings,
+): Row[] {
+  const rows = conversations.map((conversation) => {
+    const title = conversationTitle(
+      conversation,
+      currentUserId,
+      (id) => usersById.get(id),
+      strings,
+    );
+    const last = lastMessages?.[conversation.id] ?? conversation.last_message ?? null;
+    const activityMs = parseChatDate(last?.created_at ?? conversation.created_at);
+    const names = hasDirectory
+      ? (conversation.participant_ids ?? []).flatMap((id) => {
+          const user = usersById.get(id);
+          return user ? [user.full_name, user.username] : [];
+        })
+      : [];
+    return {
+      conversation,
+      title,
+      last,
+      activityMs: Number.isFinite(activityMs) ? activityMs : 0,
+      searchText: [conversation.title ?? '', title, ...names].join('\n').toLocaleLowerCase(),
+    };
+  });
+  // Most recent activity first, as messengers do; ties keep the host's order.
+  return rows.sort((a, b) => b.activityMs - a.activityMs);
+}
+
+/**
+ * The list of conversations with search, a "new conversation" form (private or
+ * group), the selected one highlighted (`aria-current`), and each one's last
+ * message and its time. Conversations are ordered by latest activity.
+ *
+ * @example
+ * ```tsx
+ * <ChatSelect
+ *   conversations={conversations}
+ *   loading={isLoading}
+ *   selectedChatId={selectedId}
+ *   onSelectChat={setSelectedId}
+ *   onCreateConversation={createConversation}
+ *   users={directory}
+ *   currentUserId={me}
+ * />
+ * ```
+ */
+export function ChatSelect({
+  onSelectChat,
+  conversations,
+  loading,
+  onCreateConversation,
+  selectedChatId,
+  users,
+  currentUserId = null,
+  lastMessages,
+  onDeleteConversation,
+  className,
+}: ChatSelectProps) {
+  const { strings, dateLocale, timeZone } = useChatLocale();
+  const now = useNow();
+  const headingId = useId();
+  const searchId = useId();
+  const panelId = useId();
+  const newButtonRef = useRef<HTMLButtonElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [query, setQuery] = useState('');
+  const [creating, setCreating] = useState(false);
+  const [confirmingId, setConfirmingId] = useState<string | null>(null);
+  // Closing the form hands focus back to the button that opened it.
+  const returnFocus = useRef(false);
+  useEffect(() => {
+    if (!creating && returnFocus.current) {
+      returnFocus.current = false;
+      newButtonRef.current?.focus();
+    }
+  }, [creating]);
+
+  const usersById = useMemo(() => new Map((users ?? []).map((user) => [user.id, user])), [users]);
+
+  const rows = useMemo(
+    () =>
+      toRows(conversations, lastMessages, usersById, users !== undefined, currentUserId, strings),
+    [conversations, lastMessages, usersById, users, currentUserId, strings],
+  );
+
+  const needle = query.trim().toLocaleLowerCase();
+  const visible = needle ? rows.filter((row) => row.searchText.includes(needle)) : rows;
+
+  function closeCreate() {
+    returnFocus.current = true;
+    setCreating(false);
+  }
+
+  function handleCreated(conversation: Conversation) {
+    setCreating(false);
+    setQuery('');
+    onSelectChat(conversation.id);
+  }
+
+  function handleSearchKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key === 'Escape' && query) {
+      event.preventDefault();
+      setQuery('');
+    }
+  }
+
+  function preview(row: Row): string {
+    const { last, conversation } = row;
+    if (!last) return strings.noMessagesYet;
+    const text = last.text ?? strings.emptyText;
+    if (currentUserId !== null && last.sender_id === currentUserId) {
+      return `${strings.previewOwnPrefix}${text}`;
+    }
+    if (conversation.type === 'group') {
+      return `${userName(last.sender_id, usersById.get(last.sender_id), strings)}: ${text}`;
+    }
+    return text;
+  }
+
+  const dateOptions = { locale: dateLocale, timeZone, now };
+
+  let body;
+  if (creating) {
+    body = (
+      <div id={panelId} className="ucr-chat-select__panel">
+        <CreateConversationPanel
+          onCreate={onCreateConversation}
+          onCreated={handleCreated}
+          onClose={closeCreate}
+          users={users}
+          currentUserId={currentUserId}
+        />
+      </div>
+    );
+  } else if (loading && conversations.length === 0) {
+    body = (
+      <div className="ucr-chat-select__loading" aria-busy="true">
+        <p role="status" className="ucr-visually-hidden">
+          {strings.loading}
+        </p>
+        {[0, 1, 2, 3, 4].map((index) => (
+          <div key={index} className="ucr-skeleton" aria-hidden="true">
+            <span className="ucr-skeleton__avatar" />
+            <span className="ucr-skeleton__lines">
+              <span />
+              <span />
+            </span>
+          </div>
+        ))}
+      </div>
+    );
+  } else if (conversations.length === 0) {
+    body = (
+      <div className="ucr-empty">
+        <p className="ucr-empty__title">{strings.noConversations}</p>
+        <p className="ucr-empty__hint">{strings.noConversationsHint}</p>
+      </div>
+    );
+  } else if (visible.length === 0) {
+    body = (
+      <div className="ucr-empty" role="status">
+        <p className="ucr-empty__title">{strings.noSearchResults(query.trim())}</p>
+      </div>
+    );
+  } else {
+    body = (
+      <ul
+        className="ucr-conversations"
+        aria-labelledby={headingId}
+        aria-busy={loading || undefined}
+      >
+        {visible.map((row) => {
+          const { conversation, title, last } = row;
+          const selected = conversation.id === selectedChatId;
+          const lastMs = last ? parseChatDate(last.created_at) : NaN;
+          return (
+            <li
+              key={conversation.id}
+              className={
+                selected ? 'ucr-conversation ucr-conversation--selected' : 'ucr-conversation'
+              }
+            >
+              <button
+                type="button"
+                className="ucr-conversation__button"
+                aria-current={selected ? 'true' : undefined}
+                onClick={() => onSelectChat(conversation.id)}
+              >
+                <span
+                  className="ucr-avatar"
+                  aria-hidden="true"
+                  style={{ ['--ucr-avatar-hue' as string]: avatarHue(conversation.id) }}
+                >
+                  {initials(title)}
+                </span>
+                <span className="ucr-conversation__body">
+                  <span className="ucr-conversation__top">
+                    <span className="ucr-conversation__title">{title}</span>
+                    {Number.isFinite(lastMs) && (
+                      <time
+                        className="ucr-conversation__time"
+                        dateTime={new Date(lastMs).toISOString()}
+                        title={formatFullDate(lastMs, dateOptions)}
+                      >
+                        {formatListTime(lastMs, dateOptions)}
+                      </time>
+                    )}
+                  </span>
+                  <span
+                    className={
+                      last ? 'ucr-conversation__preview' : 'ucr-conversation__preview ucr-muted'
+                    }
+                  >
+                    {preview(row)}
+                  </span>
+                </span>
+              </button>
+              {onDeleteConversation && confirmingId !== conversation.id && (
+                <button
+                  type="button"
+                  className="ucr-icon-button ucr-icon-button--danger ucr-conversation__delete"
+                  aria-label={strings.deleteConversation(title)}
+                  title={strings.deleteConversation(title)}
+                  onClick={() => setConfirmingId(conversation.id)}
+                >
+                  <TrashIcon />
+                </button>
+              )}
+              {onDeleteConversation && confirmingId === conversation.id && (
+                <div
+                  className="ucr-conversation__confirm"
+                  role="group"
+                  aria-label={strings.deleteConversationConfirm}
+                  onKeyDown={(event) => {
+                    if (event.key === 'Escape') {
+                      event.preventDefault();
+                      setConfirmingId(null);
+                    }
+                  }}
+                >
+                  <span>{strings.deleteConversationConfirm}</span>
+                  <button
+                    type="button"
+                    className="ucr-button ucr-button--small ucr-button--danger"
+                    autoFocus
+                    onClick={() => {
+                      setConfirmingId(null);
+                      onDeleteConversation(conversation.id);
+                    }}
+                  >
+                    {strings.confirmDelete}
+                  </button>
+                  <button
+                    type="button"
+                    className="ucr-button ucr-button--small ucr-button--ghost"
+                    onClick={() => setConfirmingId(null)}
+                  >
+                    {strings.cancel}
+                  </button>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    );
+  }
+
+  return (
+    <section
+      className={['ucr-root', 'ucr-chat-select', className].filter(Boolean).join(' ')}
+      aria-labelledby={headingId}
+    >
+      <header className="ucr-chat-select__header">
+        <h2 id={headingId} className="ucr-chat-select__heading">
+          {strings.conversationsHeading}
+        </h2>
+        {loading && conversations.length > 0 && (
+          <span className="ucr-spinner" role="status" aria-label={strings.loading} />
+        )}
+        <button
+          ref={newButtonRef}
+          type="button"
+          className="ucr-icon-button ucr-icon-button--accent"
+          aria-label={strings.newConversation}
+          title={strings.newConversation}
+          aria-expanded={creating}
+          aria-controls={creating ? panelId : undefined}
+          onClick={() => (creating ? closeCreate() : setCreating(true))}
+        >
+          <PlusIcon />
+        </button>
+      </header>
+      {!creating && (
+        <div className="ucr-search">
+          <SearchIcon />
+          <label htmlFor={searchId} className="ucr-visually-hidden">
+            {strings.searchLabel}
+          </label>
+          <input
+            ref={searchRef}
+            id={searchId}
+            type="search"
+            className="ucr-search__input"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            onKeyDown={handleSearchKeyDown}
+            placeholder={strings.searchPlaceholder}
+            autoComplete="off"
+          />
+          {query && (
+            <button
+              type="button"
+              className="ucr-icon-button ucr-search__clear"
+              aria-label={strings.clearSearch}
+              title={strings.clearSearch}
+              onClick={() => {
+                setQuery('');
+                searchRef.current?.focus();
+              }}
+            >
+              <CloseIcon />
+            </button>
+          )}
+        </div>
+      )}
+      <div className="ucr-chat-select__body">{body}</div>
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+import { useCallback } from 'react';
+import { chatApi } from '../../api/chatApi';
+import { messageDiscarded, messageRetried } from '../../state/events';
+import type { ChatMessage } from '../../state/model';
+import { selectConversationById } from '../../state/selectors';
+import { submitMessage } from '../../state/thunks';
+import { ChatMessagesView } from '../components';
+import { useConnection } from '../hooks/useConnection';
+import { useConversationMessages } from '../hooks/useConversationMessages';
+import { useCurrentUserId } from '../hooks/useCurrentUserId';
+import { useChatDispatch, useChatSelector, useChatStore } from '../hooks/store';
+import { useUserDirectory } from '../hooks/useUserDirectory';
+
+/** Props of {@link ChatMessages}. */
+export interface ChatMessagesProps {
+  /** The conversation to show (the seed's only prop). */
+  conversationId: string;
+  /** Shows a back button in the header (narrow layouts). */
+  onBack?: () => void;
+  /** Socket reconnect attempts, shown as "attempt n of m". Default 5. */
+  maxAttempts?: number;
+  className?: string;
+}
+
+/**
+ * One conversation, live: history with scroll-back, real-time messages,
+ * reply, edit, delete, pending and failed states, a connection indicator and
+ * a composer. Connects {@link ChatMessagesView} to the store.
+ *
+ * @example
+ * ```tsx
+ * <ChatMessages conversationId={id} />
+ * ```
+ */
+export function ChatMessages({
+  conversationId,
+  onBack,
+  maxAttempts = 5,
+  className,
+}: ChatMessagesProps) {
+  const dispatch = useChatDispatch();
+  const store = useChatStore();
+  const currentUserId = useCurrentUserId();
+  const { usersById } = useUserDirectory();
+  const conversation = useChatSelector((state) => selectConversationById(state, conversationId));
+  const { messages, hasMoreOlder, loadingOlder, historyLoaded, loadOlder } =
+    useConversationMessages(conversationId);
+  const connection = useConnection(conversationId);
+
+  const resolveMessage = useCallback(
+    (id: string) => store.getState().chat.messages.entities[id],
+    [store],
+  );
+  const onSend = useCallback(
+    (text: string, replyTo: string | null) => {
+      dispatch(submitMessage({ conversationId, text, replyTo }));
+    },
+    [dispatch, conversationId],
+  );
+  const onEdit = useCallback(
+    (id: string, text: string) => {
+      void dispatch(chatApi.endpoints.editMessage.initiate({ id, text }));
+    },
+    [dispatch],
+  );
+  const onDelete = useCallback(
+    (id: string) => {
+      void dispatch(chatApi.endpoints.deleteMessage.initiate(id));
+    },
+    [dispatch],
+  );
+  const onRetry = useCallback(
+    (message: ChatMessage) => {
+      dispatch(messageRetried({ conversationId, clientId: message.id }));
+    },
+    [dispatch, conversationId],
+  );
+  const onDiscard = useCallback(
+    (message: ChatMessage) => {
+      dispatch(messageDiscarded({ conversationId, clientId: message.id }));
+    },
+    [dispatch, conversationId],
+  );
+
+  return (
+    <ChatMessagesView
+      className={className}
+      conversation={conversation}
+      messages={messages}
+      currentUserId={currentUserId}
+      users={usersById}
+      resolveMessage={resolveMessage}
+      loading={!historyLoaded && messages.length === 0}
+      hasMoreOlder={hasMoreOlder}
+      loadingOlder={loadingOlder}
+      onLoadOlder={loadOlder}
+      connectionStatus={connection.status}
+      connectionAttempt={connection.attempt}
+      connectionMaxAttempts={maxAttempts}
+      connectionNextDelayMs={connection.nextDelayMs}
+      connectionError={connection.error}
+      onReconnect={connection.reconnect}
+      onSend={onSend}
+      onEdit={onEdit}
+      onDelete={onDelete}
+      onRetry={onRetry}
+      onDiscard={onDiscard}
+      onBack={onBack}
+    />
+  );
+}

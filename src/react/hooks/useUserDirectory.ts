@@ -1,0 +1,28 @@
+import { useGetUsersQuery } from '../../api/chatApi';
+import type { ChatUser } from '../../api/types';
+import { selectUsers, selectUsersById } from '../../state/selectors';
+import { useChatSelector } from './store';
+
+/** What {@link useUserDirectory} returns. */
+export interface UserDirectory {
+  users: ChatUser[];
+  usersById: Record<number, ChatUser>;
+}
+
+/**
+ * The user directory for names and pickers: whatever the host dispatched
+ * with `usersReceived`, plus the [ext] `/users/` endpoint when the server has
+ * it (a server without it simply leaves the directory to the host).
+ *
+ * @example
+ * ```tsx
+ * const { usersById } = useUserDirectory();
+ * usersById[message.sender_id]?.full_name;
+ * ```
+ */
+export function useUserDirectory(options: { fetch?: boolean } = {}): UserDirectory {
+  useGetUsersQuery(undefined, { skip: options.fetch === false });
+  const users = useChatSelector(selectUsers);
+  const usersById = useChatSelector(selectUsersById);
+  return { users, usersById };
+}

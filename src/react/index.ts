@@ -1,0 +1,62 @@
+/**
+ * unet-chat-redux/react — hooks, presentational components and the seed's
+ * containers (`ChatContainer`, `ChatMessages`, `ChatSelect`) on top of the
+ * store. Presentational components take props only; containers connect them.
+ */
+
+// Containers (connected to the store)
+export { ChatContainer } from './containers/ChatContainer';
+export { ChatMessages } from './containers/ChatMessages';
+
+// Presentational components (props in, callbacks out)
+export {
+  ChatLayout,
+  ChatMessagesView,
+  ChatSelect,
+  ConnectionIndicator,
+  CreateConversationPanel,
+  MessageComposer,
+  MessageList,
+  MAX_MESSAGE_LENGTH,
+  messageKey,
+  parseParticipantIds,
+} from './components';
+
+// Hooks
+export { useWebSocket } from './hooks/useWebSocket';
+export { useConversations, useSendMessage } from './hooks/seed';
+export { useConversationMessages } from './hooks/useConversationMessages';
+export { useConnection } from './hooks/useConnection';
+export { useCurrentUserId } from './hooks/useCurrentUserId';
+export { useUserDirectory } from './hooks/useUserDirectory';
+export { useChatNotices } from './hooks/useChatNotices';
+export { useChatDispatch, useChatSelector, useChatStore } from './hooks/store';
+
+// Strings and dates
+export {
+  ChatLocaleProvider,
+  useChatLocale,
+  useChatStrings,
+  chatStrings,
+  enStrings,
+  ruStrings,
+} from './i18n';
+export { formatMessageTime, formatListTime } from './format';
+
+export type { ChatMessagesProps } from './containers/ChatMessages';
+export type {
+  ChatLayoutProps,
+  ChatMessagesViewProps,
+  ChatSelectProps,
+  ConnectionIndicatorProps,
+  CreateConversationPanelProps,
+  MessageComposerProps,
+  MessageListProps,
+} from './components';
+export type { UseWebSocketOptions, UseWebSocketResult } from './hooks/useWebSocket';
+export type { SendMessageMutation } from './hooks/seed';
+export type { ConversationMessages } from './hooks/useConversationMessages';
+export type { ConnectionInfo } from './hooks/useConnection';
+export type { UserDirectory } from './hooks/useUserDirectory';
+export type { ChatLocale, ChatLocaleProviderProps, ChatLanguage, ChatStrings } from './i18n';
+export type { ChatDateOptions } from './format';

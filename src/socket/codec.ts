@@ -1,0 +1,349 @@
+import type { Message } from '../api/types';
+
+/**
+ * The WebSocket frames of the contract, as typed events. Decoding checks
+ * every payload at run time: a frame from the network is `unknown` until a
+ * guard says otherwise, and a bad frame is reported and dropped, never thrown.
+ */
+
+/**
+ * Payload of `message:deleted`.
+ *
+ * @example
+ * ```ts
+ * const payload: MessageDeletedPayload = { id: 'm1', conversation_id: 'c1' };
+ * ```
+ */
+export interface MessageDeletedPayload {
+  id: string;
+  conversation_id: string;
+}
+
+/**
+ * Payload of `participant:added` and `participant:removed`.
+ *
+ * @example
+ * ```ts
+ * const payload: ParticipantPayload = { conversation_id: 'c1', user_id: 7 };
+ * ```
+ */
+export interface ParticipantPayload {
+  conversation_id: string;
+  user_id: number;
+}
+
+/**
+ * Payload of `conversation:deleted`.
+ *
+ * @example
+ * ```ts
+ * const payload: ConversationDeletedPayload = { id: 'c1' };
+ * ```
+ */
+export interface ConversationDeletedPayload {
+  id: string;
+}
+
+/**
+ * Payload of `error`: the server refused something; `client_id` names the send it refused.
+ *
+ * @example
+ * ```ts
+ * const payload: ErrorPayload = { code: 'forbidden', detail: 'Not a participant', client_id: 'k1' };
+ * ```
+ */
+export interface ErrorPayload {
+  code: string;
+  detail: string;
+  client_id?: string | null;
+}
+
+/**
+ * A frame from the server, decoded. `pong` answers our `ping` and is consumed
+ * by the heartbeat.
+ *
+ * @example
+ * ```ts
+ * function handle(event: ServerEvent) {
+ *   if (event.type === 'message:new') console.log(event.payload.text);
+ * }
+ * ```
+ */
+export type ServerEvent =
+  | { type: 'message:new'; payload: Message }
+  | { type: 'message:updated'; payload: Message }
+  | { type: 'message:deleted'; payload: MessageDeletedPayload }
+  | { type: 'participant:added'; payload: ParticipantPayload }
+  | { type: 'participant:removed'; payload: ParticipantPayload }
+  | { type: 'conversation:deleted'; payload: ConversationDeletedPayload }
+  | { type: 'error'; payload: ErrorPayload }
+  | { type: 'pong' };
+
+/**
+ * The `type` of a server frame.
+ *
+ * @example
+ * ```ts
+ * const live: ServerEventType[] = ['message:new', 'message:updated'];
+ * ```
+ */
+export type ServerEventType = ServerEvent['type'];
+
+/**
+ * The server event of one type.
+ *
+ * @example
+ * ```ts
+ * const onDeleted = (event: ServerEventOf<'message:deleted'>) => event.payload.id;
+ * ```
+ */
+export type ServerEventOf<Type extends ServerEventType> = Extract<ServerEvent, { type: Type }>;
+
+/**
+ * A frame the client sends. `message:send` is the contract's default; a
+ * server that spells it differently gets its own {@link FrameCodec}.
+ *
+ * @example
+ * ```ts
+ * const frame: ClientFrame = { type: 'message:send', payload: { text: 'Hi', reply_to: null, client_id } };
+ * ```
+ */
+export type ClientFrame =
+  | { type: 'message:send'; payload: { text: string; reply_to: string | null; client_id: string } }
+  | { type: 'ping' };
+
+/**
+ * The outcome of decoding one frame. On failure `raw` holds the start of the
+ * frame (at most {@link RAW_EXCERPT_LENGTH} characters), enough to log
+ * without flooding a log with a huge payload.
+ *
+ * @example
+ * ```ts
+ * const result = defaultFrameCodec.decode(data);
+ * if (!result.ok) console.warn(result.reason, result.raw);
+ * ```
+ */
+export type DecodeResult =
+  { ok: true; event: ServerEvent } | { ok: false; reason: string; raw: string };
+
+/**
+ * Turns text frames into events and client frames into text. Replace it as a
+ * whole for a server whose frames differ from the contract; `decode` must not
+ * throw (the connection still guards against one that does).
+ *
+ * @example
+ * ```ts
+ * const codec: FrameCodec = {
+ *   decode: (data) => defaultFrameCodec.decode(data),
+ *   encode: (frame) => JSON.stringify(frame.type === 'ping' ? { action: 'ping' } : frame),
+ * };
+ * ```
+ */
+export interface FrameCodec {
+  decode(data: string): DecodeResult;
+  encode(frame: ClientFrame): string;
+}
+
+/**
+ * How much of a rejected frame a {@link DecodeResult} keeps.
+ *
+ * @example
+ * ```ts
+ * const shown = raw.length > RAW_EXCERPT_LENGTH ? `${raw.slice(0, RAW_EXCERPT_LENGTH)}…` : raw;
+ * ```
+ */
+export const RAW_EXCERPT_LENGTH = 200;
+
+/** One field's rule, with the words a protocol-error reason uses for it. */
+interface FieldCheck {
+  test(value: unknown): boolean;
+  expected: string;
+}
+
+const string: FieldCheck = { test: (value) => typeof value === 'string', expected: 'a string' };
+const number: FieldCheck = {
+  test: (value) => typeof value === 'number' && Number.isFinite(value),
+  expected: 'a number',
+};
+const boolean: FieldCheck = { test: (value) => typeof value === 'boolean', expected: 'a boolean' };
+const stringOrNull: FieldCheck = {
+  test: (value) => value === null || typeof value === 'string',
+  expected: 'a string or null',
+};
+const optional = (check: FieldCheck): FieldCheck => ({
+  test: (value) => value === undefined || check.test(value),
+  expected: `${check.expected} when present`,
+});
+
+/** The checked fields of one payload; fields not listed are allowed and kept. */
+type Shape = Readonly<Record<string, FieldCheck>>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The first reason `value` does not fit `shape`, or `null` when it fits. */
+function mismatch(value: unknown, shape: Shape): string | null {
+  if (!isRecord(value)) return 'is not an object';
+  for (const [name, check] of Object.entries(shape)) {
+    if (!check.test(value[name])) return `"${name}" must be ${check.expected}`;
+  }
+  return null;
+}
+
+const messageShape: Shape = {
+  id: string,
+  conversation_id: string,
+  sender_id: number,
+  text: stringOrNull,
+  reply_to: stringOrNull,
+  is_edited: boolean,
+  created_at: string,
+  client_id: optional(stringOrNull),
+  updated_at: optional(stringOrNull),
+};
+const messageDeletedShape: Shape = { id: string, conversation_id: string };
+const participantShape: Shape = { conversation_id: string, user_id: number };
+const conversationDeletedShape: Shape = { id: string };
+const errorShape: Shape = { code: string, detail: string, client_id: optional(stringOrNull) };
+
+/**
+ * Whether `value` is a {@link Message}: the seed's fields with their types,
+ * the [ext] `client_id` and `updated_at` when present; other fields are kept.
+ *
+ * @example
+ * ```ts
+ * if (isMessagePayload(frame.payload)) upsert(frame.payload);
+ * ```
+ */
+export function isMessagePayload(value: unknown): value is Message {
+  return mismatch(value, messageShape) === null;
+}
+
+/**
+ * Whether `value` is the payload of `message:deleted`.
+ *
+ * @example
+ * ```ts
+ * isMessageDeletedPayload({ id: 'm1', conversation_id: 'c1' }); // true
+ * ```
+ */
+export function isMessageDeletedPayload(value: unknown): value is MessageDeletedPayload {
+  return mismatch(value, messageDeletedShape) === null;
+}
+
+/**
+ * Whether `value` is the payload of `participant:added` or `participant:removed`.
+ *
+ * @example
+ * ```ts
+ * isParticipantPayload({ conversation_id: 'c1', user_id: 7 }); // true
+ * ```
+ */
+export function isParticipantPayload(value: unknown): value is ParticipantPayload {
+  return mismatch(value, participantShape) === null;
+}
+
+/**
+ * Whether `value` is the payload of `conversation:deleted`.
+ *
+ * @example
+ * ```ts
+ * isConversationDeletedPayload({ id: 'c1' }); // true
+ * ```
+ */
+export function isConversationDeletedPayload(value: unknown): value is ConversationDeletedPayload {
+  return mismatch(value, conversationDeletedShape) === null;
+}
+
+/**
+ * Whether `value` is the payload of an `error` frame.
+ *
+ * @example
+ * ```ts
+ * isErrorPayload({ code: 'forbidden', detail: 'Not a participant' }); // true
+ * ```
+ */
+export function isErrorPayload(value: unknown): value is ErrorPayload {
+  return mismatch(value, errorShape) === null;
+}
+
+/** The payload shape of each frame type; `pong` has none worth checking. */
+const payloadShapes: Readonly<Record<Exclude<ServerEventType, 'pong'>, Shape>> = {
+  'message:new': messageShape,
+  'message:updated': messageShape,
+  'message:deleted': messageDeletedShape,
+  'participant:added': participantShape,
+  'participant:removed': participantShape,
+  'conversation:deleted': conversationDeletedShape,
+  error: errorShape,
+};
+
+function isPayloadType(type: string): type is keyof typeof payloadShapes {
+  return Object.prototype.hasOwnProperty.call(payloadShapes, type);
+}
+
+/**
+ * Checks an already parsed frame; the one place that knows which payload
+ * belongs to which type.
+ */
+function toEvent(frame: unknown): { event: ServerEvent } | { reason: string } {
+  if (!isRecord(frame)) return { reason: 'frame is not a JSON object' };
+  const { type, payload } = frame;
+  if (typeof type !== 'string') return { reason: 'frame has no string "type"' };
+  // `pong` carries nothing the heartbeat needs, so any payload (or none) will do.
+  if (type === 'pong') return { event: { type: 'pong' } };
+  if (!isPayloadType(type)) return { reason: `unknown frame type "${type}"` };
+  const problem = mismatch(payload, payloadShapes[type]);
+  if (problem !== null) return { reason: `payload of "${type}" ${problem}` };
+  // The shape check above is what makes this cast true.
+  return { event: { type, payload } as ServerEvent };
+}
+
+/**
+ * Whether `value` is a well-formed {@link ServerEvent} (a parsed frame).
+ *
+ * @example
+ * ```ts
+ * isServerEvent({ type: 'conversation:deleted', payload: { id: 'c1' } }); // true
+ * isServerEvent({ type: 'typing', payload: {} }); // false
+ * ```
+ */
+export function isServerEvent(value: unknown): value is ServerEvent {
+  return 'event' in toEvent(value);
+}
+
+function excerpt(data: string): string {
+  return data.length > RAW_EXCERPT_LENGTH ? `${data.slice(0, RAW_EXCERPT_LENGTH)}…` : data;
+}
+
+/**
+ * The contract's codec: frames are JSON `{"type", "payload"}` objects.
+ * `decode` never throws: text that is not JSON, not an object, of an unknown
+ * type or with a payload of the wrong shape comes back as `ok: false` with a
+ * reason naming the first problem.
+ *
+ * @example
+ * ```ts
+ * defaultFrameCodec.decode('{"type":"pong"}'); // { ok: true, event: { type: 'pong' } }
+ * defaultFrameCodec.decode('hello'); // { ok: false, reason: 'frame is not JSON', raw: 'hello' }
+ * defaultFrameCodec.encode({ type: 'ping' }); // '{"type":"ping"}'
+ * ```
+ */
+export const defaultFrameCodec: FrameCodec = {
+  decode(data) {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return { ok: false, reason: 'frame is not JSON', raw: excerpt(data) };
+    }
+    const result = toEvent(frame);
+    return 'event' in result
+      ? { ok: true, event: result.event }
+      : { ok: false, reason: result.reason, raw: excerpt(data) };
+  },
+  encode(frame) {
+    return JSON.stringify(frame);
+  },
+};
