@@ -92,7 +92,7 @@ export function createOutbox(context: SocketBase) {
       for (;;) {
         const next = waiting(conversationId)[0];
         if (!next) return;
-        // The socket is back: hand the rest of the queue to it, in order.
+        // The socket is back: the rest of the queue goes over it (see finally).
         if (context.connections.get(conversationId)?.isOpen && !forceRest.has(next.id)) return;
         inFlight.set(next.id, { via: 'rest' });
         const result = await store.dispatch(
@@ -122,6 +122,7 @@ export function createOutbox(context: SocketBase) {
       }
     } finally {
       restBusy.delete(conversationId);
+      if (context.connections.get(conversationId)?.isOpen) flush(conversationId);
     }
   }
 
