@@ -70,7 +70,12 @@ export {
 } from './state/events';
 
 // Thunks
-export { submitMessage, loadOlderMessages, subscribeToConversation } from './state/thunks';
+export {
+  submitMessage,
+  loadOlderMessages,
+  subscribeToConversation,
+  readCurrentUserId,
+} from './state/thunks';
 
 // Selectors
 export {
@@ -146,6 +151,7 @@ export type {
   ComposedMessage,
 } from './state/events';
 export type { SubmitMessageArgs } from './state/thunks';
+export type { ChatDispatch } from './socket/context';
 export type { NormalizedMessages, NormalizedConversations } from './state/normalize';
 export type { ChatSocketOptions } from './socket/options';
 export type { SocketFactory, SocketHandlers, ChatSocket } from './socket/transport';

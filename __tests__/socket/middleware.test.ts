@@ -15,7 +15,7 @@ import {
   subscribeToConversation,
 } from 'unet-chat-redux';
 import type { Message } from 'unet-chat-redux';
-import type { UnknownAction } from '@reduxjs/toolkit';
+import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
 import { createFakeFetch } from '../support/fakeFetch';
 import type { FakeAnswer, RecordedRequest } from '../support/fakeFetch';
 import { CONVERSATION, conversation, message, messages } from '../support/factories';
@@ -40,15 +40,13 @@ function setup(handler: Handler = () => ({ status: 200, body: [] })) {
     socket: { factory: memory.factory },
   });
   const actions: UnknownAction[] = [];
+  const recorder: Middleware = () => (next) => (action) => {
+    actions.push(action as UnknownAction);
+    return next(action);
+  };
   const store = configureStore({
     reducer: chat.reducers,
-    middleware: (getDefault) =>
-      getDefault()
-        .concat(chat.middleware)
-        .concat(() => (next) => (action) => {
-          actions.push(action as UnknownAction);
-          return next(action);
-        }),
+    middleware: (getDefault) => getDefault().concat(chat.middleware).concat(recorder),
   });
   const messagesOf = (id = CONVERSATION) => selectMessagesOfConversation(store.getState(), id);
   /** Lets timers of 0 ms (frame batches) and pending promises (fetches) run. */

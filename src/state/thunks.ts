@@ -84,3 +84,15 @@ export const subscribeToConversation =
       dispatch(conversationUnsubscribed({ conversationId }));
     };
   };
+
+/**
+ * The current user's id as the chat's `getCurrentUserId` option says (by
+ * default the access token's `user_id` claim); null when nobody is logged in.
+ *
+ * @example
+ * ```ts
+ * const me = store.dispatch(readCurrentUserId());
+ * ```
+ */
+export const readCurrentUserId = (): ChatThunk<number | null> => (dispatch) =>
+  resolveRuntime(dispatch).getCurrentUserId();

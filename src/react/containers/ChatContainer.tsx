@@ -1,11 +1,12 @@
-import { useCallback, useState } from 'react';
 import {
+  selectConversations,
+  selectLastMessages,
   useCreateConversationMutation,
   useDeleteConversationMutation,
   useGetConversationsQuery,
-} from '../../api/chatApi';
-import type { Conversation } from '../../api/types';
-import { selectConversations, selectLastMessages } from '../../state/selectors';
+} from 'unet-chat-redux';
+import type { Conversation } from 'unet-chat-redux';
+import { useCallback, useState } from 'react';
 import { ChatLayout, ChatSelect } from '../components';
 import { useChatNotices } from '../hooks/useChatNotices';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';

@@ -1,9 +1,12 @@
+import {
+  chatApi,
+  messageDiscarded,
+  messageRetried,
+  selectConversationById,
+  submitMessage,
+} from 'unet-chat-redux';
+import type { ChatMessage } from 'unet-chat-redux';
 import { useCallback } from 'react';
-import { chatApi } from '../../api/chatApi';
-import { messageDiscarded, messageRetried } from '../../state/events';
-import type { ChatMessage } from '../../state/model';
-import { selectConversationById } from '../../state/selectors';
-import { submitMessage } from '../../state/thunks';
 import { ChatMessagesView } from '../components';
 import { useConnection } from '../hooks/useConnection';
 import { useConversationMessages } from '../hooks/useConversationMessages';

@@ -1,6 +1,6 @@
+import { useGetConversationsQuery, useSendMessageMutation } from 'unet-chat-redux';
+import type { Message, SendMessageBody } from 'unet-chat-redux';
 import { useCallback, useMemo } from 'react';
-import { useGetConversationsQuery, useSendMessageMutation } from '../../api/chatApi';
-import type { Message, SendMessageBody } from '../../api/types';
 
 /**
  * The seed's `useConversations()`: the caller's conversations through RTK

@@ -1,7 +1,6 @@
+import type { ChatDispatch, ChatRootState } from 'unet-chat-redux';
 import { useDispatch, useSelector, useStore } from 'react-redux';
 import type { Store } from '@reduxjs/toolkit';
-import type { ChatDispatch } from '../../socket/context';
-import type { ChatRootState } from '../../state/selectors';
 
 /** `useDispatch` typed for the chat's thunks and actions. */
 export const useChatDispatch = useDispatch.withTypes<ChatDispatch>();

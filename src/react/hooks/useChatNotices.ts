@@ -1,7 +1,6 @@
+import { noticeDismissed, selectNotices } from 'unet-chat-redux';
 import { useEffect } from 'react';
 import { toast } from 'sonner';
-import { noticeDismissed } from '../../state/events';
-import { selectNotices } from '../../state/selectors';
 import { useChatStrings } from '../i18n';
 import { useChatDispatch, useChatSelector } from './store';
 

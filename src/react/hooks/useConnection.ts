@@ -1,7 +1,6 @@
+import { reconnectRequested, selectConnection } from 'unet-chat-redux';
+import type { ConnectionState } from 'unet-chat-redux';
 import { useCallback } from 'react';
-import type { ConnectionState } from '../../state/connectionsSlice';
-import { reconnectRequested } from '../../state/events';
-import { selectConnection } from '../../state/selectors';
 import { useChatDispatch, useChatSelector } from './store';
 
 /** What {@link useConnection} returns. */

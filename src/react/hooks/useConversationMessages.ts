@@ -1,8 +1,11 @@
+import {
+  loadOlderMessages,
+  makeSelectMessages,
+  selectPaging,
+  subscribeToConversation,
+} from 'unet-chat-redux';
+import type { ChatMessage, PagingState } from 'unet-chat-redux';
 import { useCallback, useEffect, useMemo } from 'react';
-import type { ChatMessage } from '../../state/model';
-import type { PagingState } from '../../state/selectors';
-import { makeSelectMessages, selectPaging } from '../../state/selectors';
-import { loadOlderMessages, subscribeToConversation } from '../../state/thunks';
 import { useChatDispatch, useChatSelector } from './store';
 
 /** What {@link useConversationMessages} returns. */

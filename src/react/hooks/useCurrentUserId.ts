@@ -1,4 +1,4 @@
-import { resolveRuntime } from '../../api/runtime';
+import { readCurrentUserId } from 'unet-chat-redux';
 import { useChatDispatch } from './store';
 
 /**
@@ -13,5 +13,5 @@ import { useChatDispatch } from './store';
  */
 export function useCurrentUserId(): number | null {
   const dispatch = useChatDispatch();
-  return resolveRuntime(dispatch).getCurrentUserId();
+  return dispatch(readCurrentUserId());
 }

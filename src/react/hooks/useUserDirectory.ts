@@ -1,6 +1,5 @@
-import { useGetUsersQuery } from '../../api/chatApi';
-import type { ChatUser } from '../../api/types';
-import { selectUsers, selectUsersById } from '../../state/selectors';
+import { selectUsers, selectUsersById, useGetUsersQuery } from 'unet-chat-redux';
+import type { ChatUser } from 'unet-chat-redux';
 import { useChatSelector } from './store';
 
 /** What {@link useUserDirectory} returns. */

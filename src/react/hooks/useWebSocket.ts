@@ -1,17 +1,17 @@
-import { addListener, isAnyOf } from '@reduxjs/toolkit';
-import type { UnknownAction } from '@reduxjs/toolkit';
-import { useCallback, useEffect, useRef } from 'react';
-import type { Message } from '../../api/types';
 import {
   connectionStatusChanged,
   disconnectRequested,
   eventsBatched,
   messagesReceived,
   protocolErrorReported,
-} from '../../state/events';
-import type { ConnectionStatus } from '../../state/model';
-import { selectConnection } from '../../state/selectors';
-import { submitMessage, subscribeToConversation } from '../../state/thunks';
+  selectConnection,
+  submitMessage,
+  subscribeToConversation,
+} from 'unet-chat-redux';
+import type { ConnectionStatus, Message } from 'unet-chat-redux';
+import { addListener, isAnyOf } from '@reduxjs/toolkit';
+import type { UnknownAction } from '@reduxjs/toolkit';
+import { useCallback, useEffect, useRef } from 'react';
 import { useChatDispatch, useChatSelector } from './store';
 
 /** Options of {@link useWebSocket} (the seed's). */
