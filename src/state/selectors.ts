@@ -5,6 +5,7 @@ import type { ConnectionState } from './connectionsSlice';
 import { idleConnection } from './connectionsSlice';
 import type { ConversationEntity } from './conversationsSlice';
 import { conversationsAdapter } from './conversationsSlice';
+import { emptyTimeline } from './messagesSlice';
 import type { Timeline } from './messagesSlice';
 import type { ChatMessage } from './model';
 import type { ChatNotice } from './noticesSlice';
@@ -280,23 +281,21 @@ export const selectUnsentMessages = createSelector(
 );
 
 /** Paging and freshness of a conversation's history, for "load older" and spinners. */
-export interface PagingState {
-  hasMoreOlder: boolean;
-  loadingOlder: boolean;
-  historyLoaded: boolean;
-  caughtUp: boolean;
-  catchingUp: boolean;
-  error: string | null;
-}
+export type PagingState = Pick<
+  Timeline,
+  'hasMoreOlder' | 'loadingOlder' | 'historyLoaded' | 'caughtUp' | 'catchingUp' | 'error'
+>;
 
-const initialPaging: PagingState = {
-  hasMoreOlder: true,
-  loadingOlder: false,
-  historyLoaded: false,
-  caughtUp: false,
-  catchingUp: false,
-  error: null,
-};
+const pagingOf = (timeline: Timeline): PagingState => ({
+  hasMoreOlder: timeline.hasMoreOlder,
+  loadingOlder: timeline.loadingOlder,
+  historyLoaded: timeline.historyLoaded,
+  caughtUp: timeline.caughtUp,
+  catchingUp: timeline.catchingUp,
+  error: timeline.error,
+});
+
+const initialPaging = pagingOf(emptyTimeline());
 
 /**
  * Paging flags of a conversation.
@@ -308,17 +307,7 @@ const initialPaging: PagingState = {
  */
 export const selectPaging = createSelector(
   [selectTimeline],
-  (timeline): PagingState =>
-    timeline
-      ? {
-          hasMoreOlder: timeline.hasMoreOlder,
-          loadingOlder: timeline.loadingOlder,
-          historyLoaded: timeline.historyLoaded,
-          caughtUp: timeline.caughtUp,
-          catchingUp: timeline.catchingUp,
-          error: timeline.error,
-        }
-      : initialPaging,
+  (timeline): PagingState => (timeline ? pagingOf(timeline) : initialPaging),
   {
     memoizeOptions: {
       resultEqualityCheck: (a: PagingState, b: PagingState) =>
