@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist', 'coverage', 'demo/dist', 'node_modules', 'data'] },
+  { ignores: ['dist', 'coverage', 'demo/dist', 'node_modules', 'data', '.tmp', 'test-artifacts'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
