@@ -162,7 +162,8 @@ export const MessageRow = memo(function MessageRow({
                 dateTime={createdIso}
                 title={formatFullDate(message.created_ms, dateOptions)}
               >
-                {formatMessageTime(message.created_ms, dateOptions)}
+                {/* The day separator above names the day; the bubble keeps only the time. */}
+                {formatMessageTime(message.created_ms, { ...dateOptions, now: message.created_ms })}
               </time>
               {message.status === 'pending' && (
                 <span className="ucr-message__state" title={strings.pending}>
