@@ -104,7 +104,8 @@ export {
   selectAuthExpired,
 } from './state/selectors';
 
-// Normalization
+// Normalization and timestamps
+export { parseTimestamp } from './state/time';
 export {
   messageSchema,
   conversationSchema,

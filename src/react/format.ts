@@ -4,6 +4,8 @@
  * decided by its arguments (tests pin both) and never by a hidden clock.
  */
 
+import { parseTimestamp } from 'unet-chat-redux';
+
 /** Where and when a date is shown. */
 export interface ChatDateOptions {
   /** BCP 47 tag, e.g. `'ru-RU'`. */
@@ -14,23 +16,12 @@ export interface ChatDateOptions {
   now: number;
 }
 
-const zoneSuffix = /(?:z|[+-]\d{2}(?::?\d{2})?)$/i;
-
 /**
- * Reads a server timestamp as epoch milliseconds. The contract says a value
- * without a zone ("2024-01-01T12:00:00") is UTC, whereas `Date.parse` would
- * read it as local time, so the zone is made explicit first.
- *
- * @example
- * ```ts
- * parseChatDate('2024-01-01T12:00:00'); // 1704110400000
- * ```
+ * Reads a server timestamp as epoch milliseconds (`NaN` when unreadable); a
+ * value without a zone is UTC, as the contract says. The core's
+ * `parseTimestamp`, under the name the components use.
  */
-export function parseChatDate(value: string): number {
-  const text = value.trim().replace(' ', 'T');
-  const hasTime = text.includes('T');
-  return Date.parse(hasTime && !zoneSuffix.test(text) ? `${text}Z` : text);
-}
+export const parseChatDate = parseTimestamp;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

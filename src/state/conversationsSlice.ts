@@ -11,7 +11,7 @@ import {
   participantRemoved,
 } from './events';
 import { normalizeConversations } from './normalize';
-import { parseTimestamp } from './time';
+import { sortableTimestamp } from './time';
 
 /** A conversation as the store keeps it: the server's fields (without the embedded preview) plus its latest activity. */
 export interface ConversationEntity extends Omit<Conversation, 'last_message'> {
@@ -56,8 +56,8 @@ function receiveConversations(
     entities.push({
       ...fields,
       activity_ms: Math.max(
-        parseTimestamp(conversation.created_at),
-        preview ? parseTimestamp(preview.created_at) : 0,
+        sortableTimestamp(conversation.created_at),
+        preview ? sortableTimestamp(preview.created_at) : 0,
         state.entities[id]?.activity_ms ?? 0,
       ),
     });
@@ -88,12 +88,12 @@ export const conversationsReducer = createReducer(initialState, (builder) => {
       let newest = 0;
       for (const id of payload.ids) {
         const message = payload.entities[id];
-        if (message) newest = Math.max(newest, parseTimestamp(message.created_at));
+        if (message) newest = Math.max(newest, sortableTimestamp(message.created_at));
       }
       bumpActivity(state, payload.conversationId, newest);
     })
     .addCase(messageComposed, (state, { payload }) =>
-      bumpActivity(state, payload.conversationId, parseTimestamp(payload.createdAt)),
+      bumpActivity(state, payload.conversationId, sortableTimestamp(payload.createdAt)),
     )
     .addCase(messagesRemoved, (state, { payload }) => {
       const preview = state.previews[payload.conversationId];

@@ -22,7 +22,7 @@ import {
 } from './events';
 import type { MessagesReceivedPayload } from './events';
 import type { ChatMessage } from './model';
-import { parseTimestamp } from './time';
+import { sortableTimestamp } from './time';
 import { mergeSorted } from './timeline';
 import type { KeyOf } from './timeline';
 
@@ -91,7 +91,7 @@ function toChatMessage(message: Message, previous?: ChatMessage): ChatMessage {
     client_id: message.client_id ?? previous?.client_id ?? null,
     status: 'sent',
     error: null,
-    created_ms: parseTimestamp(message.created_at),
+    created_ms: sortableTimestamp(message.created_at),
   };
 }
 
@@ -142,7 +142,7 @@ function findPendingCopy(
   // A server that echoes no client_id: the first pending message from the same
   // sender with the same text and reply target is this one.
   if (payload.source !== 'socket' && payload.source !== 'catchUp') return undefined;
-  const createdMs = parseTimestamp(message.created_at);
+  const createdMs = sortableTimestamp(message.created_at);
   return timeline.pendingIds.find((id) => {
     const pending = state.entities[id];
     return (
@@ -315,7 +315,7 @@ export const messagesReducer = createReducer(initialState, (builder) => {
         reply_to: payload.replyTo,
         is_edited: false,
         created_at: payload.createdAt,
-        created_ms: parseTimestamp(payload.createdAt),
+        created_ms: sortableTimestamp(payload.createdAt),
         status: 'pending',
         error: null,
       });

@@ -9,7 +9,7 @@ import { emptyTimeline } from './messagesSlice';
 import type { Timeline } from './messagesSlice';
 import type { ChatMessage } from './model';
 import type { ChatNotice } from './noticesSlice';
-import { parseTimestamp } from './time';
+import { sortableTimestamp } from './time';
 import { usersAdapter } from './usersSlice';
 
 /**
@@ -236,7 +236,7 @@ function newestMessage(
   const known = lastId ? entities[lastId] : undefined;
   if (!known) return preview;
   if (!preview) return known;
-  return parseTimestamp(preview.created_at) > known.created_ms ? preview : known;
+  return sortableTimestamp(preview.created_at) > known.created_ms ? preview : known;
 }
 
 /**
