@@ -69,12 +69,16 @@ export {
   eventsBatched,
 } from './state/events';
 
+// Reading socket batches
+export { unbatchChatActions } from './socket/listeners/events';
+
 // Thunks
 export {
   submitMessage,
   loadOlderMessages,
   subscribeToConversation,
   readCurrentUserId,
+  watchChatActions,
 } from './state/thunks';
 
 // Selectors

@@ -4,6 +4,7 @@ import {
   createManualEnvironment,
   createMemoryTransport,
   eventsBatched,
+  messageRetried,
   messagesReceived,
   protocolErrorReported,
   reconnectRequested,
@@ -304,18 +305,14 @@ describe('the socket middleware', () => {
     await settle();
     memory.last()!.receive({ type: 'message:new', payload: message(1) });
     memory.last()!.receive({ type: 'message:new', payload: message(2) });
-    memory
-      .last()!
-      .receive({
-        type: 'message:updated',
-        payload: message(1, { text: 'edited', is_edited: true }),
-      });
-    memory
-      .last()!
-      .receive({
-        type: 'message:deleted',
-        payload: { id: message(2).id, conversation_id: CONVERSATION },
-      });
+    memory.last()!.receive({
+      type: 'message:updated',
+      payload: message(1, { text: 'edited', is_edited: true }),
+    });
+    memory.last()!.receive({
+      type: 'message:deleted',
+      payload: { id: message(2).id, conversation_id: CONVERSATION },
+    });
     await settle(1);
     expect(actions.filter((a) => eventsBatched.match(a))).toHaveLength(1);
     expect(messagesOf().map((m) => m.text)).toEqual(['edited']);
@@ -339,12 +336,10 @@ describe('the socket middleware', () => {
     memory.last()!.open();
     await settle();
     const clientId = store.dispatch(submitMessage({ conversationId: CONVERSATION, text: 'x' }));
-    memory
-      .last()!
-      .receive({
-        type: 'error',
-        payload: { code: 'validation_error', detail: 'Text too long', client_id: clientId },
-      });
+    memory.last()!.receive({
+      type: 'error',
+      payload: { code: 'validation_error', detail: 'Text too long', client_id: clientId },
+    });
     await settle();
     expect(messagesOf()[0]).toMatchObject({ status: 'failed', error: 'Text too long' });
   });
@@ -369,6 +364,39 @@ describe('the socket middleware', () => {
     expect(selectConversations(store.getState())).toEqual([]);
     expect(messagesOf()).toEqual([]);
     expect(memory.last()!.closedByClient?.code).toBe(1000);
+  });
+
+  it('sees events inside a batch: a deletion that arrives with other frames still closes the socket', async () => {
+    const { memory, store, settle, actions } = make();
+    store.dispatch(subscribeToConversation(CONVERSATION));
+    memory.last()!.open();
+    await settle();
+    memory.last()!.receive({ type: 'message:new', payload: message(1) });
+    memory.last()!.receive({ type: 'conversation:deleted', payload: { id: CONVERSATION } });
+    await settle();
+    expect(actions.filter((a) => eventsBatched.match(a))).toHaveLength(1);
+    expect(memory.last()!.closedByClient?.code).toBe(1000);
+    expect(store.getState().chat.connections[CONVERSATION]).toBeUndefined();
+  });
+
+  it('lets Retry resend at once a message the server refused in a batch with other frames', async () => {
+    const { memory, store, messagesOf, settle } = make();
+    store.dispatch(subscribeToConversation(CONVERSATION));
+    memory.last()!.open();
+    await settle();
+    const clientId = store.dispatch(
+      submitMessage({ conversationId: CONVERSATION, text: 'again' }),
+    )!;
+    memory
+      .last()!
+      .receive({
+        type: 'error',
+        payload: { code: 'rate_limited', detail: 'Too often', client_id: clientId },
+      });
+    await settle();
+    expect(messagesOf()[0]?.status).toBe('failed');
+    store.dispatch(messageRetried({ conversationId: CONVERSATION, clientId }));
+    expect(memory.last()!.sentFrames()).toHaveLength(2);
   });
 
   it('stops after the last attempt and reconnects on request', async () => {

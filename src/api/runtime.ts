@@ -33,6 +33,12 @@ export interface ChatRuntime {
   readonly baseQuery: ChatBaseQuery;
   getAccessToken(): string | null;
   getCurrentUserId(): number | null;
+  /**
+   * Listeners called with every action after the reducers have seen it (the
+   * React hooks' way to hear events without dispatching a non-serializable
+   * `addListener` action).
+   */
+  readonly actionWatchers: Set<(action: unknown) => void>;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -77,6 +83,7 @@ export function createChatRuntime(options: ChatOptions, onAuthExpired: () => voi
     }),
     getAccessToken,
     getCurrentUserId,
+    actionWatchers: new Set(),
   };
 }
 

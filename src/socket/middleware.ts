@@ -3,12 +3,19 @@ import type { Middleware, TypedStartListening } from '@reduxjs/toolkit';
 import { chatApi } from '../api/chatApi';
 import { brandRuntime, runtimeRequested } from '../api/runtime';
 import type { ChatRuntime } from '../api/runtime';
-import { authRestored, messageComposed, messageRetried, messagesReceived } from '../state/events';
+import {
+  authRestored,
+  messageComposed,
+  messageRetried,
+  messageSendFailed,
+  messagesReceived,
+} from '../state/events';
 import { selectAuthExpired } from '../state/selectors';
 import type { ChatRootState } from '../state/selectors';
 import type { ChatDispatch, SocketBase, SocketContext } from './context';
 import { createSyncScheduler, syncConversation } from './listeners/catchUp';
 import { addConnectListeners } from './listeners/connect';
+import { listenForEvent } from './listeners/events';
 import { createOutbox } from './listeners/outbound';
 
 type StartListening = TypedStartListening<ChatRootState, ChatDispatch>;
@@ -39,22 +46,26 @@ export function createChatMiddleware(runtime: ChatRuntime): ChatMiddleware {
   // Answers runtime lookups (see resolveRuntime) and lends the store to the socket layer.
   const runtimeMiddleware: Middleware = (storeApi) => {
     context.store = storeApi as SocketContext['store'];
-    return (next) => (action) => (runtimeRequested.match(action) ? branded : next(action));
+    return (next) => (action) => {
+      if (runtimeRequested.match(action)) return branded;
+      const result = next(action);
+      for (const watcher of [...runtime.actionWatchers]) watcher(action);
+      return result;
+    };
   };
 
   addConnectListeners(startListening, context);
 
-  for (const actionCreator of [messageComposed, messageRetried]) {
-    startListening({
-      actionCreator,
-      effect: ({ payload }) => context.outbox.flush(payload.conversationId),
-    });
-  }
-  startListening({
-    actionCreator: messagesReceived,
-    // Confirmed messages no longer need their echo timers.
-    effect: () => context.outbox.settleConfirmed(),
-  });
+  const flush = ({ conversationId }: { conversationId: string }) =>
+    context.outbox.flush(conversationId);
+  listenForEvent(startListening, messageComposed, flush);
+  listenForEvent(startListening, messageRetried, flush);
+  // A refused send is no longer in flight: Retry may send it again at once.
+  listenForEvent(startListening, messageSendFailed, ({ clientId }) =>
+    context.outbox.settle(clientId),
+  );
+  // Confirmed messages no longer need their echo timers.
+  listenForEvent(startListening, messagesReceived, () => context.outbox.settleConfirmed());
   startListening({
     // Any answered request proves the credentials work again.
     matcher: isAnyOf(

@@ -96,3 +96,23 @@ export const subscribeToConversation =
  */
 export const readCurrentUserId = (): ChatThunk<number | null> => (dispatch) =>
   resolveRuntime(dispatch).getCurrentUserId();
+
+/**
+ * Calls `listener` with every action the store handles (after the reducers),
+ * until the returned function is called. Unlike RTK's `addListener` action it
+ * dispatches nothing non-serializable, so it works wherever the chat
+ * middleware sits in the chain.
+ *
+ * @example
+ * ```ts
+ * const stop = dispatch(watchChatActions((action) => { if (messagesReceived.match(action)) … }));
+ * ```
+ */
+export const watchChatActions =
+  (listener: (action: UnknownAction) => void): ChatThunk<() => void> =>
+  (dispatch) => {
+    const { actionWatchers } = resolveRuntime(dispatch);
+    const watcher = (action: unknown) => listener(action as UnknownAction);
+    actionWatchers.add(watcher);
+    return () => void actionWatchers.delete(watcher);
+  };

@@ -388,6 +388,15 @@ describe('MessageList', () => {
     expect(live).toHaveTextContent('');
   });
 
+  it('names the sender above others\u2019 messages unless told not to (private conversations)', async () => {
+    const messages = [makeMessage({ id: 'n1', sender_id: 2 }), makeMessage({ id: 'n2', sender_id: 3 })];
+    const { container, rerender } = await setup({ messages });
+    expect(container.querySelectorAll('.ucr-message__sender')).toHaveLength(2);
+    await rerender({ showSenderNames: false });
+    expect(container.querySelectorAll('.ucr-message__sender')).toHaveLength(0);
+    expect(row('n2')).toBeInTheDocument();
+  });
+
   it('shows an empty state without messages', async () => {
     await setup({ messages: [] });
 

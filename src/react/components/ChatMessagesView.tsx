@@ -236,6 +236,7 @@ function ConversationPane({
             onDiscard={onDiscard}
             onMissingReplyTarget={onMissingReplyTarget}
             activeMessageId={editingId ?? replyToId}
+            showSenderNames={conversation.type !== 'private'}
           />
         )}
       </div>

@@ -34,6 +34,8 @@ export interface MessageListProps {
   onMissingReplyTarget?: (id: string) => void;
   /** The message being replied to or edited, marked in the list. */
   activeMessageId?: string | null;
+  /** Names above others' messages; a private conversation can hide them (the header names the person). Default true. */
+  showSenderNames?: boolean;
   /** Size of the scroller before it is measured (server rendering, tests). */
   initialRect?: { width: number; height: number };
   className?: string;
@@ -99,6 +101,7 @@ export function MessageList(props: MessageListProps) {
     loadingOlder,
     onLoadOlder,
     activeMessageId = null,
+    showSenderNames = true,
     initialRect,
     className,
   } = props;
@@ -316,7 +319,8 @@ export function MessageList(props: MessageListProps) {
               !previous ||
               chatDayKey(previous.created_ms, timeZone) !==
                 chatDayKey(message.created_ms, timeZone);
-            const showSender = !own && (startsDay || previous?.sender_id !== message.sender_id);
+            const startsRun = !own && (startsDay || previous?.sender_id !== message.sender_id);
+            const showSender = showSenderNames && startsRun;
             const replyTarget =
               message.reply_to !== null ? resolveMessage(message.reply_to) : undefined;
             const key = messageKey(message);
@@ -325,7 +329,7 @@ export function MessageList(props: MessageListProps) {
                 key={item.key}
                 ref={virtualizer.measureElement}
                 data-index={item.index}
-                className={showSender || startsDay ? 'ucr-row' : 'ucr-row ucr-row--continued'}
+                className={startsRun || startsDay ? 'ucr-row' : 'ucr-row ucr-row--continued'}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
                 <MessageRow

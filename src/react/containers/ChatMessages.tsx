@@ -4,6 +4,7 @@ import {
   messageRetried,
   selectConversationById,
   submitMessage,
+  useGetConversationQuery,
 } from 'unet-chat-redux';
 import type { ChatMessage } from 'unet-chat-redux';
 import { useCallback } from 'react';
@@ -46,6 +47,8 @@ export function ChatMessages({
   const currentUserId = useCurrentUserId();
   const { usersById } = useUserDirectory();
   const conversation = useChatSelector((state) => selectConversationById(state, conversationId));
+  // Used on its own (without the list), the component loads its conversation itself.
+  useGetConversationQuery(conversationId, { skip: conversation !== undefined });
   const { messages, hasMoreOlder, loadingOlder, historyLoaded, loadOlder } =
     useConversationMessages(conversationId);
   const connection = useConnection(conversationId);

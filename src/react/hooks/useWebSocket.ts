@@ -1,18 +1,18 @@
 import {
   connectionStatusChanged,
   disconnectRequested,
-  eventsBatched,
   messagesReceived,
   protocolErrorReported,
   selectConnection,
   submitMessage,
   subscribeToConversation,
+  unbatchChatActions,
+  watchChatActions,
 } from 'unet-chat-redux';
 import type { ConnectionStatus, Message } from 'unet-chat-redux';
-import { addListener, isAnyOf } from '@reduxjs/toolkit';
 import type { UnknownAction } from '@reduxjs/toolkit';
 import { useCallback, useEffect, useRef } from 'react';
-import { useChatDispatch, useChatSelector } from './store';
+import { useChatDispatch, useChatSelector, useChatStore } from './store';
 
 /** Options of {@link useWebSocket} (the seed's). */
 export interface UseWebSocketOptions {
@@ -36,11 +36,6 @@ export interface UseWebSocketResult {
   error: string | null;
 }
 
-/** Inner actions of a batch, or the action itself. */
-function unbatch(action: UnknownAction): UnknownAction[] {
-  return eventsBatched.match(action) ? (action.payload.actions as UnknownAction[]) : [action];
-}
-
 /**
  * The seed's WebSocket hook, on top of the store: it subscribes on mount and
  * unsubscribes on unmount; the callbacks may change on every render without
@@ -58,6 +53,7 @@ function unbatch(action: UnknownAction): UnknownAction[] {
 export function useWebSocket(options: UseWebSocketOptions): UseWebSocketResult {
   const { conversationId } = options;
   const dispatch = useChatDispatch();
+  const store = useChatStore();
   const callbacks = useRef(options);
   useEffect(() => {
     callbacks.current = options;
@@ -68,9 +64,11 @@ export function useWebSocket(options: UseWebSocketOptions): UseWebSocketResult {
   useEffect(() => dispatch(subscribeToConversation(conversationId)), [dispatch, conversationId]);
 
   useEffect(() => {
-    let lastStatus: ConnectionStatus | null = null;
+    // A component that joins an already open (shared) socket is connected too.
+    let lastStatus: ConnectionStatus = selectConnection(store.getState(), conversationId).status;
+    if (lastStatus === 'open') callbacks.current.onOpen?.();
     const handle = (action: UnknownAction) => {
-      for (const inner of unbatch(action)) {
+      for (const inner of unbatchChatActions(action)) {
         if (messagesReceived.match(inner)) {
           const { payload } = inner;
           if (
@@ -102,20 +100,8 @@ export function useWebSocket(options: UseWebSocketOptions): UseWebSocketResult {
         }
       }
     };
-    // The listener middleware answers `addListener` with the function that removes it.
-    const removeListener = dispatch(
-      addListener({
-        matcher: isAnyOf(
-          messagesReceived,
-          connectionStatusChanged,
-          protocolErrorReported,
-          eventsBatched,
-        ),
-        effect: (action) => handle(action),
-      }),
-    ) as unknown as () => void;
-    return removeListener;
-  }, [dispatch, conversationId]);
+    return dispatch(watchChatActions(handle));
+  }, [dispatch, store, conversationId]);
 
   const sendMessage = useCallback(
     (text: string, replyTo: string | null = null) => {

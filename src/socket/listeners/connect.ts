@@ -16,6 +16,7 @@ import { ConversationConnection } from '../connection';
 import type { ConnectionUpdate } from '../connection';
 import type { ChatDispatch, SocketContext } from '../context';
 import { conversationSocketUrl } from '../url';
+import { listenForEvent } from './events';
 import { dispatchEvents } from './inbound';
 
 type StartListening = TypedStartListening<ChatRootState, ChatDispatch>;
@@ -186,11 +187,8 @@ export function addConnectListeners(
       actionCreator: disconnectRequested,
       effect: ({ payload }) => close(payload.conversationId),
     }),
-    startListening({
-      actionCreator: conversationRemoved,
-      // The conversation's state is gone already; nothing to report about it.
-      effect: ({ payload }) => close(payload.id, false),
-    }),
+    // The conversation's state is gone already; nothing to report about it.
+    listenForEvent(startListening, conversationRemoved, ({ id }) => close(id, false)),
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }

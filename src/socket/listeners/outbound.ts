@@ -158,7 +158,7 @@ export function createOutbox(context: SocketBase) {
     for (const clientId of [...inFlight.keys()]) settle(clientId);
   }
 
-  return { flush, socketLost, settleConfirmed, dispose };
+  return { flush, socketLost, settle, settleConfirmed, dispose };
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;

@@ -1,0 +1,356 @@
+/** @jest-environment jsdom */
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useGetConversationQuery } from 'unet-chat-redux';
+import type { Message } from 'unet-chat-redux';
+import { ChatMessages } from 'unet-chat-redux/react';
+import { mockLayout } from '../components/layout';
+import { CONVERSATION, createHarness, historyMessage, ME } from '../hooks/harness';
+import type { Harness } from '../hooks/harness';
+
+let restoreLayout: () => void;
+beforeEach(() => {
+  restoreLayout = mockLayout();
+});
+afterEach(() => restoreLayout());
+
+const question = historyMessage(1, { text: 'Когда экзамен?' });
+const answer = historyMessage(2, { sender_id: ME, text: 'Завтра в 10' });
+
+/** The conversation open on screen, its socket accepted and its history loaded. */
+async function setup(options: { messages?: Message[]; acceptSocket?: boolean } = {}) {
+  const harness = createHarness({ messages: options.messages ?? [question, answer] });
+  await harness.loadConversations();
+  const user = userEvent.setup();
+  render(
+    <harness.Wrapper>
+      <ChatMessages conversationId={CONVERSATION} />
+    </harness.Wrapper>,
+  );
+  if (options.acceptSocket === false) {
+    // The socket stays "connecting"; history comes after historyDelayMs.
+    act(() => harness.environment.advance(1500));
+    await harness.historyLoaded();
+    return { harness, user, socket: harness.socketOf() };
+  }
+  const socket = harness.acceptSocket();
+  await harness.historyLoaded();
+  return { harness, user, socket };
+}
+
+function rowOf(text: string): HTMLElement {
+  const row = screen.getByText(text).closest<HTMLElement>('.ucr-message');
+  if (!row) throw new Error(`"${text}" is not in a message row`);
+  return row;
+}
+
+function composer(): HTMLElement {
+  return screen.getByRole('textbox', { name: 'Сообщение' });
+}
+
+/** The `client_id` of the n-th `message:send` frame the client sent. */
+function sentClientId(harness: Harness, index = 0): string {
+  const frames = harness.socketOf().sentFrames() as Array<{
+    type: string;
+    payload: { client_id: string };
+  }>;
+  const frame = frames.filter((f) => f.type === 'message:send')[index];
+  if (!frame) throw new Error(`no message:send frame #${index}`);
+  return frame.payload.client_id;
+}
+
+/** The server's copy of a message we sent, as its echo frame carries it. */
+function echoOf(text: string, clientId: string, id = 'echo-1'): Message {
+  return {
+    id,
+    conversation_id: CONVERSATION,
+    sender_id: ME,
+    text,
+    reply_to: null,
+    is_edited: false,
+    created_at: new Date().toISOString(),
+    client_id: clientId,
+  };
+}
+
+describe('ChatMessages', () => {
+  it('shows the conversation’s history from the server under its title', async () => {
+    await setup();
+
+    expect(screen.getByRole('heading', { name: 'Приёмная комиссия' })).toBeInTheDocument();
+    expect(screen.getByText('Когда экзамен?')).toBeInTheDocument();
+    expect(screen.getByText('Завтра в 10')).toBeInTheDocument();
+    expect(rowOf('Завтра в 10')).toHaveClass('ucr-message--own');
+    expect(rowOf('Когда экзамен?')).toHaveClass('ucr-message--other');
+    expect(screen.getByRole('status', { name: 'Соединение' })).toHaveTextContent('Подключено');
+  });
+
+  it('names senders from the user directory', async () => {
+    await setup();
+
+    await waitFor(() =>
+      expect(within(rowOf('Когда экзамен?')).getByText('Айзада Токтогулова')).toBeInTheDocument(),
+    );
+  });
+
+  it('shows a live message when its frame arrives and announces it politely', async () => {
+    const { harness, socket } = await setup();
+    await waitFor(() => expect(harness.server.requestsTo('GET', '/users/')).toHaveLength(1));
+
+    harness.push(socket, {
+      type: 'message:new',
+      payload: historyMessage(3, { text: 'Аудитория 204' }),
+    });
+
+    expect(await screen.findByText('Аудитория 204')).toBeInTheDocument();
+    const live = document.querySelector('[aria-live="polite"]');
+    expect(live).toHaveTextContent('Новое сообщение от Айзада Токтогулова: Аудитория 204');
+  });
+
+  it('sends on Enter: the message shows as pending, then as sent once its echo arrives', async () => {
+    const { harness, socket, user } = await setup();
+
+    await user.type(composer(), 'Спасибо!{Enter}');
+
+    expect(rowOf('Спасибо!')).toHaveAttribute('data-status', 'pending');
+    expect(composer()).toHaveValue('');
+    const clientId = sentClientId(harness);
+    expect(socket.sentFrames()).toEqual([
+      { type: 'message:send', payload: { text: 'Спасибо!', reply_to: null, client_id: clientId } },
+    ]);
+
+    harness.push(socket, { type: 'message:new', payload: echoOf('Спасибо!', clientId) });
+
+    expect(rowOf('Спасибо!')).toHaveAttribute('data-status', 'sent');
+    expect(screen.getAllByText('Спасибо!')).toHaveLength(1);
+  });
+
+  it('adds a line on Shift+Enter instead of sending', async () => {
+    const { socket, user } = await setup();
+
+    await user.type(composer(), 'первая{Shift>}{Enter}{/Shift}вторая');
+
+    expect(composer()).toHaveValue('первая\nвторая');
+    expect(socket.sentFrames()).toEqual([]);
+  });
+
+  it('sends a reply with the quoted message’s id', async () => {
+    const { harness, user } = await setup();
+
+    await user.click(within(rowOf('Когда экзамен?')).getByRole('button', { name: 'Ответить' }));
+    await user.type(composer(), 'В 10:00{Enter}');
+
+    expect(harness.socketOf().sentFrames()).toEqual([
+      {
+        type: 'message:send',
+        payload: { text: 'В 10:00', reply_to: question.id, client_id: sentClientId(harness) },
+      },
+    ]);
+  });
+
+  it('edits an own message through PUT /messages/{id}', async () => {
+    const { harness, user } = await setup();
+
+    await user.click(within(rowOf('Завтра в 10')).getByRole('button', { name: 'Изменить' }));
+    expect(composer()).toHaveValue('Завтра в 10');
+    await user.clear(composer());
+    await user.type(composer(), 'Завтра в 11{Enter}');
+
+    await waitFor(() =>
+      expect(harness.server.requestsTo('PUT', `/messages/${answer.id}`)).toHaveLength(1),
+    );
+    expect(harness.server.requestsTo('PUT', `/messages/${answer.id}`)[0]?.body).toEqual({
+      text: 'Завтра в 11',
+    });
+    expect(await screen.findByText('Завтра в 11')).toBeInTheDocument();
+    expect(within(rowOf('Завтра в 11')).getByText('изменено')).toBeInTheDocument();
+    expect(screen.queryByText('Завтра в 10')).not.toBeInTheDocument();
+  });
+
+  it('offers edit and delete only on own messages', async () => {
+    await setup();
+
+    const theirs = within(rowOf('Когда экзамен?'));
+    expect(theirs.getByRole('button', { name: 'Ответить' })).toBeInTheDocument();
+    expect(theirs.queryByRole('button', { name: 'Изменить' })).not.toBeInTheDocument();
+    expect(theirs.queryByRole('button', { name: 'Удалить' })).not.toBeInTheDocument();
+  });
+
+  it('deletes an own message through DELETE /messages/{id} after a confirmation', async () => {
+    const { harness, user } = await setup();
+
+    await user.click(within(rowOf('Завтра в 10')).getByRole('button', { name: 'Удалить' }));
+    expect(harness.server.requestsTo('DELETE', `/messages/${answer.id}`)).toEqual([]);
+    const confirmation = screen.getByRole('group', { name: 'Удалить сообщение?' });
+    await user.click(within(confirmation).getByRole('button', { name: 'Удалить' }));
+
+    await waitFor(() => expect(screen.queryByText('Завтра в 10')).not.toBeInTheDocument());
+    expect(harness.server.requestsTo('DELETE', `/messages/${answer.id}`)).toHaveLength(1);
+    expect(screen.getByText('Когда экзамен?')).toBeInTheDocument();
+  });
+
+  it('marks a send the server refused over the socket as failed, with its reason, Retry and Discard', async () => {
+    const { harness, socket, user } = await setup();
+    await user.type(composer(), 'Можно войти?{Enter}');
+
+    harness.push(socket, {
+      type: 'error',
+      payload: { code: 'rate_limited', detail: 'Слишком часто', client_id: sentClientId(harness) },
+    });
+
+    const failed = rowOf('Можно войти?');
+    expect(failed).toHaveAttribute('data-status', 'failed');
+    expect(within(failed).getByText('Слишком часто')).toBeInTheDocument();
+    expect(within(failed).getByRole('button', { name: 'Повторить' })).toBeInTheDocument();
+    expect(within(failed).getByRole('button', { name: 'Не отправлять' })).toBeInTheDocument();
+    expect(within(failed).queryByRole('button', { name: 'Изменить' })).not.toBeInTheDocument();
+  });
+
+  // BUG (src/socket/listeners/outbound.ts): a socket send stays "in flight"
+  // until its echo or the 10 s echo timeout, and a server `error` frame for it
+  // (messageSendFailed) does not settle it. So Retry leaves the message pending
+  // and sends nothing for up to ECHO_TIMEOUT_MS, then sends it over REST
+  // although the socket is open.
+  it('Retry sends a message the server refused over the socket again at once', async () => {
+    const { harness, socket, user } = await setup();
+    await user.type(composer(), 'Можно войти?{Enter}');
+    const clientId = sentClientId(harness);
+    harness.push(socket, {
+      type: 'error',
+      payload: { code: 'rate_limited', detail: 'Слишком часто', client_id: clientId },
+    });
+
+    await user.click(within(rowOf('Можно войти?')).getByRole('button', { name: 'Повторить' }));
+
+    expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'pending');
+    expect(sentClientId(harness, 1)).toBe(clientId);
+    harness.push(socket, { type: 'message:new', payload: echoOf('Можно войти?', clientId) });
+    expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'sent');
+  });
+
+  it('marks a REST send the server refused as failed, and Retry sends it again with the same client_id', async () => {
+    const { harness, user } = await setup({ acceptSocket: false });
+    let refusals = 1;
+    harness.server.intercept = (request) =>
+      request.method === 'POST' && refusals-- > 0
+        ? { status: 403, body: { detail: 'Not a participant' } }
+        : undefined;
+
+    await user.type(composer(), 'Через REST{Enter}');
+    await waitFor(() => expect(rowOf('Через REST')).toHaveAttribute('data-status', 'failed'));
+    expect(within(rowOf('Через REST')).getByText('Not a participant')).toBeInTheDocument();
+
+    await user.click(within(rowOf('Через REST')).getByRole('button', { name: 'Повторить' }));
+
+    await waitFor(() => expect(rowOf('Через REST')).toHaveAttribute('data-status', 'sent'));
+    const sends = harness.server.requestsTo('POST', '/messages/');
+    expect(sends).toHaveLength(2);
+    expect(sends[1]?.body).toEqual(sends[0]?.body);
+    expect(screen.getAllByText('Через REST')).toHaveLength(1);
+  });
+
+  it('Discard removes a failed message without sending it again', async () => {
+    const { harness, user } = await setup({ acceptSocket: false });
+    harness.server.intercept = (request) =>
+      request.method === 'POST'
+        ? { status: 403, body: { detail: 'Not a participant' } }
+        : undefined;
+
+    await user.type(composer(), 'Через REST{Enter}');
+    await waitFor(() => expect(rowOf('Через REST')).toHaveAttribute('data-status', 'failed'));
+    await user.click(within(rowOf('Через REST')).getByRole('button', { name: 'Не отправлять' }));
+
+    expect(screen.queryByText('Через REST')).not.toBeInTheDocument();
+    act(() => harness.environment.advance(60_000));
+    expect(harness.server.requestsTo('POST', '/messages/')).toHaveLength(1);
+  });
+
+  it('shows the connection state and reconnects from the indicator after a failure', async () => {
+    const { harness, socket, user } = await setup();
+
+    act(() => socket.serverClose(4403, 'not a participant'));
+
+    const indicator = screen.getByRole('status', { name: 'Соединение' });
+    expect(indicator).toHaveTextContent('Нет соединения');
+    expect(indicator).toHaveTextContent('not a participant');
+    await user.click(screen.getByRole('button', { name: 'Переподключиться' }));
+
+    expect(harness.socketsOf()).toHaveLength(2);
+    harness.acceptSocket();
+    expect(screen.getByRole('status', { name: 'Соединение' })).toHaveTextContent('Подключено');
+    // The reopened socket catches up on what it may have missed.
+    await waitFor(() =>
+      expect(harness.store.getState().chat.messages.timelines[CONVERSATION]?.caughtUp).toBe(true),
+    );
+    expect(harness.server.requestsTo('GET', `/messages/${CONVERSATION}`)).toHaveLength(2);
+    expect(screen.getByText('Когда экзамен?')).toBeInTheDocument();
+  });
+
+  it('shows the back button only when the host passes onBack', async () => {
+    const harness = createHarness({ messages: [question] });
+    await harness.loadConversations();
+    const onBack = jest.fn();
+    const user = userEvent.setup();
+    const view = render(
+      <harness.Wrapper>
+        <ChatMessages conversationId={CONVERSATION} />
+      </harness.Wrapper>,
+    );
+    expect(screen.queryByRole('button', { name: 'Назад к списку бесед' })).not.toBeInTheDocument();
+
+    view.rerender(
+      <harness.Wrapper>
+        <ChatMessages conversationId={CONVERSATION} onBack={onBack} />
+      </harness.Wrapper>,
+    );
+    await user.click(screen.getByRole('button', { name: 'Назад к списку бесед' }));
+
+    expect(onBack).toHaveBeenCalledTimes(1);
+  });
+
+  it('renders markup in a message as text', async () => {
+    await setup({ messages: [historyMessage(1, { text: '<img src=x onerror=alert(1)>' })] });
+
+    expect(screen.getByText('<img src=x onerror=alert(1)>')).toBeInTheDocument();
+    expect(document.querySelector('.ucr-message img')).toBeNull();
+  });
+
+  it('shows a conversation on its own once the host loads it with useGetConversationQuery', async () => {
+    const harness = createHarness({ messages: [question] });
+    function ApplicantChat({ conversationId }: { conversationId: string }) {
+      useGetConversationQuery(conversationId);
+      return <ChatMessages conversationId={conversationId} />;
+    }
+    render(
+      <harness.Wrapper>
+        <ApplicantChat conversationId={CONVERSATION} />
+      </harness.Wrapper>,
+    );
+    harness.acceptSocket();
+
+    expect(await screen.findByRole('heading', { name: 'Приёмная комиссия' })).toBeInTheDocument();
+    expect(await screen.findByText('Когда экзамен?')).toBeInTheDocument();
+    expect(harness.server.requestsTo('GET', '/conversations/')).toEqual([]);
+  });
+
+  // BUG (src/react/containers/ChatMessages.tsx): the seed's standalone
+  // `<ChatMessages conversationId={id} />` reads the conversation only from the
+  // list in the store (`selectConversationById`) and never fetches it, so in a
+  // host that did not load the conversation list first it shows "Выберите
+  // беседу" forever, although it subscribed and the history is in the store.
+  it(
+    'shows a conversation on its own, without a conversation list loaded first',
+    async () => {
+      const harness = createHarness({ messages: [question] });
+      render(
+        <harness.Wrapper>
+          <ChatMessages conversationId={CONVERSATION} />
+        </harness.Wrapper>,
+      );
+      harness.acceptSocket();
+      await harness.historyLoaded();
+
+      expect(await screen.findByText('Когда экзамен?')).toBeInTheDocument();
+    },
+  );
+});
