@@ -21,6 +21,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
     // Slices keep records keyed by id; deleting a key from an Immer draft is how an entry goes.
     files: ['src/state/**/*.ts'],
     rules: { '@typescript-eslint/no-dynamic-delete': 'off' },
