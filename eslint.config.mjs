@@ -17,7 +17,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       // RTK Query spells "no argument" as `build.query<Result, void>`.
       '@typescript-eslint/no-invalid-void-type': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {

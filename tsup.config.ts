@@ -9,7 +9,16 @@ export default defineConfig({
   clean: true,
   target: 'es2020',
   treeshake: true,
-  external: ['unet-chat-redux', '@reduxjs/toolkit', 'react', 'react-dom', 'react-redux', 'normalizr', 'sonner', '@tanstack/react-virtual'],
+  external: [
+    'unet-chat-redux',
+    '@reduxjs/toolkit',
+    'react',
+    'react-dom',
+    'react-redux',
+    'normalizr',
+    'sonner',
+    '@tanstack/react-virtual',
+  ],
   async onSuccess() {
     // The stylesheet ships as a plain file the host imports (`unet-chat-redux/styles.css`).
     copyFileSync('src/react/styles.css', 'dist/styles.css');

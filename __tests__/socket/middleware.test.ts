@@ -387,12 +387,10 @@ describe('the socket middleware', () => {
     const clientId = store.dispatch(
       submitMessage({ conversationId: CONVERSATION, text: 'again' }),
     )!;
-    memory
-      .last()!
-      .receive({
-        type: 'error',
-        payload: { code: 'rate_limited', detail: 'Too often', client_id: clientId },
-      });
+    memory.last()!.receive({
+      type: 'error',
+      payload: { code: 'rate_limited', detail: 'Too often', client_id: clientId },
+    });
     await settle();
     expect(messagesOf()[0]?.status).toBe('failed');
     store.dispatch(messageRetried({ conversationId: CONVERSATION, clientId }));

@@ -389,7 +389,10 @@ describe('MessageList', () => {
   });
 
   it('names the sender above others\u2019 messages unless told not to (private conversations)', async () => {
-    const messages = [makeMessage({ id: 'n1', sender_id: 2 }), makeMessage({ id: 'n2', sender_id: 3 })];
+    const messages = [
+      makeMessage({ id: 'n1', sender_id: 2 }),
+      makeMessage({ id: 'n2', sender_id: 3 }),
+    ];
     const { container, rerender } = await setup({ messages });
     expect(container.querySelectorAll('.ucr-message__sender')).toHaveLength(2);
     await rerender({ showSenderNames: false });

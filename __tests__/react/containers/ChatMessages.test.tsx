@@ -338,19 +338,16 @@ describe('ChatMessages', () => {
   // list in the store (`selectConversationById`) and never fetches it, so in a
   // host that did not load the conversation list first it shows "Выберите
   // беседу" forever, although it subscribed and the history is in the store.
-  it(
-    'shows a conversation on its own, without a conversation list loaded first',
-    async () => {
-      const harness = createHarness({ messages: [question] });
-      render(
-        <harness.Wrapper>
-          <ChatMessages conversationId={CONVERSATION} />
-        </harness.Wrapper>,
-      );
-      harness.acceptSocket();
-      await harness.historyLoaded();
+  it('shows a conversation on its own, without a conversation list loaded first', async () => {
+    const harness = createHarness({ messages: [question] });
+    render(
+      <harness.Wrapper>
+        <ChatMessages conversationId={CONVERSATION} />
+      </harness.Wrapper>,
+    );
+    harness.acceptSocket();
+    await harness.historyLoaded();
 
-      expect(await screen.findByText('Когда экзамен?')).toBeInTheDocument();
-    },
-  );
+    expect(await screen.findByText('Когда экзамен?')).toBeInTheDocument();
+  });
 });
