@@ -132,6 +132,35 @@ describe('selectors', () => {
     expect(selectMessagesOfConversation(root(here), CONVERSATION)).toHaveLength(4);
   });
 
+  it('keeps each conversation’s array stable when two screens read different conversations', () => {
+    // Fresh states: the selectors remember their last result across tests.
+    let state = run(
+      undefined,
+      messagesReceived(CONVERSATION, messages(1, 3), {
+        source: 'history',
+        page: { direction: 'latest', cursor: null, limit: 50 },
+      }),
+      messagesReceived(OTHER_CONVERSATION, [message(60, { conversation_id: OTHER_CONVERSATION })], {
+        source: 'history',
+        page: { direction: 'latest', cursor: null, limit: 50 },
+      }),
+    );
+    const a = selectMessagesOfConversation(root(state), CONVERSATION);
+    for (let n = 61; n < 65; n++) {
+      state = run(
+        state,
+        messagesReceived(
+          OTHER_CONVERSATION,
+          [message(n, { conversation_id: OTHER_CONVERSATION })],
+          { source: 'socket' },
+        ),
+      );
+      // Another screen reads the busy conversation between our reads.
+      expect(selectMessagesOfConversation(root(state), OTHER_CONVERSATION)).toHaveLength(n - 59);
+      expect(selectMessagesOfConversation(root(state), CONVERSATION)).toBe(a);
+    }
+  });
+
   it('gives each component its own memo with makeSelectMessages', () => {
     const selectA = makeSelectMessages();
     const selectB = makeSelectMessages();

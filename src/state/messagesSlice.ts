@@ -1,4 +1,4 @@
-import { createEntityAdapter, createReducer, isDraft, original } from '@reduxjs/toolkit';
+import { createEntityAdapter, createReducer, current, isDraft, original } from '@reduxjs/toolkit';
 import type { EntityState } from '@reduxjs/toolkit';
 import { chatApi } from '../api/chatApi';
 import type { Message } from '../api/types';
@@ -109,9 +109,20 @@ function forget(state: MessagesState, ids: readonly string[]): void {
   messagesAdapter.removeMany(state, ids);
 }
 
-function without(list: string[], id: string): string[] {
+/** The plain array behind an Immer draft: searching a draft goes through a Proxy per element. */
+function plain(list: string[]): readonly string[] {
+  return isDraft(list) ? current(list) : list;
+}
+
+/** Merges ids into a timeline's ordered `ids`. */
+function insertIds(timeline: Timeline, batch: string[], keyOf: KeyOf): void {
+  if (batch.length > 0) timeline.ids = mergeSorted(plain(timeline.ids), plain(batch), keyOf);
+}
+
+function without(draftList: string[], id: string): string[] {
+  const list = plain(draftList);
   const at = list.indexOf(id);
-  return at < 0 ? list : [...list.slice(0, at), ...list.slice(at + 1)];
+  return at < 0 ? draftList : [...list.slice(0, at), ...list.slice(at + 1)];
 }
 
 /** Removes a message from wherever its conversation keeps it. */
@@ -169,7 +180,7 @@ function cursorIgnored(payload: MessagesReceivedPayload, keyOf: KeyOf): boolean 
 
 function releaseHeld(timeline: Timeline, keyOf: KeyOf): void {
   if (timeline.heldIds.length === 0) return;
-  timeline.ids = mergeSorted(timeline.ids, timeline.heldIds, keyOf);
+  insertIds(timeline, timeline.heldIds, keyOf);
   timeline.heldIds = [];
 }
 
@@ -198,7 +209,7 @@ function applyNewestPage(
     timeline.ids.length === 0 || everything || overlaps || oldestOfPage <= newestKnown;
 
   if (touches) {
-    timeline.ids = mergeSorted(timeline.ids, fresh, keyOf);
+    insertIds(timeline, fresh, keyOf);
     if (!timeline.historyLoaded || everything) timeline.hasMoreOlder = !everything;
   } else {
     // Drop the stale range; scroll-back reloads it from the server.
@@ -246,13 +257,13 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
   const page = payload.page;
 
   if (payload.source === 'socket') {
-    if (timeline.caughtUp) timeline.ids = mergeSorted(timeline.ids, fresh, keyOf);
+    if (timeline.caughtUp) insertIds(timeline, fresh, keyOf);
     else timeline.heldIds.push(...fresh);
     return;
   }
   if (!page) {
     // Our own send or edit: always shown, in time order.
-    timeline.ids = mergeSorted(timeline.ids, fresh, keyOf);
+    insertIds(timeline, fresh, keyOf);
     return;
   }
 
@@ -261,11 +272,11 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
   if (page.direction === 'latest' || (page.direction === 'newer' && ignored)) {
     applyNewestPage(state, timeline, payload, fresh, keyOf);
   } else if (page.direction === 'older') {
-    timeline.ids = mergeSorted(timeline.ids, fresh, keyOf);
+    insertIds(timeline, fresh, keyOf);
     timeline.hasMoreOlder = !ignored && payload.ids.length >= page.limit;
     timeline.loadingOlder = false;
   } else {
-    timeline.ids = mergeSorted(timeline.ids, fresh, keyOf);
+    insertIds(timeline, fresh, keyOf);
     if (payload.ids.length < page.limit) {
       timeline.caughtUp = true;
       timeline.catchingUp = false;
@@ -357,7 +368,7 @@ export const messagesReducer = createReducer(initialState, (builder) => {
       messagesAdapter.addOne(state, message);
       if (message.client_id) state.byClientId[message.client_id] = message.id;
       const keyOf = keyReader(state, new Map([[message.id, message.created_ms]]));
-      timeline.ids = mergeSorted(timeline.ids, [message.id], keyOf);
+      insertIds(timeline, [message.id], keyOf);
     })
     .addCase(messagesRemoved, (state, { payload }) => {
       for (const id of payload.ids) removeMessage(state, id);

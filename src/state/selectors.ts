@@ -143,6 +143,25 @@ export const selectTimeline = (
 const selectMessageEntities = (state: ChatRootState) => state.chat.messages.entities;
 
 /**
+ * One memoized selector per conversation. A single shared selector keeps one
+ * last result, so two screens reading different conversations would hand each
+ * other a new array on every dispatch; a selector per conversation does not.
+ */
+function perConversation<Result>(
+  make: () => (state: ChatRootState, conversationId: string) => Result,
+): (state: ChatRootState, conversationId: string) => Result {
+  const selectors = new Map<string, (state: ChatRootState, conversationId: string) => Result>();
+  return (state, conversationId) => {
+    let select = selectors.get(conversationId);
+    if (!select) {
+      select = make();
+      selectors.set(conversationId, select);
+    }
+    return select(state, conversationId);
+  };
+}
+
+/**
  * Factory of a "messages of a conversation" selector with its own memo, for
  * components that each show a different conversation.
  */
@@ -175,7 +194,7 @@ export const makeSelectMessages = () =>
  * const messages = useSelector((state) => selectMessagesOfConversation(state, conversationId));
  * ```
  */
-export const selectMessagesOfConversation = makeSelectMessages();
+export const selectMessagesOfConversation = perConversation(makeSelectMessages);
 
 /** One message by id (a pending one by its client id), or undefined. */
 export const selectMessageById = (state: ChatRootState, id: string): ChatMessage | undefined =>
@@ -271,13 +290,15 @@ export const selectLastMessages = createSelector(
  * const failed = unsent.filter((m) => m.status === 'failed');
  * ```
  */
-export const selectUnsentMessages = createSelector(
-  [selectTimeline, selectMessageEntities],
-  (timeline, entities): ChatMessage[] => {
-    if (!timeline?.pendingIds.length) return noMessages;
-    return timeline.pendingIds.flatMap((id) => entities[id] ?? []);
-  },
-  { memoizeOptions: { resultEqualityCheck: arraysShallowEqual } },
+export const selectUnsentMessages = perConversation(() =>
+  createSelector(
+    [selectTimeline, selectMessageEntities],
+    (timeline, entities): ChatMessage[] => {
+      if (!timeline?.pendingIds.length) return noMessages;
+      return timeline.pendingIds.flatMap((id) => entities[id] ?? []);
+    },
+    { memoizeOptions: { resultEqualityCheck: arraysShallowEqual } },
+  ),
 );
 
 /** Paging and freshness of a conversation's history, for "load older" and spinners. */
@@ -305,15 +326,17 @@ const initialPaging = pagingOf(emptyTimeline());
  * const { hasMoreOlder, loadingOlder } = useSelector((state) => selectPaging(state, conversationId));
  * ```
  */
-export const selectPaging = createSelector(
-  [selectTimeline],
-  (timeline): PagingState => (timeline ? pagingOf(timeline) : initialPaging),
-  {
-    memoizeOptions: {
-      resultEqualityCheck: (a: PagingState, b: PagingState) =>
-        (Object.keys(a) as Array<keyof PagingState>).every((key) => a[key] === b[key]),
+export const selectPaging = perConversation(() =>
+  createSelector(
+    [selectTimeline],
+    (timeline): PagingState => (timeline ? pagingOf(timeline) : initialPaging),
+    {
+      memoizeOptions: {
+        resultEqualityCheck: (a: PagingState, b: PagingState) =>
+          (Object.keys(a) as Array<keyof PagingState>).every((key) => a[key] === b[key]),
+      },
     },
-  },
+  ),
 );
 
 /** The id of the newest confirmed message of a conversation (the catch-up cursor). */
