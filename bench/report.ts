@@ -159,12 +159,11 @@ function selectorSection({ selectors }: Results): string {
       selectors.messagesPerConversation,
     )} messages. ${formatCount(selectors.dispatches)} live messages are dispatched one by one,`,
     'round-robin into every conversation but A. After each dispatch every row reads A (which',
-    `never changes) and, except the first row, B (which receives ${formatCount(
+    `never changes) and B (which receives ${formatCount(
       selectors.touchedDispatches,
     )} of the messages). A new array for A is a re-render of a screen that has nothing new to show.`,
-    'No two rows share a memo: `selectMessagesOfConversation` is itself one `makeSelectMessages()`',
-    'instance, so the second row uses another instance to show what happens when one instance',
-    'serves two screens.',
+    'No two rows share a memo: `selectMessagesOfConversation` keeps one memo per conversation; the',
+    'second row shares one `makeSelectMessages()` instance between two screens to show why.',
     '',
     table(
       [

@@ -40,10 +40,10 @@ const naiveMemoized: MessagesSelector = createSelector(
 );
 
 /**
- * Who reads which conversation with what. `readsB` false: only the screen of
- * A uses this selector. Rows never share a memo, so they cannot disturb each
- * other: the exported selector is itself one `makeSelectMessages()` instance,
- * and the row that shares one instance between two screens uses another.
+ * Who reads which conversation with what (`selectB` null: only the screen of
+ * A uses this selector). Rows never share a memo, so they cannot disturb each
+ * other: the exported selector keeps one memo per conversation, and the row
+ * that shares one `makeSelectMessages()` instance between two screens uses its own.
  */
 interface Reader {
   name: string;
@@ -55,9 +55,9 @@ const sharedByTwoScreens = makeSelectMessages();
 
 const readers: Reader[] = [
   {
-    name: '`selectMessagesOfConversation`, read for A only',
+    name: '`selectMessagesOfConversation` (one memo per conversation), read for A and for B',
     selectA: selectMessagesOfConversation,
-    selectB: null,
+    selectB: selectMessagesOfConversation,
   },
   {
     name: 'one `makeSelectMessages()` instance read for A and for B (two screens sharing it)',
