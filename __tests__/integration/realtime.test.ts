@@ -83,20 +83,26 @@ function countingFactory(): { factory: SocketFactory; opened: string[] } {
   };
 }
 
+/** aibek and aizada in a new group, each with a store subscribed to it and its socket open. */
+async function twoUsersLive() {
+  const server = await serve();
+  const [aibek, aizada] = [await server.login('aibek'), await server.login('aizada')];
+  const group = await createGroup(aibek, [2]);
+  const a = storeFor(server, aibek);
+  const b = storeFor(server, aizada);
+  a.store.dispatch(subscribeToConversation(group.id));
+  b.store.dispatch(subscribeToConversation(group.id));
+  await waitFor(
+    () => statusOf(a, group.id) === 'open' && statusOf(b, group.id) === 'open',
+    5000,
+    'both open',
+  );
+  return { server, aibek, aizada, group, a, b };
+}
+
 describe('real time over real sockets', () => {
   it('lets two users exchange messages both ways without reloading', async () => {
-    const server = await serve();
-    const [aibek, aizada] = [await server.login('aibek'), await server.login('aizada')];
-    const group = await createGroup(aibek, [2]);
-    const a = storeFor(server, aibek);
-    const b = storeFor(server, aizada);
-    a.store.dispatch(subscribeToConversation(group.id));
-    b.store.dispatch(subscribeToConversation(group.id));
-    await waitFor(
-      () => statusOf(a, group.id) === 'open' && statusOf(b, group.id) === 'open',
-      5000,
-      'both open',
-    );
+    const { group, a, b } = await twoUsersLive();
 
     a.store.dispatch(submitMessage({ conversationId: group.id, text: 'Салам, Айзада!' }));
     await waitFor(() => texts(b, group.id).includes('Салам, Айзада!'), 5000, 'B receives');
@@ -121,18 +127,7 @@ describe('real time over real sockets', () => {
   });
 
   it('propagates edits and deletes to the other side', async () => {
-    const server = await serve();
-    const [aibek, aizada] = [await server.login('aibek'), await server.login('aizada')];
-    const group = await createGroup(aibek, [2]);
-    const a = storeFor(server, aibek);
-    const b = storeFor(server, aizada);
-    a.store.dispatch(subscribeToConversation(group.id));
-    b.store.dispatch(subscribeToConversation(group.id));
-    await waitFor(
-      () => statusOf(a, group.id) === 'open' && statusOf(b, group.id) === 'open',
-      5000,
-      'open',
-    );
+    const { aibek, group, a, b } = await twoUsersLive();
     const first = await post(aibek, group.id, 'original');
     await post(aibek, group.id, 'to be deleted');
     await waitFor(() => texts(b, group.id).length === 2, 3000, 'two messages');
