@@ -41,27 +41,13 @@ export interface Chat {
  * ```
  */
 export function createChat(options: ChatOptions = {}): Chat {
-  let dispatchAuthExpired = () => {};
-  let resetCache = () => {};
-  const runtime = createChatRuntime(options, () => dispatchAuthExpired());
-  const { middleware, dispose } = createChatMiddleware(runtime);
-  const [runtimeMiddleware, ...rest] = middleware;
-
-  // The refresher reports failures through the store this instance joins.
-  const reportingMiddleware: Middleware = (storeApi) => {
-    dispatchAuthExpired = () => void storeApi.dispatch(authExpired());
-    // Also clears RTK Query's cache-removal timers, so nothing outlives dispose().
-    resetCache = () => void storeApi.dispatch(chatApi.util.resetApiState());
-    return runtimeMiddleware(storeApi);
-  };
-
+  // The refresher reports a failed refresh through the store this instance joins.
+  const runtime = createChatRuntime(options, () => chat.store()?.dispatch(authExpired()));
+  const chat = createChatMiddleware(runtime);
   return {
     reducers: { chat: chatReducer, chatApi: chatApi.reducer },
-    middleware: [reportingMiddleware, ...rest],
+    middleware: chat.middleware,
     client: clientForRuntime(runtime),
-    dispose() {
-      dispose();
-      resetCache();
-    },
+    dispose: chat.dispose,
   };
 }

@@ -15,7 +15,7 @@ import {
 } from '../state/events';
 import type { PageRequest } from '../state/events';
 import type { ChatMessage } from '../state/model';
-import { describeChatError } from './errors';
+import { describeChatError, describeRejection } from './errors';
 import type { ChatQueryError } from './errors';
 import { routes } from './routes';
 import type { ChatRequest } from './routes';
@@ -127,28 +127,39 @@ export const chatApi = createApi({
     }),
 
     getMessages: build.query<Message[], string | GetMessagesArgs>({
+      // The answer enters the normalized store here, before the request's promise
+      // resolves, so a caller that awaits it (load older, catch-up) sees the page.
       async queryFn(arg, api, extraOptions, baseQuery) {
         const args = toArgs(arg);
+        const { conversationId } = args;
         const limit = args.limit ?? resolveRuntime(api.dispatch).options.pageSize;
         const result = await baseQuery(
-          routes.listMessages(args.conversationId, {
-            limit,
-            before: args.before,
-            after: args.after,
-          }),
+          routes.listMessages(conversationId, { limit, before: args.before, after: args.after }),
         );
-        if (result.error) return { error: result.error as ChatQueryError };
-        const checked = checkMessageList(result.data);
-        if ('error' in checked) return checked;
+        const checked = result.error
+          ? { error: result.error as ChatQueryError }
+          : checkMessageList(result.data);
+        if ('error' in checked) {
+          api.dispatch(
+            historyLoadFailed({ conversationId, error: describeChatError(checked.error) }),
+          );
+          return checked;
+        }
         for (const item of checked.rejected) {
           api.dispatch(
             protocolErrorReported({
-              conversationId: args.conversationId,
+              conversationId,
               reason: 'A message in a history answer has the wrong shape and was dropped',
               raw: JSON.stringify(item).slice(0, 200),
             }),
           );
         }
+        api.dispatch(
+          messagesReceived(conversationId, checked.data, {
+            source: args.after ? 'catchUp' : 'history',
+            page: pageOf(args, limit),
+          }),
+        );
         return { data: checked.data };
       },
       // The normalized store keeps the messages; the cache only needs to outlive a render.
@@ -156,27 +167,6 @@ export const chatApi = createApi({
       providesTags: (_result, _error, arg) => [
         { type: 'Messages', id: toArgs(arg).conversationId },
       ],
-      async onQueryStarted(arg, { dispatch, queryFulfilled }) {
-        const args = toArgs(arg);
-        const limit = args.limit ?? resolveRuntime(dispatch).options.pageSize;
-        try {
-          const { data } = await queryFulfilled;
-          dispatch(
-            messagesReceived(args.conversationId, data, {
-              source: args.after ? 'catchUp' : 'history',
-              page: pageOf(args, limit),
-            }),
-          );
-        } catch (failure) {
-          const error = (failure as { error?: unknown }).error ?? failure;
-          dispatch(
-            historyLoadFailed({
-              conversationId: args.conversationId,
-              error: describeChatError(error),
-            }),
-          );
-        }
-      },
     }),
 
     sendMessage: build.mutation<Message, SendMessageBody>({
@@ -209,7 +199,7 @@ export const chatApi = createApi({
           );
         } catch (failure) {
           if (previous) {
-            const error = describeChatError((failure as { error?: unknown }).error ?? failure);
+            const error = describeRejection(failure);
             dispatch(messageEditFailed({ previous, error }));
           }
         }
@@ -230,7 +220,7 @@ export const chatApi = createApi({
           }
         } catch (failure) {
           if (message) {
-            const error = describeChatError((failure as { error?: unknown }).error ?? failure);
+            const error = describeRejection(failure);
             dispatch(messageDeleteFailed({ message, error }));
           }
         }

@@ -54,6 +54,16 @@ export function describeChatError(error: unknown): string {
 }
 
 /**
+ * The words for a rejected RTK Query promise (`queryFulfilled`, `unwrap()`),
+ * which carries the base query's error in `error`.
+ */
+export function describeRejection(failure: unknown): string {
+  const inner =
+    failure && typeof failure === 'object' && 'error' in failure ? failure.error : undefined;
+  return describeChatError(inner ?? failure);
+}
+
+/**
  * Thrown by the direct API functions ({@link createChatClient}) when a call
  * fails. `status` is the HTTP status, or a string such as `'FETCH_ERROR'`.
  *

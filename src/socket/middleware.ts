@@ -12,7 +12,7 @@ import {
 } from '../state/events';
 import { selectAuthExpired } from '../state/selectors';
 import type { ChatRootState } from '../state/selectors';
-import type { ChatDispatch, SocketBase, SocketContext } from './context';
+import type { ChatDispatch, ChatStoreAccess, SocketBase, SocketContext } from './context';
 import { createSyncScheduler, syncConversation } from './listeners/catchUp';
 import { addConnectListeners } from './listeners/connect';
 import { listenForEvent } from './listeners/events';
@@ -23,6 +23,8 @@ type StartListening = TypedStartListening<ChatRootState, ChatDispatch>;
 /** The middleware of one chat instance, and how to tear it down. */
 export interface ChatMiddleware {
   middleware: [Middleware, Middleware, Middleware];
+  /** The store the middleware was applied to, once it has been. */
+  store(): ChatStoreAccess | null;
   dispose(): void;
 }
 
@@ -90,10 +92,13 @@ export function createChatMiddleware(runtime: ChatRuntime): ChatMiddleware {
 
   return {
     middleware: [runtimeMiddleware, listener.middleware, chatApi.middleware],
+    store: () => context.store,
     dispose() {
       for (const cleanup of context.cleanups) cleanup();
       context.cleanups.clear();
       listener.clearListeners();
+      // Also clears RTK Query's cache-removal timers, so nothing outlives dispose().
+      context.store?.dispatch(chatApi.util.resetApiState());
     },
   };
 }

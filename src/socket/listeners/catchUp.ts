@@ -1,5 +1,5 @@
 import { chatApi } from '../../api/chatApi';
-import { describeChatError } from '../../api/errors';
+import { describeRejection } from '../../api/errors';
 import type { Message } from '../../api/types';
 import { catchUpFailed, catchUpStarted } from '../../state/events';
 import { selectNewestMessageId, selectTimeline } from '../../state/selectors';
@@ -57,8 +57,7 @@ export async function syncConversation(context: SocketBase, conversationId: stri
     }
     await fetchPage(context, conversationId);
   } catch (failure) {
-    const error = (failure as { error?: unknown })?.error ?? failure;
-    store.dispatch(catchUpFailed({ conversationId, error: describeChatError(error) }));
+    store.dispatch(catchUpFailed({ conversationId, error: describeRejection(failure) }));
   }
 }
 
