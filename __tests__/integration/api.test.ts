@@ -215,7 +215,7 @@ describe('history paging against the reference server', () => {
     const texts = selectMessagesOfConversation(store.getState(), group.id).map((m) => m.text);
     expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `m${i + 1}`));
     expect(selectPaging(store.getState(), group.id).hasMoreOlder).toBe(false);
-  });
+  }, 60_000); // 120 sequential sends: slow when the browser suites load the machine
 });
 
 describe('optimistic sending over REST (no socket)', () => {
