@@ -55,7 +55,7 @@ export const loadOlderMessages =
     const before = timeline?.ids[0];
     if (!timeline || !before || timeline.loadingOlder || !timeline.hasMoreOlder) return;
     dispatch(olderMessagesRequested({ conversationId }));
-    // The answer (or its error) reaches the store through the endpoint's lifecycle.
+    // The endpoint puts the page (or its error) into the store before this resolves.
     await dispatch(
       chatApi.endpoints.getMessages.initiate(
         { conversationId, before },

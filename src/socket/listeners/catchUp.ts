@@ -29,7 +29,7 @@ async function fetchPage(
  * otherwise every message newer than the newest known one, page by page
  * (`after=` cursor). A server that ignores `after` answers with its newest
  * messages, which the messages reducer merges by id. Either way the answer
- * enters the store through `messagesReceived` (the endpoint's lifecycle).
+ * enters the store through `messagesReceived` (dispatched by the endpoint).
  */
 export async function syncConversation(context: SocketBase, conversationId: string): Promise<void> {
   const store = context.store;
