@@ -28,7 +28,7 @@ export {
 
 // Direct API functions (the seed's names) and standalone clients
 export { createChatClient, getConversations, sendMessage, getCurrentUserId } from './api/client';
-export { ChatApiError, describeChatError } from './api/errors';
+export { ChatApiError, describeChatError, errorCodeOf } from './api/errors';
 export {
   readStoredAccessToken,
   readStoredUserId,

@@ -84,6 +84,26 @@ export class ChatApiError extends Error {
   }
 }
 
+/**
+ * A machine-readable code for an error: the server's `code` field when it sent
+ * one, else `http_<status>` for an HTTP status, else the RTK Query status in
+ * lower case (`fetch_error`, `timeout_error`, …).
+ *
+ * @example
+ * ```ts
+ * errorCodeOf({ status: 400, data: { detail: 'text: too long', code: 'validation_error' } }); // 'validation_error'
+ * errorCodeOf({ status: 404, data: {} }); // 'http_404'
+ * ```
+ */
+export function errorCodeOf(error: ChatQueryError): string {
+  const data = 'data' in error ? error.data : undefined;
+  if (data && typeof data === 'object' && 'code' in data && typeof data.code === 'string')
+    return data.code;
+  return typeof error.status === 'number'
+    ? `http_${error.status}`
+    : String(error.status).toLowerCase();
+}
+
 /** True for failures worth retrying: no answer at all, or a server fault (5xx). */
 export function isTransientError(error: ChatQueryError): boolean {
   if (typeof error.status === 'number') return error.status >= 500;

@@ -108,6 +108,8 @@ export const messageSendFailed = createAction<{
   conversationId: string;
   clientId: string;
   error: string;
+  /** Machine-readable reason (see {@link ChatMessage.errorCode}). */
+  code?: string;
 }>('chat/messageSendFailed');
 
 /** The person asked to send a failed message again. */

@@ -338,6 +338,7 @@ export const messagesReducer = createReducer(initialState, (builder) => {
       if (message) {
         message.status = 'failed';
         message.error = payload.error;
+        message.errorCode = payload.code ?? null;
       }
     })
     .addCase(messageRetried, (state, { payload }) => {
@@ -345,6 +346,7 @@ export const messagesReducer = createReducer(initialState, (builder) => {
       if (message) {
         message.status = 'pending';
         message.error = null;
+        message.errorCode = null;
       }
     })
     .addCase(messageDiscarded, (state, { payload }) => {

@@ -80,7 +80,12 @@ export function eventsToActions(
         );
         if (clientId)
           actions.push(
-            messageSendFailed({ conversationId, clientId, error: event.payload.detail }),
+            messageSendFailed({
+              conversationId,
+              clientId,
+              error: event.payload.detail,
+              code: event.payload.code,
+            }),
           );
         break;
       }

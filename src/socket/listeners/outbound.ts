@@ -1,5 +1,5 @@
 import { chatApi } from '../../api/chatApi';
-import { describeChatError, isTransientError } from '../../api/errors';
+import { describeChatError, errorCodeOf, isTransientError } from '../../api/errors';
 import type { ChatQueryError } from '../../api/errors';
 import { messageSendFailed } from '../../state/events';
 import type { ChatMessage } from '../../state/model';
@@ -115,6 +115,7 @@ export function createOutbox(context: SocketBase) {
                 conversationId,
                 clientId: next.id,
                 error: describeChatError(error),
+                code: errorCodeOf(error),
               }),
             );
           }
