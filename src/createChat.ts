@@ -22,7 +22,19 @@ export interface Chat {
   middleware: [Middleware, Middleware, Middleware];
   /** The REST API as plain async functions, sharing this instance's auth. */
   client: ChatClient;
-  /** Closes every socket and clears every timer and listener (tests, hot reload, logout). */
+  /**
+   * Ends the current user's session — call it on logout or before another
+   * user logs in. It closes every socket, abandons every request in flight,
+   * stops the outbox and every loop, and leaves no trace of the user in
+   * state or storage (unsent messages and drafts included). The instance
+   * keeps working: the next user's subscriptions open sockets again.
+   */
+  endSession(): void;
+  /**
+   * Tears the instance down (tests, hot reload): ends the session (keeping
+   * the stored unsent messages for the next page load) and clears every
+   * socket, timer and listener. The instance is unusable afterwards.
+   */
   dispose(): void;
 }
 
@@ -43,11 +55,13 @@ export interface Chat {
 export function createChat(options: ChatOptions = {}): Chat {
   // The refresher reports a failed refresh through the store this instance joins.
   const runtime = createChatRuntime(options, () => chat.store()?.dispatch(authExpired()));
-  const chat = createChatMiddleware(runtime);
+  const chat = createChatMiddleware(runtime, { persistence: options.persistence });
+  runtime.endSession = (reason) => chat.endSession(reason);
   return {
     reducers: { chat: chatReducer, chatApi: chatApi.reducer },
     middleware: chat.middleware,
     client: clientForRuntime(runtime),
+    endSession: () => chat.endSession('logout'),
     dispose: chat.dispose,
   };
 }

@@ -18,6 +18,7 @@ export {
   useCreateConversationMutation,
   useDeleteConversationMutation,
   useGetMessagesQuery,
+  useGetMessageChangesQuery,
   useSendMessageMutation,
   useEditMessageMutation,
   useDeleteMessageMutation,
@@ -64,8 +65,17 @@ export {
   disconnectRequested,
   protocolErrorReported,
   serverErrorReceived,
-  catchUpStarted,
-  catchUpFailed,
+  syncFailed,
+  syncRetryDue,
+  syncRetryRequested,
+  changesReceived,
+  messageSendAttempted,
+  messageSendRateLimited,
+  outboxRestored,
+  draftChanged,
+  draftsRestored,
+  sessionStarted,
+  sessionEnded,
   eventsBatched,
 } from './state/events';
 
@@ -79,6 +89,7 @@ export {
   subscribeToConversation,
   readCurrentUserId,
   watchChatActions,
+  endChatSession,
 } from './state/thunks';
 
 // Selectors
@@ -95,12 +106,17 @@ export {
   selectTimeline,
   makeSelectMessages,
   selectMessagesOfConversation,
+  selectConversationMessage,
   selectMessageById,
   selectMessageWithReply,
   selectLastMessage,
   selectLastMessages,
   selectUnsentMessages,
   selectPaging,
+  selectSyncStatus,
+  selectGapAfterId,
+  selectWatermark,
+  selectDraft,
   selectNewestMessageId,
   selectConnection,
   selectIsConnected,
@@ -128,7 +144,13 @@ export type { Chat, ChatReducers } from './createChat';
 export type { ChatOptions } from './api/options';
 export type { ChatClient } from './api/client';
 export type { ChatQueryError } from './api/errors';
-export type { GetMessagesArgs, EditMessageArgs, ParticipantArgs } from './api/chatApi';
+export type {
+  GetMessagesArgs,
+  GetMessageChangesArgs,
+  EditMessageArgs,
+  ParticipantArgs,
+} from './api/chatApi';
+export type { MessageChanges } from './api/validate';
 export type { MessagePageParams } from './api/routes';
 export type { TokenStorage } from './api/tokens';
 export type {
@@ -139,9 +161,17 @@ export type {
   SendMessageBody,
   EditMessageBody,
 } from './api/types';
-export type { ChatMessage, MessageStatus, ConnectionStatus } from './state/model';
+export type {
+  ChatMessage,
+  MessageStatus,
+  ConnectionStatus,
+  SyncPhase,
+  SyncState,
+  SyncFailure,
+} from './state/model';
 export type { ChatState } from './state/chatReducer';
-export type { ChatRootState, MessageWithReply, PagingState } from './state/selectors';
+export type { ChatRootState, MessageWithReply, PagingState, SyncStatus } from './state/selectors';
+export type { DraftsState } from './state/draftsSlice';
 export type { ConversationEntity, ConversationsState } from './state/conversationsSlice';
 export type { MessagesState, Timeline } from './state/messagesSlice';
 export type { ConnectionState, ConnectionsState } from './state/connectionsSlice';
@@ -154,11 +184,14 @@ export type {
   MessagesReceivedMeta,
   MessagesReceivedPayload,
   ComposedMessage,
+  StoredPendingMessage,
+  SessionEndReason,
 } from './state/events';
 export type { SubmitMessageArgs } from './state/thunks';
 export type { ChatDispatch } from './socket/context';
 export type { NormalizedMessages, NormalizedConversations } from './state/normalize';
 export type { ChatSocketOptions } from './socket/options';
+export type { ChatPersistenceOptions, KeyValueStorage } from './socket/listeners/persistence';
 export type { SocketFactory, SocketHandlers, ChatSocket } from './socket/transport';
 export type { WebSocketLike, WebSocketConstructor } from './socket/adapters/webSocket';
 export type { MemoryTransport, MemorySocket } from './socket/adapters/memory';

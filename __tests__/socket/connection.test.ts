@@ -45,7 +45,8 @@ function countingSubscriptions(environment: ManualEnvironment) {
 
 function setup(overrides: Partial<ConnectionOptions> = {}) {
   const transport = createMemoryTransport();
-  const environment = createManualEnvironment({ random: () => 0.5 });
+  // Equal jitter with random() = 0 waits exactly half of each cap: 500, 1000, 2000 ms …
+  const environment = createManualEnvironment({ random: () => 0 });
   const subscriptions = countingSubscriptions(environment);
   const auth = { token: 'token-1' as string | null };
   const updates: ConnectionUpdate[] = [];
@@ -65,6 +66,9 @@ function setup(overrides: Partial<ConnectionOptions> = {}) {
     codec: defaultFrameCodec,
     environment,
     ...defaultReconnectOptions,
+    // These tests are about the fast phase; the slow phase and the connect timeout have their own.
+    slowRetryMs: 0,
+    connectTimeoutMs: 3_600_000,
     heartbeat: false,
     onStatus: (update) => updates.push(update),
     onEvents: (events) => batches.push(events),
@@ -149,7 +153,7 @@ describe('ConversationConnection', () => {
   });
 
   describe('reconnecting with backoff', () => {
-    it('waits a full-jitter exponential delay before each of 5 attempts, then fails', () => {
+    it('waits an exponential delay (equal jitter) before each of 5 attempts, then fails', () => {
       const { connection, transport, socket, environment, newUpdates } = opened();
       socket().serverClose(1006, '');
 
@@ -173,7 +177,13 @@ describe('ConversationConnection', () => {
       }
 
       expect(newUpdates()).toEqual([
-        { status: 'failed', code: null, reason: 'connection refused', retryable: true },
+        {
+          status: 'failed',
+          code: null,
+          reason: 'connection refused',
+          retryable: true,
+          nextDelayMs: null,
+        },
       ]);
       expect(connection.status).toBe('failed');
       expect(environment.pendingTimers()).toBe(0);
@@ -189,14 +199,15 @@ describe('ConversationConnection', () => {
         {
           status: 'reconnecting',
           attempt: 1,
-          nextDelayMs: 25,
+          // Equal jitter: half of the 100 ms cap, plus a quarter of the other half.
+          nextDelayMs: 62,
           code: 1006,
           reason: 'the connection closed with code 1006',
         },
       ]);
-      environment.advance(25);
+      environment.advance(62);
       socket().serverClose(1006);
-      environment.advance(50);
+      environment.advance(125);
       socket().serverClose(1006);
       expect(newUpdates().map((update) => update.status)).toEqual([
         'connecting',
@@ -267,7 +278,13 @@ describe('ConversationConnection', () => {
       const { socket, transport, environment, lastUpdate, connection } = opened();
       socket().serverClose(code);
 
-      expect(lastUpdate()).toEqual({ status: 'failed', code, reason, retryable: false });
+      expect(lastUpdate()).toEqual({
+        status: 'failed',
+        code,
+        reason,
+        retryable: false,
+        nextDelayMs: null,
+      });
       expect(environment.pendingTimers()).toBe(0);
       environment.setVisible(false);
       environment.setVisible(true);
@@ -294,7 +311,8 @@ describe('ConversationConnection', () => {
       expect(refreshToken).toHaveBeenCalledTimes(1);
       await settle();
 
-      expect(environment.pendingTimers()).toBe(0);
+      // Only the new attempt's connect timeout is left.
+      expect(environment.pendingTimers()).toBe(1);
       expect(transport.sockets).toHaveLength(2);
       expect(socket().url).toContain('WWW-Authenticate=Bearer%20token-2');
       socket().open();
@@ -326,6 +344,7 @@ describe('ConversationConnection', () => {
         code: 4401,
         reason: expect.stringMatching(/^authentication failed/),
         retryable: false,
+        nextDelayMs: null,
       });
       expect(transport.sockets).toHaveLength(2);
       expect(environment.pendingTimers()).toBe(0);
@@ -364,6 +383,7 @@ describe('ConversationConnection', () => {
         code: 4401,
         reason: expect.stringMatching(/^authentication failed/),
         retryable: false,
+        nextDelayMs: null,
       });
       expect(transport.sockets).toHaveLength(1);
     });
@@ -586,7 +606,8 @@ describe('ConversationConnection', () => {
       environment.setVisible(true);
       expect(transport.sockets).toHaveLength(2);
       expect(newUpdates().at(-1)).toEqual({ status: 'connecting', attempt: 1 });
-      expect(environment.pendingTimers()).toBe(0);
+      // Only the new attempt's connect timeout is left.
+      expect(environment.pendingTimers()).toBe(1);
     });
 
     it('does not retry on visibility while offline', () => {
@@ -712,7 +733,8 @@ describe('ConversationConnection', () => {
       socket().serverClose(1006);
       connection.reconnectNow();
       expect(transport.sockets).toHaveLength(2);
-      expect(environment.pendingTimers()).toBe(0);
+      // The backoff wait is gone; only the new attempt's connect timeout is left.
+      expect(environment.pendingTimers()).toBe(1);
     });
 
     it('does nothing while open or connecting', () => {
@@ -870,6 +892,119 @@ describe('ConversationConnection', () => {
       } finally {
         error.mockRestore();
       }
+    });
+  });
+
+  describe('recovering without a person', () => {
+    it('spends the five fast attempts over at least 15 s, whatever the dice say', () => {
+      const { connection, socket, environment, transport } = opened({
+        slowRetryMs: 30_000,
+        connectTimeoutMs: 10_000,
+      });
+      // random() = 0 is the shortest schedule equal jitter allows.
+      const started = environment.now();
+      socket().fail('refused');
+      while (connection.status !== 'failed') {
+        environment.advance(100);
+        if (socket().state === 'connecting') socket().fail('refused');
+      }
+      expect(transport.sockets).toHaveLength(6);
+      expect(environment.now() - started).toBeGreaterThanOrEqual(15_000);
+    });
+
+    it('keeps trying on a slow timer after the fast phase, and is open again when the server is', () => {
+      const { connection, socket, environment, transport, lastUpdate } = opened({
+        slowRetryMs: 30_000,
+      });
+      socket().fail('refused');
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        environment.advance(16_000);
+        socket().fail('refused');
+      }
+      expect(lastUpdate()).toEqual({
+        status: 'failed',
+        code: null,
+        reason: 'refused',
+        retryable: true,
+        nextDelayMs: 30_000,
+      });
+      environment.advance(29_999);
+      expect(transport.sockets).toHaveLength(6);
+      environment.advance(1);
+      expect(transport.sockets).toHaveLength(7);
+      socket().fail('still down');
+      expect(connection.status).toBe('failed');
+      environment.advance(30_000);
+      expect(transport.sockets).toHaveLength(8);
+      socket().open();
+      expect(connection.status).toBe('open');
+      // Open again: the fast phase is whole again.
+      socket().serverClose(1006);
+      expect(lastUpdate()).toEqual(expect.objectContaining({ status: 'reconnecting', attempt: 1 }));
+    });
+
+    it('has no slow phase after a refusal (4403), where retrying cannot help', () => {
+      const { socket, environment, transport } = opened({ slowRetryMs: 30_000 });
+      socket().serverClose(4403);
+      environment.advance(10 * 60_000);
+      expect(transport.sockets).toHaveLength(1);
+      expect(environment.pendingTimers()).toBe(0);
+    });
+
+    it('abandons a handshake that does not open in time and tries again', () => {
+      const { connection, socket, environment, transport, newUpdates } = opened({
+        connectTimeoutMs: 10_000,
+      });
+      socket().serverClose(1006);
+      environment.advance(500);
+      expect(transport.sockets).toHaveLength(2);
+      newUpdates();
+      // A black hole: the new socket neither opens nor fails.
+      environment.advance(9_999);
+      expect(connection.status).toBe('connecting');
+      environment.advance(1);
+      expect(newUpdates()).toEqual([
+        expect.objectContaining({
+          status: 'reconnecting',
+          attempt: 2,
+          reason: 'the connection did not open in time',
+        }),
+      ]);
+      expect(transport.sockets[1]?.closedByClient).not.toBeNull();
+      environment.advance(2000);
+      expect(transport.sockets).toHaveLength(3);
+    });
+
+    it('stops the slow phase on close, leaving no timer', () => {
+      const { connection, socket, environment } = opened({ slowRetryMs: 30_000 });
+      socket().serverClose(4401);
+      // The refresh resolves, the new token's socket fails five times.
+      connection.close();
+      expect(environment.pendingTimers()).toBe(0);
+    });
+  });
+
+  describe('token refresh', () => {
+    it('does not refresh again when the token changed since the rejected socket opened', async () => {
+      const refreshToken = jest.fn(async () => true);
+      const { socket, auth, transport } = opened({ refreshToken });
+      // A REST 401 refreshed the token meanwhile; the socket's 4401 still names the old one.
+      auth.token = 'token-from-rest-refresh';
+      socket().serverClose(4401, 'token expired');
+      await settle();
+      expect(refreshToken).toHaveBeenCalledWith('token-1');
+      expect(transport.sockets).toHaveLength(2);
+    });
+  });
+
+  describe('restart', () => {
+    it('abandons an open socket that seems dead and reconnects with backoff', () => {
+      const { connection, socket, transport, environment } = opened();
+      connection.restart('no echo');
+      expect(transport.sockets[0]?.closedByClient).toEqual({ code: 4000, reason: 'no echo' });
+      expect(connection.status).toBe('reconnecting');
+      environment.advance(500);
+      expect(transport.sockets).toHaveLength(2);
     });
   });
 });

@@ -28,7 +28,8 @@ import type {
   Message,
   SendMessageBody,
 } from './types';
-import { checkMessageList } from './validate';
+import { checkMessageChanges, checkMessageList } from './validate';
+import type { MessageChanges } from './validate';
 
 /** Arguments of {@link chatApi}'s `getMessages`: a conversation id, or a page of it. */
 export interface GetMessagesArgs {
@@ -39,6 +40,20 @@ export interface GetMessagesArgs {
   after?: string;
   /** [ext] Page size; default the chat's `pageSize` (50). */
   limit?: number;
+  /**
+   * Set by the sync middleware for the pages it asks for: the socket epoch
+   * and clock at the time of the request (see `PageRequest.epoch`). Failures
+   * of these pages are reported by the middleware (`syncFailed`), not as
+   * `historyLoadFailed`.
+   */
+  sync?: { epoch: number };
+}
+
+/** Arguments of `getMessageChanges` ([ext] "changes since"). */
+export interface GetMessageChangesArgs {
+  conversationId: string;
+  /** The cursor of the last answer; null asks only for the current cursor. */
+  since: string | null;
 }
 
 /** Arguments of `editMessage`. */
@@ -57,21 +72,45 @@ const toArgs = (arg: string | GetMessagesArgs): GetMessagesArgs =>
   typeof arg === 'string' ? { conversationId: arg } : arg;
 
 function pageOf(args: GetMessagesArgs, limit: number): PageRequest {
+  const epoch = args.sync ? { epoch: args.sync.epoch } : {};
   if (args.before) return { direction: 'older', cursor: args.before, limit };
-  if (args.after) return { direction: 'newer', cursor: args.after, limit };
-  return { direction: 'latest', cursor: null, limit };
+  if (args.after) return { direction: 'newer', cursor: args.after, limit, ...epoch };
+  return { direction: 'latest', cursor: null, limit, ...epoch };
 }
+
+type SessionState = { chat?: { session?: { generation?: number } } };
+
+/** The session an async result belongs to: an answer for an ended session is dropped. */
+const sessionOf = (getState: () => unknown): number | undefined =>
+  (getState() as SessionState).chat?.session?.generation;
+
+const ABORTED: { error: ChatQueryError } = {
+  error: { status: 'CUSTOM_ERROR', error: 'The request was abandoned: the session ended' },
+};
 
 /** The base query resolves the store's own runtime, so one API slice serves many stores. */
 const runtimeBaseQuery = (request: ChatRequest, api: BaseQueryApi, extraOptions: object) =>
   resolveRuntime(api.dispatch).baseQuery(request, api, extraOptions);
 
-type ChatState = { chat: { messages: { entities: Record<string, ChatMessage | undefined> } } };
+type ChatState = {
+  chat: {
+    messages: {
+      conversations: Record<
+        string,
+        { messages: { entities: Record<string, ChatMessage | undefined> } }
+      >;
+    };
+  };
+};
 
 /** The message as the store knows it, when the store has the chat reducer. */
 function storedMessage(getState: () => unknown, id: string): ChatMessage | undefined {
   const state = getState() as Partial<ChatState>;
-  return state.chat?.messages.entities[id];
+  for (const timeline of Object.values(state.chat?.messages.conversations ?? {})) {
+    const message = timeline.messages.entities[id];
+    if (message) return message;
+  }
+  return undefined;
 }
 
 /**
@@ -111,12 +150,14 @@ export const chatApi = createApi({
 
     deleteConversation: build.mutation<void, string>({
       query: (conversationId) => routes.deleteConversation(conversationId),
-      async onQueryStarted(conversationId, { dispatch, queryFulfilled }) {
+      async onQueryStarted(conversationId, { dispatch, getState, queryFulfilled }) {
+        const session = sessionOf(getState);
         try {
           await queryFulfilled;
         } catch {
           return;
         }
+        if (sessionOf(getState) !== session) return;
         dispatch(conversationRemoved({ id: conversationId }));
         dispatch(
           chatApi.util.updateQueryData('getConversations', undefined, (draft) =>
@@ -133,16 +174,20 @@ export const chatApi = createApi({
         const args = toArgs(arg);
         const { conversationId } = args;
         const limit = args.limit ?? resolveRuntime(api.dispatch).options.pageSize;
+        const session = sessionOf(api.getState);
         const result = await baseQuery(
           routes.listMessages(conversationId, { limit, before: args.before, after: args.after }),
         );
+        if (api.signal.aborted || sessionOf(api.getState) !== session) return ABORTED;
         const checked = result.error
           ? { error: result.error as ChatQueryError }
           : checkMessageList(result.data);
         if ('error' in checked) {
-          api.dispatch(
-            historyLoadFailed({ conversationId, error: describeChatError(checked.error) }),
-          );
+          if (!args.sync) {
+            api.dispatch(
+              historyLoadFailed({ conversationId, error: describeChatError(checked.error) }),
+            );
+          }
           return checked;
         }
         for (const item of checked.rejected) {
@@ -169,12 +214,36 @@ export const chatApi = createApi({
       ],
     }),
 
+    getMessageChanges: build.query<MessageChanges, GetMessageChangesArgs>({
+      async queryFn({ conversationId, since }, api, _extraOptions, baseQuery) {
+        const session = sessionOf(api.getState);
+        const result = await baseQuery(routes.listMessageChanges(conversationId, since));
+        if (api.signal.aborted || sessionOf(api.getState) !== session) return ABORTED;
+        if (result.error) return { error: result.error as ChatQueryError };
+        const checked = checkMessageChanges(result.data);
+        if ('error' in checked) return checked;
+        for (const item of checked.rejected) {
+          api.dispatch(
+            protocolErrorReported({
+              conversationId,
+              reason: 'A message in a "changes since" answer has the wrong shape and was dropped',
+              raw: JSON.stringify(item).slice(0, 200),
+            }),
+          );
+        }
+        return { data: checked.data };
+      },
+      keepUnusedDataFor: 0,
+    }),
+
     sendMessage: build.mutation<Message, SendMessageBody>({
       // A client_id makes the send idempotent, so the base query may retry it safely.
       query: (body) => routes.sendMessage({ ...body, client_id: body.client_id ?? randomUuid() }),
-      async onQueryStarted(body, { dispatch, queryFulfilled }) {
+      async onQueryStarted(body, { dispatch, getState, queryFulfilled }) {
+        const session = sessionOf(getState);
         try {
           const { data } = await queryFulfilled;
+          if (sessionOf(getState) !== session) return;
           dispatch(
             messagesReceived(data.conversation_id, [data], {
               source: 'send',
@@ -190,15 +259,17 @@ export const chatApi = createApi({
     editMessage: build.mutation<Message, EditMessageArgs>({
       query: ({ id, text }) => routes.editMessage(id, { text }),
       async onQueryStarted({ id, text }, { dispatch, getState, queryFulfilled }) {
+        const session = sessionOf(getState);
         const previous = storedMessage(getState, id);
         if (previous) dispatch(messageEditStarted({ id, text: text.trim() }));
         try {
           const { data } = await queryFulfilled;
+          if (sessionOf(getState) !== session) return;
           dispatch(
             messagesReceived(data.conversation_id, [data], { source: 'edit', updatesOnly: true }),
           );
         } catch (failure) {
-          if (previous) {
+          if (previous && sessionOf(getState) === session) {
             const error = describeRejection(failure);
             dispatch(messageEditFailed({ previous, error }));
           }
@@ -209,17 +280,19 @@ export const chatApi = createApi({
     deleteMessage: build.mutation<void, string>({
       query: (messageId) => routes.deleteMessage(messageId),
       async onQueryStarted(messageId, { dispatch, getState, queryFulfilled }) {
+        const session = sessionOf(getState);
         const message = storedMessage(getState, messageId);
         if (message) dispatch(messageDeleteStarted({ id: messageId }));
         try {
           await queryFulfilled;
+          if (sessionOf(getState) !== session) return;
           if (message) {
             dispatch(
               messagesRemoved({ conversationId: message.conversation_id, ids: [messageId] }),
             );
           }
         } catch (failure) {
-          if (message) {
+          if (message && sessionOf(getState) === session) {
             const error = describeRejection(failure);
             dispatch(messageDeleteFailed({ message, error }));
           }
@@ -231,9 +304,11 @@ export const chatApi = createApi({
       query: ({ conversationId, userId }) => routes.addParticipant(conversationId, userId),
       invalidatesTags: (_result, error, { conversationId }) =>
         error ? [] : [{ type: 'Conversation', id: conversationId }],
-      async onQueryStarted({ conversationId, userId }, { dispatch, queryFulfilled }) {
+      async onQueryStarted({ conversationId, userId }, { dispatch, getState, queryFulfilled }) {
+        const session = sessionOf(getState);
         try {
           await queryFulfilled;
+          if (sessionOf(getState) !== session) return;
           dispatch(participantAdded({ conversationId, userId }));
         } catch {
           // Reported through the rejected mutation (see the notices slice).
@@ -245,9 +320,11 @@ export const chatApi = createApi({
       query: ({ conversationId, userId }) => routes.removeParticipant(conversationId, userId),
       invalidatesTags: (_result, error, { conversationId }) =>
         error ? [] : [{ type: 'Conversation', id: conversationId }],
-      async onQueryStarted({ conversationId, userId }, { dispatch, queryFulfilled }) {
+      async onQueryStarted({ conversationId, userId }, { dispatch, getState, queryFulfilled }) {
+        const session = sessionOf(getState);
         try {
           await queryFulfilled;
+          if (sessionOf(getState) !== session) return;
           dispatch(participantRemoved({ conversationId, userId }));
           if (userId === resolveRuntime(dispatch).getCurrentUserId()) {
             dispatch(conversationRemoved({ id: conversationId }));
@@ -271,6 +348,7 @@ export const {
   useCreateConversationMutation,
   useDeleteConversationMutation,
   useGetMessagesQuery,
+  useGetMessageChangesQuery,
   useSendMessageMutation,
   useEditMessageMutation,
   useDeleteMessageMutation,

@@ -1,4 +1,5 @@
 import type { ChatEnvironment } from '../socket/environment';
+import type { ChatPersistenceOptions } from '../socket/listeners/persistence';
 import type { ChatSocketOptions } from '../socket/options';
 import type { TokenStorage } from './tokens';
 
@@ -43,4 +44,10 @@ export interface ChatOptions {
   socket?: ChatSocketOptions;
   /** Clock, timers, online and visibility signals. Default: the browser's (safe in Node). */
   environment?: ChatEnvironment;
+  /**
+   * Where the current user's unsent messages and drafts survive a reload.
+   * Default `localStorage` in a browser (nothing in Node or SSR); `false`
+   * keeps nothing.
+   */
+  persistence?: ChatPersistenceOptions | false;
 }

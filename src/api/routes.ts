@@ -72,6 +72,19 @@ export const routes = {
     url: `/conversations/${id(conversationId)}/participants/${id(userId)}`,
     method: 'DELETE',
   }),
+  /** [ext] Edits and deletions of a conversation's messages since a cursor (no `since`: the current cursor). */
+  listMessageChanges: (
+    conversationId: string,
+    since: string | null,
+    limit?: number,
+  ): ChatRequest => ({
+    url: `/messages/${id(conversationId)}/changes/`,
+    method: 'GET',
+    params: {
+      ...(since !== null ? { since } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    },
+  }),
   /** [ext] The user directory of the reference server. */
   listUsers: (): ChatRequest => ({ url: '/users/', method: 'GET' }),
 } as const;

@@ -39,6 +39,8 @@ export interface ChatRuntime {
    * `addListener` action).
    */
   readonly actionWatchers: Set<(action: unknown) => void>;
+  /** Ends the session of the store this runtime serves; set by the chat middleware. */
+  endSession(reason?: 'logout' | 'userChanged' | 'disposed'): void;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -65,6 +67,8 @@ export function createChatRuntime(options: ChatOptions, onAuthExpired: () => voi
         maxAttempts: socket.maxAttempts ?? 5,
         baseDelayMs: socket.baseDelayMs ?? 1000,
         maxDelayMs: socket.maxDelayMs ?? 30_000,
+        slowRetryMs: socket.slowRetryMs ?? 30_000,
+        connectTimeoutMs: socket.connectTimeoutMs ?? 10_000,
         heartbeat: socket.heartbeat ?? false,
         historyDelayMs: socket.historyDelayMs ?? 1500,
       },
@@ -84,6 +88,7 @@ export function createChatRuntime(options: ChatOptions, onAuthExpired: () => voi
     getAccessToken,
     getCurrentUserId,
     actionWatchers: new Set(),
+    endSession: () => undefined,
   };
 }
 

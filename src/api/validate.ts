@@ -28,3 +28,51 @@ export function checkMessageList(data: unknown): CheckedMessages {
   }
   return { data: messages, rejected };
 }
+
+/** [ext] The answer of `GET /messages/{conversation_id}/changes/`. */
+export interface MessageChanges {
+  cursor: string;
+  messages: Message[];
+  deleted: Array<{ id: string; conversation_id: string }>;
+  has_more: boolean;
+}
+
+/** Checks a "changes since" answer; anything else is an error, never a crash further on. */
+export function checkMessageChanges(
+  data: unknown,
+): { data: MessageChanges; rejected: unknown[] } | { error: ChatQueryError } {
+  const record = data as Partial<Record<keyof MessageChanges, unknown>> | null;
+  if (
+    !record ||
+    typeof record !== 'object' ||
+    typeof record.cursor !== 'string' ||
+    !Array.isArray(record.messages) ||
+    !Array.isArray(record.deleted)
+  ) {
+    return {
+      error: {
+        status: 'CUSTOM_ERROR',
+        error: 'The server answered "changes since" with something of the wrong shape',
+        data,
+      },
+    };
+  }
+  const checked = checkMessageList(record.messages);
+  if ('error' in checked) return checked;
+  const deleted = (record.deleted as unknown[]).filter(
+    (item): item is { id: string; conversation_id: string } =>
+      !!item &&
+      typeof item === 'object' &&
+      typeof (item as { id?: unknown }).id === 'string' &&
+      typeof (item as { conversation_id?: unknown }).conversation_id === 'string',
+  );
+  return {
+    data: {
+      cursor: record.cursor,
+      messages: checked.data,
+      deleted,
+      has_more: record.has_more === true,
+    },
+    rejected: checked.rejected,
+  };
+}

@@ -56,6 +56,8 @@ export interface ErrorPayload {
   code: string;
   detail: string;
   client_id?: string | null;
+  /** [ext] With `rate_limited`: how long to wait before sending again. */
+  retry_after_ms?: number;
 }
 
 /**

@@ -37,7 +37,14 @@ export type ConnectionUpdate =
       reason: string;
       offline?: boolean;
     }
-  | { status: 'failed'; code: number | null; reason: string; retryable: boolean }
+  | {
+      status: 'failed';
+      code: number | null;
+      reason: string;
+      retryable: boolean;
+      /** A retryable failure tries again by itself after this long (the slow phase); else null. */
+      nextDelayMs: number | null;
+    }
   | { status: 'closed' };
 
 /**
@@ -66,15 +73,23 @@ export interface ConnectionOptions {
   /** Builds the socket URL with the token current at the time of each attempt. */
   url(token: string | null): string;
   getToken(): string | null;
-  /** Resolves true when a fresh token is available from `getToken`. May reject (read as false). */
-  refreshToken(): Promise<boolean>;
+  /**
+   * Resolves true when a fresh token is available from `getToken`. May reject
+   * (read as false). Given the token the server rejected, so a token that was
+   * refreshed meanwhile (say, by a REST 401) is not refreshed a second time.
+   */
+  refreshToken(rejectedToken: string | null): Promise<boolean>;
   factory: SocketFactory;
   codec: FrameCodec;
   environment: ChatEnvironment;
-  /** Reconnect attempts after a fault before `failed`. */
+  /** Reconnect attempts after a fault before `failed` (the fast phase). */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** After the fast phase, one more attempt this often (0: only on request). Default 30 s. */
+  slowRetryMs?: number;
+  /** An attempt not open within this long is abandoned as a fault. Default 10 s. */
+  connectTimeoutMs?: number;
   /** `ping` every `intervalMs`; no frame within `timeoutMs` of a ping means the socket is dead. */
   heartbeat: false | { intervalMs: number; timeoutMs: number };
   onStatus(update: ConnectionUpdate): void;
@@ -101,7 +116,7 @@ export interface ConnectionOptions {
 /** `reconnecting` is split in two internally: waiting for a timer or the network, and waiting for a token. */
 type Phase = ConnectionStatus | 'refreshing';
 
-type TimerName = 'retry' | 'ping' | 'pong' | 'flush';
+type TimerName = 'retry' | 'connect' | 'ping' | 'pong' | 'flush';
 
 /**
  * One socket attempt. Handlers compare their link with the current one, so
@@ -109,9 +124,12 @@ type TimerName = 'retry' | 'ping' | 'pong' | 'flush';
  */
 interface Link {
   socket: ChatSocket | null;
+  /** The token the socket was opened with. */
+  token: string | null;
 }
 
 const HEARTBEAT_TIMEOUT = { code: 4000, reason: 'heartbeat timeout' } as const;
+const CONNECT_TIMEOUT_REASON = 'the connection did not open in time';
 const NORMAL_CLOSURE = 1000;
 
 function describe(error: unknown): string {
@@ -133,12 +151,15 @@ function closeQuietly(socket: ChatSocket, code?: number, reason?: string): void 
  * conversation and turns its callbacks into actions.
  *
  * - Faults (a server close with any code but 4401/4403/4404, a network
- *   error, a heartbeat timeout, a socket that throws) reconnect with
- *   full-jitter exponential backoff, up to `maxAttempts` times; a successful
- *   open resets the count. Then `failed` with `retryable: true`.
- * - 4401: the token is refreshed once and the socket reopened at once; a
- *   failed refresh, or another 4401 before an open, is `failed`
- *   (`retryable: false`). 4403 and 4404 are `failed` without a retry.
+ *   error, a heartbeat timeout, an attempt not open within
+ *   `connectTimeoutMs`, a socket that throws) reconnect with exponential
+ *   backoff (equal jitter), up to `maxAttempts` times; a successful open
+ *   resets the count. Then `failed` with `retryable: true`, and one more
+ *   attempt every `slowRetryMs` (the slow phase) until it opens or closes.
+ * - 4401: the token is refreshed once (not at all when it changed since the
+ *   socket opened) and the socket reopened at once; a failed refresh, or
+ *   another 4401 before an open, is `failed` (`retryable: false`). 4403 and
+ *   4404 are `failed` without a retry.
  * - While the environment is offline no attempt is spent; going online, or
  *   the page becoming visible, retries at once.
  * - Nothing throws out of its methods or its socket handlers, and after
@@ -265,6 +286,20 @@ export class ConversationConnection {
   }
 
   /**
+   * Abandons an open socket that seems dead (say, a send got no echo) and
+   * reconnects with backoff, as after a heartbeat timeout. Ignored unless open.
+   *
+   * @example
+   * ```ts
+   * connection.restart('no echo within 10 s');
+   * ```
+   */
+  restart(reason: string): void {
+    if (this.phase !== 'open') return;
+    this.fault(HEARTBEAT_TIMEOUT.code, reason, { code: HEARTBEAT_TIMEOUT.code, reason });
+  }
+
+  /**
    * Our own close (code 1000): never reconnects, drops frames not yet
    * delivered, clears every timer, stops following the environment, and
    * reports `closed`.
@@ -294,14 +329,20 @@ export class ConversationConnection {
   }
 
   private openSocket(attempt: number): void {
-    const link: Link = { socket: null };
+    const link: Link = { socket: null, token: null };
     this.link = link;
     this.phase = 'connecting';
     this.emitStatus({ status: 'connecting', attempt });
     if (this.link !== link) return;
+    // A handshake into a black hole would otherwise stay `connecting` for a minute.
+    this.startTimer('connect', this.options.connectTimeoutMs ?? 10_000, () => {
+      if (this.link === link && this.phase === 'connecting')
+        this.fault(null, CONNECT_TIMEOUT_REASON, {});
+    });
     let socket: ChatSocket;
     try {
-      const url = this.options.url(this.options.getToken());
+      link.token = this.options.getToken();
+      const url = this.options.url(link.token);
       socket = this.options.factory(url, this.handlersFor(link));
     } catch (error) {
       if (this.link === link) this.fault(null, `cannot open the socket: ${describe(error)}`);
@@ -332,6 +373,7 @@ export class ConversationConnection {
 
   private handleOpen(link: Link): void {
     if (this.phase !== 'connecting') return;
+    this.stopTimer('connect');
     this.phase = 'open';
     this.attempts = 0;
     this.refreshedSinceOpen = false;
@@ -376,7 +418,8 @@ export class ConversationConnection {
 
   private handleClose(code: number, reason: string): void {
     if (code === 4401) {
-      if (this.detach()) this.tokenRejected(reason);
+      const rejected = this.link?.token ?? null;
+      if (this.detach()) this.tokenRejected(reason, rejected);
     } else if (code === 4403 || code === 4404) {
       const fallback =
         code === 4403 ? 'not a participant of this conversation' : 'no such conversation';
@@ -398,6 +441,7 @@ export class ConversationConnection {
   private detach(closeWith?: { code?: number; reason?: string }): boolean {
     const socket = this.link?.socket;
     this.link = null;
+    this.stopTimer('connect');
     this.stopTimer('ping');
     this.stopTimer('pong');
     if (socket && closeWith) closeQuietly(socket, closeWith.code, closeWith.reason);
@@ -449,7 +493,7 @@ export class ConversationConnection {
     this.openSocket(this.attempts);
   }
 
-  private tokenRejected(reason: string): void {
+  private tokenRejected(reason: string, rejectedToken: string | null): void {
     const detail = reason ? ` (${reason})` : '';
     if (this.refreshedSinceOpen) {
       this.fail(
@@ -470,7 +514,7 @@ export class ConversationConnection {
       code: 4401,
       reason: reason || 'the token was rejected',
     });
-    void this.refreshSafely().then((refreshed) => {
+    void this.refreshSafely(rejectedToken).then((refreshed) => {
       // Closed (and maybe reconnected) while the refresh ran: this answer is stale.
       if (this.refreshTicket !== ticket || this.phase !== 'refreshing') return;
       this.refreshTicket = null;
@@ -483,9 +527,9 @@ export class ConversationConnection {
     });
   }
 
-  private async refreshSafely(): Promise<boolean> {
+  private async refreshSafely(rejectedToken: string | null): Promise<boolean> {
     try {
-      return (await this.options.refreshToken()) === true;
+      return (await this.options.refreshToken(rejectedToken)) === true;
     } catch {
       return false;
     }
@@ -495,7 +539,22 @@ export class ConversationConnection {
     this.stopTimer('retry');
     this.phase = 'failed';
     this.failedRetryable = retryable;
-    this.emitStatus({ status: 'failed', code, reason, retryable });
+    // The slow phase: a person may be away, and the server back in a minute.
+    const slow = this.options.slowRetryMs ?? 30_000;
+    const nextDelayMs = retryable && slow > 0 ? slow : null;
+    if (nextDelayMs !== null) this.startTimer('retry', nextDelayMs, () => this.slowRetry());
+    this.emitStatus({ status: 'failed', code, reason, retryable, nextDelayMs });
+  }
+
+  /** One attempt of the slow phase; a fault brings it back to `failed` with the next slow timer. */
+  private slowRetry(): void {
+    if (this.phase !== 'failed') return;
+    if (!this.online()) {
+      // The online signal retries at once; a timer while offline would fail for certain.
+      this.startTimer('retry', this.options.slowRetryMs ?? 30_000, () => this.slowRetry());
+      return;
+    }
+    this.openSocket(this.attempts + 1);
   }
 
   private startHeartbeat(): void {

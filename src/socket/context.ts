@@ -3,6 +3,8 @@ import type { ChatRuntime } from '../api/runtime';
 import type { ChatRootState } from '../state/selectors';
 import type { ConversationConnection } from './connection';
 import type { Outbox } from './listeners/outbound';
+import type { Persistence } from './listeners/persistence';
+import type { SyncRunner } from './listeners/sync';
 
 /** The dispatch the listeners use: thunks (RTK Query's `initiate`) and plain actions. */
 export type ChatDispatch = ThunkDispatch<ChatRootState, unknown, UnknownAction>;
@@ -11,6 +13,12 @@ export type ChatDispatch = ThunkDispatch<ChatRootState, unknown, UnknownAction>;
 export interface ChatStoreAccess {
   dispatch: ChatDispatch;
   getState(): ChatRootState;
+}
+
+/** What the real-time layer has learned about the server it talks to. */
+export interface ServerFlags {
+  /** The server echoes `client_id` ([ext]), and so deduplicates a send repeated with it. */
+  serverDedupes: boolean;
 }
 
 /**
@@ -26,12 +34,18 @@ export interface SocketBase {
   connections: Map<string, ConversationConnection>;
   /** Cleanups to run on dispose (timers, environment subscriptions). */
   cleanups: Set<() => void>;
+  flags: ServerFlags;
+  /** The outbox asks the sync for one catch-up, to learn whether an unconfirmed send landed. */
+  requestSyncCheck(conversationId: string): void;
+  /** The sync tells the outbox such a catch-up is done. */
+  onSyncChecked?(conversationId: string): void;
 }
 
 /** The shared parts plus the handlers the others call. */
 export interface SocketContext extends SocketBase {
-  /** Runs `sync` (history or catch-up) for a conversation; see listeners/catchUp. */
-  sync(conversationId: string): Promise<void>;
-  /** Pending messages waiting to go out; see listeners/outbound. */
+  sync: SyncRunner;
   outbox: Outbox;
+  persistence: Persistence;
+  /** Closes every socket (the session ended); set by the connect listeners. */
+  closeAllSockets(report: boolean): void;
 }

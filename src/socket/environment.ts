@@ -107,8 +107,17 @@ export function createDefaultEnvironment(
         offline: () => listener(false),
       }),
     isVisible: browserVisible,
-    subscribeVisibility: (listener) =>
-      listen(globalTarget('document'), { visibilitychange: () => listener(browserVisible()) }),
+    subscribeVisibility: (listener) => {
+      const stopVisibility = listen(globalTarget('document'), {
+        visibilitychange: () => listener(browserVisible()),
+      });
+      // A focused window is being looked at, even if no visibility change preceded it.
+      const stopFocus = listen(globalTarget('window'), { focus: () => listener(browserVisible()) });
+      return () => {
+        stopVisibility();
+        stopFocus();
+      };
+    },
     ...overrides,
   };
 }

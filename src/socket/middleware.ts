@@ -1,73 +1,179 @@
 import { createListenerMiddleware, isAnyOf } from '@reduxjs/toolkit';
-import type { Middleware, TypedStartListening } from '@reduxjs/toolkit';
+import type { Middleware, TypedStartListening, UnknownAction } from '@reduxjs/toolkit';
 import { chatApi } from '../api/chatApi';
 import { brandRuntime, runtimeRequested } from '../api/runtime';
 import type { ChatRuntime } from '../api/runtime';
 import {
   authRestored,
+  conversationSubscribed,
+  draftChanged,
   messageComposed,
-  messageRetried,
   messageSendFailed,
+  messageSendRateLimited,
   messagesReceived,
+  sessionEnded,
+  sessionStarted,
 } from '../state/events';
+import type { SessionEndReason } from '../state/events';
 import { selectAuthExpired } from '../state/selectors';
 import type { ChatRootState } from '../state/selectors';
 import type { ChatDispatch, ChatStoreAccess, SocketBase, SocketContext } from './context';
-import { createSyncScheduler, syncConversation } from './listeners/catchUp';
 import { addConnectListeners } from './listeners/connect';
-import { listenForEvent } from './listeners/events';
+import { listenForEvent, unbatchChatActions } from './listeners/events';
 import { createOutbox } from './listeners/outbound';
+import { createPersistence } from './listeners/persistence';
+import type { ChatPersistenceOptions } from './listeners/persistence';
+import { createSyncRunner } from './listeners/sync';
 
 type StartListening = TypedStartListening<ChatRootState, ChatDispatch>;
 
-/** The middleware of one chat instance, and how to tear it down. */
+/** The middleware of one chat instance, and how to end its sessions and tear it down. */
 export interface ChatMiddleware {
   middleware: [Middleware, Middleware, Middleware];
   /** The store the middleware was applied to, once it has been. */
   store(): ChatStoreAccess | null;
+  /** Ends the current user's session (see `Chat.endSession`). */
+  endSession(reason?: SessionEndReason): void;
   dispose(): void;
 }
 
+/** Settings of the middleware beyond the runtime. */
+export interface ChatMiddlewareSettings {
+  persistence?: ChatPersistenceOptions | false;
+}
+
+/** Actions before which the middleware checks who is logged in (a new user starts a new session). */
+const SESSION_CHECKPOINTS = new Set<string>([
+  conversationSubscribed.type,
+  messageComposed.type,
+  draftChanged.type,
+]);
+
+const isChatAction = (type: string) => type.startsWith('chat/') || type.startsWith('chatApi/');
+
 /**
  * Assembles the chat middleware from small handlers, like RTK Query's own
- * `buildMiddleware`: runtime lookup, connect (socket lifecycle), inbound
- * (frames → state), outbound (the outbox), catch-up (history and gaps).
+ * `buildMiddleware`: runtime lookup and the session boundary (here), connect
+ * (socket lifecycle), inbound (frames → state), sync (history, catch-up and
+ * retries), outbound (the outbox) and persistence (the durable outbox).
  */
-export function createChatMiddleware(runtime: ChatRuntime): ChatMiddleware {
+export function createChatMiddleware(
+  runtime: ChatRuntime,
+  settings: ChatMiddlewareSettings = {},
+): ChatMiddleware {
   const branded = brandRuntime(runtime);
   const listener = createListenerMiddleware();
   const startListening = listener.startListening as StartListening;
 
-  const base: SocketBase = { runtime, store: null, connections: new Map(), cleanups: new Set() };
+  const base: SocketBase = {
+    runtime,
+    store: null,
+    connections: new Map(),
+    cleanups: new Set(),
+    flags: { serverDedupes: false },
+    requestSyncCheck: (conversationId) => context.sync.requestCheck(conversationId),
+    onSyncChecked: (conversationId) => context.outbox.syncChecked(conversationId),
+  };
   const context: SocketContext = Object.assign(base, {
     outbox: createOutbox(base),
-    sync: createSyncScheduler((conversationId) => syncConversation(base, conversationId)),
+    sync: createSyncRunner(base),
+    persistence: createPersistence(base, settings.persistence),
+    closeAllSockets: () => undefined,
   });
   context.cleanups.add(() => context.outbox.dispose());
+  context.cleanups.add(() => context.sync.dispose());
 
-  // Answers runtime lookups (see resolveRuntime) and lends the store to the socket layer.
+  let ending = false;
+  let disposed = false;
+  let checkedOnce = false;
+
+  function endSession(reason: SessionEndReason = 'logout'): void {
+    const store = context.store;
+    if (!store || ending) return;
+    ending = true;
+    try {
+      context.sync.reset();
+      context.outbox.reset();
+      context.closeAllSockets(false);
+      // An aborted request's answer is dropped by createAsyncThunk, whenever it comes.
+      for (const request of store.dispatch(chatApi.util.getRunningQueriesThunk())) request.abort();
+      for (const request of store.dispatch(chatApi.util.getRunningMutationsThunk()))
+        request.abort();
+      context.persistence.end(reason !== 'disposed');
+      store.dispatch(sessionEnded({ reason }));
+      store.dispatch(chatApi.util.resetApiState());
+    } finally {
+      ending = false;
+    }
+  }
+
+  /** A session belongs to one user: when someone else is logged in now, the old session ends. */
+  function checkSession(): void {
+    const store = context.store;
+    if (!store || ending || disposed) return;
+    const userId = runtime.getCurrentUserId();
+    const known = store.getState().chat.session.userId;
+    if (userId === null || userId === known) return;
+    if (known !== null) endSession('userChanged');
+    store.dispatch(sessionStarted({ userId }));
+    context.persistence.restore(userId);
+  }
+
+  function afterAction(action: UnknownAction): void {
+    if (ending || disposed || !isChatAction(action.type)) return;
+    for (const inner of unbatchChatActions(action)) {
+      if (messagesReceived.match(inner)) {
+        // A server that echoes client_id deduplicates sends repeated with it ([ext]).
+        if (!context.flags.serverDedupes) {
+          const entities = Object.values(inner.payload.entities);
+          if (entities.some((message) => typeof message.client_id === 'string'))
+            context.flags.serverDedupes = true;
+        }
+        context.outbox.settleConfirmed();
+      }
+    }
+    context.sync.reconcileAll();
+    context.outbox.flushAll();
+    context.persistence.afterAction();
+  }
+
+  // Answers runtime lookups (see resolveRuntime), keeps the session boundary and
+  // lends the store to the socket layer.
   const runtimeMiddleware: Middleware = (storeApi) => {
     context.store = storeApi as SocketContext['store'];
     return (next) => (action) => {
       if (runtimeRequested.match(action)) return branded;
+      const type = (action as UnknownAction).type;
+      if (typeof type === 'string' && !disposed) {
+        if (
+          SESSION_CHECKPOINTS.has(type) ||
+          (type.startsWith('chatApi/') && type.endsWith('/pending'))
+        )
+          checkSession();
+        else if (!checkedOnce) {
+          checkedOnce = true;
+          // The first action after the store exists: restore what the last page load left unsent.
+          queueMicrotask(checkSession);
+        }
+      }
       const result = next(action);
       for (const watcher of [...runtime.actionWatchers]) watcher(action);
+      if (typeof type === 'string') afterAction(action as UnknownAction);
       return result;
     };
   };
 
   addConnectListeners(startListening, context);
 
-  const flush = ({ conversationId }: { conversationId: string }) =>
-    context.outbox.flush(conversationId);
-  listenForEvent(startListening, messageComposed, flush);
-  listenForEvent(startListening, messageRetried, flush);
-  // A refused send is no longer in flight: Retry may send it again at once.
   listenForEvent(startListening, messageSendFailed, ({ clientId }) =>
     context.outbox.settle(clientId),
   );
-  // Confirmed messages no longer need their echo timers.
-  listenForEvent(startListening, messagesReceived, () => context.outbox.settleConfirmed());
+  listenForEvent(
+    startListening,
+    messageSendRateLimited,
+    ({ conversationId, clientId, retryAfterMs }) =>
+      context.outbox.rateLimited(conversationId, clientId, retryAfterMs),
+  );
   startListening({
     // Any answered request proves the credentials work again.
     matcher: isAnyOf(
@@ -79,21 +185,37 @@ export function createChatMiddleware(runtime: ChatRuntime): ChatMiddleware {
       if (selectAuthExpired(api.getState())) api.dispatch(authRestored());
     },
   });
+  startListening({
+    actionCreator: authRestored,
+    effect: () => {
+      // What waited for valid credentials goes on: loads, sends, refused sockets.
+      context.sync.retryFailed();
+      for (const connection of context.connections.values())
+        if (connection.status === 'failed') connection.reconnectNow();
+      context.outbox.flushAll();
+    },
+  });
 
-  const stopOnline = runtime.environment.subscribeOnline((online) => {
-    if (!online) return;
-    for (const conversationId of Object.keys(
-      context.store?.getState().chat.messages.timelines ?? {},
-    )) {
-      context.outbox.flush(conversationId);
-    }
+  const { environment } = runtime;
+  const stopOnline = environment.subscribeOnline((online) => {
+    if (!online || disposed) return;
+    context.sync.retryFailed();
+    context.outbox.flushAll();
+  });
+  const stopVisibility = environment.subscribeVisibility((visible) => {
+    if (visible && !disposed) context.sync.retryFailed();
   });
   context.cleanups.add(stopOnline);
+  context.cleanups.add(stopVisibility);
 
   return {
     middleware: [runtimeMiddleware, listener.middleware, chatApi.middleware],
     store: () => context.store,
+    endSession,
     dispose() {
+      if (disposed) return;
+      endSession('disposed');
+      disposed = true;
       for (const cleanup of context.cleanups) cleanup();
       context.cleanups.clear();
       listener.clearListeners();

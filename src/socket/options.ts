@@ -15,12 +15,20 @@ export interface ChatSocketOptions {
   factory?: SocketFactory;
   /** Decodes server frames and encodes client frames. Default {@link defaultFrameCodec}. */
   codec?: FrameCodec;
-  /** Reconnect attempts after a fault before giving up. Default 5 (the seed's). */
+  /** Reconnect attempts after a fault before reporting `failed` (the fast phase). Default 5 (the seed's). */
   maxAttempts?: number;
-  /** First backoff delay; doubles per attempt, with full jitter. Default 1000 ms. */
+  /** Cap of the first backoff delay; doubles per attempt (equal jitter: half fixed, half random). Default 1000 ms. */
   baseDelayMs?: number;
   /** Upper bound of a backoff delay. Default 30000 ms. */
   maxDelayMs?: number;
+  /**
+   * After the fast phase, the connection keeps trying on its own this often
+   * while anyone is subscribed (and at once when the page becomes visible,
+   * focused or online). 0 turns the slow phase off. Default 30000 ms.
+   */
+  slowRetryMs?: number;
+  /** An attempt that has not opened within this long counts as a fault. Default 10000 ms. */
+  connectTimeoutMs?: number;
   /** `ping`/`pong` to detect half-open connections. Default off. */
   heartbeat?: false | { intervalMs: number; timeoutMs: number };
   /**

@@ -13,7 +13,7 @@ import { randomUuid } from './uuid';
  */
 
 /** Where a batch of messages came from. */
-export type MessageSource = 'history' | 'send' | 'edit' | 'socket' | 'catchUp';
+export type MessageSource = 'history' | 'send' | 'edit' | 'socket' | 'catchUp' | 'changes';
 
 /**
  * What a page of history says about the server's timeline. `limit` is the page
@@ -23,6 +23,12 @@ export interface PageRequest {
   direction: 'latest' | 'older' | 'newer';
   cursor: string | null;
   limit: number;
+  /**
+   * Pages the sync asked for carry the socket epoch at the time of the request
+   * (see `SyncState.epoch`): a page that reaches the server's newest message
+   * makes the conversation `live` only if the socket has stayed open since.
+   */
+  epoch?: number;
 }
 
 /** Options of {@link messagesReceived}. */
@@ -232,13 +238,125 @@ export const serverErrorReceived = createAction<{
   clientId: string | null;
 }>('chat/serverErrorReceived');
 
-/** Catching up after a (re)connect began: live messages wait until it ends. */
-export const catchUpStarted = createAction<{ conversationId: string }>('chat/catchUpStarted');
+/**
+ * Loading the newest page or catching up failed. The middleware computes the
+ * retry delay (with jitter) and puts it here, so the reducer stays pure.
+ */
+export const syncFailed = createAction<{
+  conversationId: string;
+  error: string;
+  code: string | null;
+  /** A refusal (4xx): no automatic retry on a timer. */
+  terminal: boolean;
+  nextRetryInMs: number | null;
+  /** Which load failed: the newest page, or a catch-up page. */
+  stage: 'history' | 'catchUp';
+  /** Raise a notice (the first failure in a row, or a refusal), not one per retry. */
+  notify: boolean;
+}>('chat/syncFailed');
 
-/** Catching up failed; the gap stays marked and is retried on the next open. */
-export const catchUpFailed = createAction<{ conversationId: string; error: string }>(
-  'chat/catchUpFailed',
+/** The retry timer of a failed sync fired, or the network or the page came back. */
+export const syncRetryDue = createAction<{ conversationId: string }>('chat/syncRetryDue');
+
+/**
+ * The person asked to load a conversation again (the Retry of a failed load).
+ *
+ * @example
+ * ```ts
+ * dispatch(syncRetryRequested({ conversationId }));
+ * ```
+ */
+export const syncRetryRequested = createAction<{ conversationId: string }>(
+  'chat/syncRetryRequested',
 );
+
+/** [ext] The edits and deletions since `SyncState.changesCursor` arrived. */
+export const changesReceived = createAction(
+  'chat/changesReceived',
+  (
+    conversationId: string,
+    changes: {
+      messages: readonly Message[];
+      deletedIds: string[];
+      cursor: string;
+      complete: boolean;
+    },
+  ) => ({
+    payload: {
+      conversationId,
+      ...normalizeMessages(changes.messages),
+      deletedIds: changes.deletedIds,
+      cursor: changes.cursor,
+      complete: changes.complete,
+    },
+  }),
+);
+
+/** [ext] The server asked us to slow down sending (`rate_limited`): the message waits and goes again, in order. */
+export const messageSendRateLimited = createAction<{
+  conversationId: string;
+  clientId: string;
+  retryAfterMs: number | null;
+}>('chat/messageSendRateLimited');
+
+/** The outbox handed a pending message to the socket or to REST. */
+export const messageSendAttempted = createAction<{
+  conversationId: string;
+  clientId: string;
+  via: 'socket' | 'rest';
+}>('chat/messageSendAttempted');
+
+/** A pending message as the durable outbox keeps it across reloads. */
+export interface StoredPendingMessage {
+  clientId: string;
+  conversationId: string;
+  senderId: number;
+  text: string;
+  replyTo: string | null;
+  createdAt: string;
+  status: 'pending' | 'failed';
+  error: string | null;
+  errorCode: string | null;
+  attempts: number;
+}
+
+/** Unsent messages of the current user came back from storage (after a reload). */
+export const outboxRestored = createAction<{ messages: StoredPendingMessage[] }>(
+  'chat/outboxRestored',
+);
+
+/**
+ * The person changed the draft of a conversation's composer (an empty text removes it).
+ *
+ * @example
+ * ```ts
+ * dispatch(draftChanged({ conversationId, text: 'Привет, ' }));
+ * ```
+ */
+export const draftChanged = createAction<{ conversationId: string; text: string }>(
+  'chat/draftChanged',
+);
+
+/** Drafts of the current user came back from storage (after a reload). */
+export const draftsRestored = createAction<{ drafts: Record<string, string> }>(
+  'chat/draftsRestored',
+);
+
+/** Why a session ended. */
+export type SessionEndReason = 'logout' | 'userChanged' | 'disposed';
+
+/**
+ * The chat session of a user began: the middleware saw who is logged in
+ * (and restores that user's unsent messages and drafts).
+ */
+export const sessionStarted = createAction<{ userId: number }>('chat/sessionStarted');
+
+/**
+ * The session ended (logout, another user, or the instance's teardown):
+ * every trace of the user leaves the state. Sent by `chat.endSession()`,
+ * the {@link endChatSession} thunk, or `chat.dispose()`.
+ */
+export const sessionEnded = createAction<{ reason: SessionEndReason }>('chat/sessionEnded');
 
 /** Several events that arrived together, applied in one dispatch (one render). */
 export const eventsBatched = createAction<{ actions: Array<{ type: string; payload?: unknown }> }>(

@@ -3,7 +3,6 @@ import { chatApi } from '../api/chatApi';
 import { describeChatError } from '../api/errors';
 import {
   authExpired,
-  catchUpFailed,
   connectionStatusChanged,
   historyLoadFailed,
   messageDeleteFailed,
@@ -11,6 +10,7 @@ import {
   messageSendFailed,
   noticeDismissed,
   serverErrorReceived,
+  syncFailed,
 } from './events';
 
 /** What went wrong, for the UI to word in its own language. */
@@ -79,17 +79,21 @@ export const noticesReducer = createReducer<NoticesState>({ items: [], nextId: 1
     .addCase(historyLoadFailed, (state, { payload }) =>
       raise(state, 'history_failed', payload.error, payload.conversationId),
     )
-    .addCase(catchUpFailed, (state, { payload }) =>
-      raise(state, 'catch_up_failed', payload.error, payload.conversationId),
-    )
+    .addCase(syncFailed, (state, { payload }) => {
+      if (!payload.notify) return;
+      const code = payload.stage === 'history' ? 'history_failed' : 'catch_up_failed';
+      raise(state, code, payload.error, payload.conversationId);
+    })
     .addCase(connectionStatusChanged, (state, { payload }) => {
       if (payload.status === 'failed') {
         raise(state, 'connection_failed', payload.error ?? '', payload.conversationId);
       }
     })
     .addCase(serverErrorReceived, (state, { payload }) => {
-      // An error about one of our sends is reported through that message instead.
-      if (!payload.clientId) raise(state, 'server_error', payload.detail, payload.conversationId);
+      // An error about one of our sends is reported through that message instead
+      // (a rate limit only delays it).
+      if (!payload.clientId && payload.code !== 'rate_limited')
+        raise(state, 'server_error', payload.detail, payload.conversationId);
     })
     .addCase(authExpired, (state) => raise(state, 'auth_expired', ''))
     .addCase(noticeDismissed, (state, { payload }) => {

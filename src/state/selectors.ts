@@ -7,7 +7,7 @@ import type { ConversationEntity } from './conversationsSlice';
 import { conversationsAdapter } from './conversationsSlice';
 import { emptyTimeline } from './messagesSlice';
 import type { Timeline } from './messagesSlice';
-import type { ChatMessage } from './model';
+import type { ChatMessage, SyncPhase } from './model';
 import type { ChatNotice } from './noticesSlice';
 import { sortableTimestamp } from './time';
 import { usersAdapter } from './usersSlice';
@@ -134,13 +134,11 @@ export const selectConversationsMatching = createSelector(
   },
 );
 
-/** The timeline of a conversation (ordered ids and paging flags), or undefined. */
+/** The timeline of a conversation (its messages, order, sync model and paging flags), or undefined. */
 export const selectTimeline = (
   state: ChatRootState,
   conversationId: string,
-): Timeline | undefined => state.chat.messages.timelines[conversationId];
-
-const selectMessageEntities = (state: ChatRootState) => state.chat.messages.entities;
+): Timeline | undefined => state.chat.messages.conversations[conversationId];
 
 /**
  * One memoized selector per conversation. A single shared selector keeps one
@@ -161,33 +159,37 @@ function perConversation<Result>(
   };
 }
 
+function messagesOfTimeline(timeline: Timeline | undefined): ChatMessage[] {
+  if (!timeline) return noMessages;
+  const { entities } = timeline.messages;
+  const messages: ChatMessage[] = [];
+  for (const id of timeline.ids) {
+    const message = entities[id];
+    if (message) messages.push(message);
+  }
+  for (const id of timeline.pendingIds) {
+    const message = entities[id];
+    if (message) messages.push(message);
+  }
+  return messages.length ? messages : noMessages;
+}
+
 /**
  * Factory of a "messages of a conversation" selector with its own memo, for
  * components that each show a different conversation.
  */
 export const makeSelectMessages = () =>
-  createSelector(
-    [selectTimeline, selectMessageEntities],
-    (timeline, entities): ChatMessage[] => {
-      if (!timeline) return noMessages;
-      const ids = timeline.pendingIds.length
-        ? [...timeline.ids, ...timeline.pendingIds]
-        : timeline.ids;
-      const messages: ChatMessage[] = [];
-      for (const id of ids) {
-        const message = entities[id];
-        if (message) messages.push(message);
-      }
-      return messages.length ? messages : noMessages;
-    },
-    // A change in another conversation must not give this one a new array.
-    { memoizeOptions: { resultEqualityCheck: arraysShallowEqual } },
-  );
+  createSelector([selectTimeline], messagesOfTimeline, {
+    // A change that leaves this conversation's messages as they were must not give a new array.
+    memoizeOptions: { resultEqualityCheck: arraysShallowEqual },
+  });
 
 /**
  * The messages of a conversation in display order: confirmed ones by time,
  * then those still pending or failed. The same array reference comes back as
- * long as nothing in this conversation changed.
+ * long as nothing in this conversation changed. Where the known history has
+ * a gap (see {@link selectGapAfterId}), the messages on both sides are here;
+ * a UI shows the gap between them.
  *
  * @example
  * ```ts
@@ -196,9 +198,38 @@ export const makeSelectMessages = () =>
  */
 export const selectMessagesOfConversation = perConversation(makeSelectMessages);
 
-/** One message by id (a pending one by its client id), or undefined. */
-export const selectMessageById = (state: ChatRootState, id: string): ChatMessage | undefined =>
-  state.chat.messages.entities[id];
+/**
+ * One message of a conversation by id (a pending one by its client id), or undefined.
+ *
+ * @example
+ * ```ts
+ * const message = useSelector((state) => selectConversationMessage(state, conversationId, id));
+ * ```
+ */
+export const selectConversationMessage = (
+  state: ChatRootState,
+  conversationId: string,
+  id: string,
+): ChatMessage | undefined =>
+  state.chat.messages.conversations[conversationId]?.messages.entities[id];
+
+/**
+ * One message by id (a pending one by its client id), in whichever
+ * conversation holds it, or undefined. Prefer
+ * {@link selectConversationMessage} when the conversation is known.
+ *
+ * @example
+ * ```ts
+ * const message = useSelector((state) => selectMessageById(state, id));
+ * ```
+ */
+export const selectMessageById = (state: ChatRootState, id: string): ChatMessage | undefined => {
+  for (const timeline of Object.values(state.chat.messages.conversations)) {
+    const message = timeline.messages.entities[id];
+    if (message) return message;
+  }
+  return undefined;
+};
 
 /** A message together with the message it replies to (null when none or not loaded). */
 export interface MessageWithReply {
@@ -219,8 +250,10 @@ export const selectMessageWithReply = createSelector(
   [
     selectMessageById,
     (state: ChatRootState, id: string) => {
-      const replyTo = state.chat.messages.entities[id]?.reply_to;
-      return replyTo ? state.chat.messages.entities[replyTo] : undefined;
+      const message = selectMessageById(state, id);
+      return message?.reply_to
+        ? selectConversationMessage(state, message.conversation_id, message.reply_to)
+        : undefined;
     },
   ],
   (message, replyTo): MessageWithReply | undefined =>
@@ -228,33 +261,33 @@ export const selectMessageWithReply = createSelector(
 );
 
 /**
- * The newest message of a conversation: from the loaded history or pending
- * sends, else the server's [ext] preview.
+ * The newest message of a conversation: an unsent one of ours (pending or
+ * failed, so a list can mark it), else the newest confirmed one, else the
+ * server's [ext] preview.
  *
  * @example
  * ```ts
  * const last = useSelector((state) => selectLastMessage(state, conversationId));
+ * if (last && 'status' in last && last.status !== 'sent') showUnsentMark();
  * ```
  */
 export const selectLastMessage = (
   state: ChatRootState,
   conversationId: string,
-): Message | undefined =>
+): Message | ChatMessage | undefined =>
   newestMessage(
-    state.chat.messages.timelines[conversationId],
-    state.chat.messages.entities,
+    state.chat.messages.conversations[conversationId],
     state.chat.conversations.previews[conversationId],
   );
 
 function newestMessage(
   timeline: Timeline | undefined,
-  entities: Record<string, ChatMessage | undefined>,
   preview: Message | undefined,
-): Message | undefined {
-  const lastId = timeline?.pendingIds.at(-1) ?? timeline?.heldIds.at(-1) ?? timeline?.ids.at(-1);
-  const known = lastId ? entities[lastId] : undefined;
+): Message | ChatMessage | undefined {
+  const lastId = timeline?.pendingIds.at(-1) ?? timeline?.ids.at(-1);
+  const known = lastId ? timeline?.messages.entities[lastId] : undefined;
   if (!known) return preview;
-  if (!preview) return known;
+  if (!preview || known.status !== 'sent') return known;
   return sortableTimestamp(preview.created_at) > known.created_ms ? preview : known;
 }
 
@@ -269,14 +302,12 @@ function newestMessage(
 export const selectLastMessages = createSelector(
   [
     selectConversations,
-    (state: ChatRootState) => state.chat.messages,
+    (state: ChatRootState) => state.chat.messages.conversations,
     (state: ChatRootState) => state.chat.conversations.previews,
   ],
-  (conversations, messages, previews) => {
-    const result: Record<string, Message | undefined> = {};
-    for (const { id } of conversations) {
-      result[id] = newestMessage(messages.timelines[id], messages.entities, previews[id]);
-    }
+  (conversations, timelines, previews) => {
+    const result: Record<string, Message | ChatMessage | undefined> = {};
+    for (const { id } of conversations) result[id] = newestMessage(timelines[id], previews[id]);
     return result;
   },
 );
@@ -292,31 +323,45 @@ export const selectLastMessages = createSelector(
  */
 export const selectUnsentMessages = perConversation(() =>
   createSelector(
-    [selectTimeline, selectMessageEntities],
-    (timeline, entities): ChatMessage[] => {
+    [selectTimeline],
+    (timeline): ChatMessage[] => {
       if (!timeline?.pendingIds.length) return noMessages;
-      return timeline.pendingIds.flatMap((id) => entities[id] ?? []);
+      return timeline.pendingIds.flatMap((id) => timeline.messages.entities[id] ?? []);
     },
     { memoizeOptions: { resultEqualityCheck: arraysShallowEqual } },
   ),
 );
 
 /** Paging and freshness of a conversation's history, for "load older" and spinners. */
-export type PagingState = Pick<
-  Timeline,
-  'hasMoreOlder' | 'loadingOlder' | 'historyLoaded' | 'caughtUp' | 'catchingUp' | 'error'
->;
+export interface PagingState {
+  /** Older messages may exist on the server. */
+  hasMoreOlder: boolean;
+  loadingOlder: boolean;
+  /** The newest page has been loaded at least once. */
+  historyLoaded: boolean;
+  /** Everything up to the server's newest message is here and the socket is open (`phase === 'live'`). */
+  caughtUp: boolean;
+  /** Messages newer than the watermark are being fetched (`phase === 'catchingUp'`). */
+  catchingUp: boolean;
+  /** The last scroll-back error. */
+  error: string | null;
+  phase: SyncPhase;
+}
 
 const pagingOf = (timeline: Timeline): PagingState => ({
   hasMoreOlder: timeline.hasMoreOlder,
   loadingOlder: timeline.loadingOlder,
-  historyLoaded: timeline.historyLoaded,
-  caughtUp: timeline.caughtUp,
-  catchingUp: timeline.catchingUp,
+  historyLoaded: timeline.sync.historyLoaded,
+  caughtUp: timeline.sync.phase === 'live',
+  catchingUp: timeline.sync.phase === 'catchingUp',
   error: timeline.error,
+  phase: timeline.sync.phase,
 });
 
 const initialPaging = pagingOf(emptyTimeline());
+
+const shallowEqualRecords = <Value extends object>(a: Value, b: Value) =>
+  (Object.keys(a) as Array<keyof Value>).every((key) => a[key] === b[key]);
 
 /**
  * Paging flags of a conversation.
@@ -330,20 +375,97 @@ export const selectPaging = perConversation(() =>
   createSelector(
     [selectTimeline],
     (timeline): PagingState => (timeline ? pagingOf(timeline) : initialPaging),
-    {
-      memoizeOptions: {
-        resultEqualityCheck: (a: PagingState, b: PagingState) =>
-          (Object.keys(a) as Array<keyof PagingState>).every((key) => a[key] === b[key]),
-      },
-    },
+    { memoizeOptions: { resultEqualityCheck: shallowEqualRecords } },
   ),
 );
 
-/** The id of the newest confirmed message of a conversation (the catch-up cursor). */
+/** A conversation's sync, as a UI shows it. */
+export interface SyncStatus {
+  phase: SyncPhase;
+  /** Why the last load failed (the server's or the network's words), while `retrying` or `failed`. */
+  error: string | null;
+  /** Machine-readable reason of the failure (see `ChatMessage.errorCode`). */
+  errorCode: string | null;
+  /** Failed loads in a row. */
+  attempt: number;
+  /** When `retrying`: the delay of the automatic retry. */
+  nextRetryInMs: number | null;
+  /** The newest message up to which the store has every message. */
+  watermark: string | null;
+}
+
+const idleSync: SyncStatus = {
+  phase: 'idle',
+  error: null,
+  errorCode: null,
+  attempt: 0,
+  nextRetryInMs: null,
+  watermark: null,
+};
+
+/**
+ * Where a conversation's sync stands: `loading`, `live`, `catchingUp`,
+ * `disconnected`, `retrying` (with the reason and the delay) or `failed`.
+ *
+ * @example
+ * ```ts
+ * const sync = useSelector((state) => selectSyncStatus(state, conversationId));
+ * if (sync.phase === 'retrying') showRetry(sync.error, sync.nextRetryInMs);
+ * ```
+ */
+export const selectSyncStatus = perConversation(() =>
+  createSelector(
+    [selectTimeline],
+    (timeline): SyncStatus => {
+      if (!timeline) return idleSync;
+      const { sync } = timeline;
+      return {
+        phase: sync.phase,
+        error: sync.failure?.error ?? null,
+        errorCode: sync.failure?.code ?? null,
+        attempt: sync.failedAttempts,
+        nextRetryInMs: sync.failure?.nextRetryInMs ?? null,
+        watermark: timeline.watermark,
+      };
+    },
+    { memoizeOptions: { resultEqualityCheck: shallowEqualRecords } },
+  ),
+);
+
+/**
+ * Where the known history of a conversation has a gap: the id of the message
+ * after which messages may be missing (the watermark, when newer messages are
+ * known beyond it and the conversation is not live), else null. A UI shows a
+ * "loading missed messages" row there, never a false sequence.
+ *
+ * @example
+ * ```ts
+ * const gapAfterId = useSelector((state) => selectGapAfterId(state, conversationId));
+ * ```
+ */
+export const selectGapAfterId = (state: ChatRootState, conversationId: string): string | null => {
+  const timeline = state.chat.messages.conversations[conversationId];
+  if (!timeline || timeline.sync.phase === 'live' || timeline.watermark === null) return null;
+  return timeline.ids.at(-1) === timeline.watermark ? null : timeline.watermark;
+};
+
+/** The id of the newest confirmed message of a conversation. */
 export const selectNewestMessageId = (
   state: ChatRootState,
   conversationId: string,
-): string | undefined => state.chat.messages.timelines[conversationId]?.ids.at(-1);
+): string | undefined => state.chat.messages.conversations[conversationId]?.ids.at(-1);
+
+/**
+ * The catch-up cursor of a conversation: the newest message up to which the
+ * store has every message (null before the first page).
+ *
+ * @example
+ * ```ts
+ * const watermark = selectWatermark(store.getState(), conversationId);
+ * ```
+ */
+export const selectWatermark = (state: ChatRootState, conversationId: string): string | null =>
+  state.chat.messages.conversations[conversationId]?.watermark ?? null;
 
 /**
  * A conversation's socket state (`idle` when never subscribed).
@@ -365,3 +487,15 @@ export const selectNotices = (state: ChatRootState): ChatNotice[] => state.chat.
 
 /** Whether the session ended (`authExpired`) and the person must log in again. */
 export const selectAuthExpired = (state: ChatRootState): boolean => state.chat.session.authExpired;
+
+/**
+ * The unsent text of a conversation's composer ('' when none). Drafts survive
+ * switching conversations and, with persistence, reloads.
+ *
+ * @example
+ * ```ts
+ * const draft = useSelector((state) => selectDraft(state, conversationId));
+ * ```
+ */
+export const selectDraft = (state: ChatRootState, conversationId: string): string =>
+  state.chat.drafts[conversationId] ?? '';

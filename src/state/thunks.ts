@@ -53,6 +53,7 @@ export const loadOlderMessages =
   async (dispatch, getState) => {
     const timeline = selectTimeline(getState(), conversationId);
     const before = timeline?.ids[0];
+    // Scroll-back extends the contiguous range, which starts at the oldest message.
     if (!timeline || !before || timeline.loadingOlder || !timeline.hasMoreOlder) return;
     dispatch(olderMessagesRequested({ conversationId }));
     // The endpoint puts the page (or its error) into the store before this resolves.
@@ -116,3 +117,19 @@ export const watchChatActions =
     actionWatchers.add(watcher);
     return () => void actionWatchers.delete(watcher);
   };
+
+/**
+ * Ends the current user's session from anywhere a dispatch is at hand (the
+ * same as `chat.endSession()`): sockets closed, requests abandoned, the
+ * outbox stopped, no trace of the user left in state or storage.
+ *
+ * @example
+ * ```ts
+ * async function logout() {
+ *   store.dispatch(endChatSession());
+ *   await authService.logout();
+ * }
+ * ```
+ */
+export const endChatSession = (): ChatThunk<void> => (dispatch) =>
+  resolveRuntime(dispatch).endSession('logout');

@@ -3,6 +3,7 @@ import {
   messageDiscarded,
   messageRetried,
   selectConversationById,
+  selectConversationMessage,
   submitMessage,
   useGetConversationQuery,
 } from 'unet-chat-redux';
@@ -54,8 +55,8 @@ export function ChatMessages({
   const connection = useConnection(conversationId);
 
   const resolveMessage = useCallback(
-    (id: string) => store.getState().chat.messages.entities[id],
-    [store],
+    (id: string) => selectConversationMessage(store.getState(), conversationId, id),
+    [store, conversationId],
   );
   const onSend = useCallback(
     (text: string, replyTo: string | null) => {

@@ -8,7 +8,7 @@ import {
   protocolErrorReported,
   reconnectRequested,
 } from '../../state/events';
-import { selectConnection, selectTimeline } from '../../state/selectors';
+import { selectConnection } from '../../state/selectors';
 import type { ChatRootState } from '../../state/selectors';
 import { createWebSocketFactory } from '../adapters/webSocket';
 import { defaultFrameCodec } from '../codec';
@@ -39,6 +39,7 @@ function statusAction(conversationId: string, update: ConnectionUpdate) {
         code: update.code,
         error: update.reason,
         retryable: update.retryable,
+        nextDelayMs: update.nextDelayMs,
       });
     case 'connecting':
       return connectionStatusChanged({
@@ -52,11 +53,11 @@ function statusAction(conversationId: string, update: ConnectionUpdate) {
 }
 
 /**
- * The socket lifecycle: subscriptions are reference-counted in state; the
- * first opens the conversation's socket, the last closes it. History loads
- * after the socket opens (or fails, or after `historyDelayMs`), so nothing
- * can fall between the history answer and the first live frame; every later
- * open catches up.
+ * The socket lifecycle: subscriptions are reference-counted in state; a
+ * subscription to a conversation without a socket opens one, the last
+ * unsubscribe closes it. What the socket's opening means for the messages
+ * (a catch-up, or the first page) is the sync runner's business: it follows
+ * the `connectionStatusChanged` events.
  */
 export function addConnectListeners(
   startListening: StartListening,
@@ -65,27 +66,10 @@ export function addConnectListeners(
   const { runtime } = context;
   const socketOptions = runtime.options.socket;
   let factory = socketOptions.factory;
-  const historyTimers = new Map<string, unknown>();
-
-  function cancelHistoryTimer(conversationId: string) {
-    const timer = historyTimers.get(conversationId);
-    if (timer === undefined) return;
-    runtime.environment.clearTimeout(timer);
-    historyTimers.delete(conversationId);
-  }
-
-  function loadHistorySoon(conversationId: string) {
-    cancelHistoryTimer(conversationId);
-    void context.sync(conversationId);
-  }
 
   function open(conversationId: string) {
     const store = context.store;
-    if (!store || context.connections.has(conversationId)) return;
-    if (!socketOptions.enabled) {
-      void context.sync(conversationId);
-      return;
-    }
+    if (!store || context.connections.has(conversationId) || !socketOptions.enabled) return;
     factory ??= createWebSocketFactory();
     const connection = new ConversationConnection({
       conversationId,
@@ -97,28 +81,26 @@ export function addConnectListeners(
           runtime.options.apiPrefix,
         ),
       getToken: () => runtime.getAccessToken(),
-      refreshToken: () => runtime.refresher.refresh(),
+      // A token refreshed meanwhile (by a REST 401, say) is used as it is: no second refresh.
+      refreshToken: (rejected) =>
+        runtime.getAccessToken() !== rejected ? Promise.resolve(true) : runtime.refresher.refresh(),
       factory,
       codec: socketOptions.codec ?? defaultFrameCodec,
       environment: runtime.environment,
       maxAttempts: socketOptions.maxAttempts,
       baseDelayMs: socketOptions.baseDelayMs,
       maxDelayMs: socketOptions.maxDelayMs,
+      slowRetryMs: socketOptions.slowRetryMs,
+      connectTimeoutMs: socketOptions.connectTimeoutMs,
       heartbeat: socketOptions.heartbeat,
       onStatus(update) {
         if (context.connections.get(conversationId) !== connection) return;
-        store.dispatch(statusAction(conversationId, update));
-        if (update.status === 'reconnecting' || update.status === 'failed') {
+        if (update.status === 'reconnecting' || update.status === 'failed')
           context.outbox.socketLost(conversationId);
-          // The first connect failed: history must not wait for it.
-          if (historyTimers.has(conversationId)) loadHistorySoon(conversationId);
-          context.outbox.flush(conversationId);
-        }
+        store.dispatch(statusAction(conversationId, update));
       },
       onOpen() {
-        if (context.connections.get(conversationId) !== connection) return;
-        cancelHistoryTimer(conversationId);
-        void context.sync(conversationId).then(() => context.outbox.flush(conversationId));
+        // The `open` status already told the sync and the outbox.
       },
       onEvents(events) {
         if (context.connections.get(conversationId) !== connection) return;
@@ -129,20 +111,10 @@ export function addConnectListeners(
       },
     });
     context.connections.set(conversationId, connection);
-    if (!selectTimeline(store.getState(), conversationId)?.historyLoaded) {
-      historyTimers.set(
-        conversationId,
-        runtime.environment.setTimeout(
-          () => loadHistorySoon(conversationId),
-          socketOptions.historyDelayMs,
-        ),
-      );
-    }
     connection.connect();
   }
 
   function close(conversationId: string, report = true) {
-    cancelHistoryTimer(conversationId);
     const connection = context.connections.get(conversationId);
     if (!connection) return;
     context.connections.delete(conversationId);
@@ -152,18 +124,20 @@ export function addConnectListeners(
       context.store?.dispatch(connectionStatusChanged({ conversationId, status: 'closed' }));
   }
 
-  context.cleanups.add(() => {
-    for (const conversationId of [...context.connections.keys()]) close(conversationId, false);
-    for (const conversationId of [...historyTimers.keys()]) cancelHistoryTimer(conversationId);
-  });
+  function closeAll(report: boolean) {
+    for (const conversationId of [...context.connections.keys()]) close(conversationId, report);
+  }
+
+  context.cleanups.add(() => closeAll(false));
+  context.closeAllSockets = closeAll;
 
   const unsubscribers = [
     startListening({
       actionCreator: conversationSubscribed,
       effect: ({ payload }, api) => {
-        if (selectConnection(api.getState(), payload.conversationId).subscribers === 1) {
+        // Whatever closed the socket before (a disconnect, a failure), a new subscriber reopens it.
+        if (selectConnection(api.getState(), payload.conversationId).subscribers > 0)
           open(payload.conversationId);
-        }
       },
     }),
     startListening({

@@ -5,6 +5,7 @@ import {
   conversationRemoved,
   eventsBatched,
   messageSendFailed,
+  messageSendRateLimited,
   messagesReceived,
   messagesRemoved,
   participantAdded,
@@ -78,7 +79,16 @@ export function eventsToActions(
             clientId,
           }),
         );
-        if (clientId)
+        if (clientId && event.payload.code === 'rate_limited') {
+          const hint = event.payload.retry_after_ms;
+          actions.push(
+            messageSendRateLimited({
+              conversationId,
+              clientId,
+              retryAfterMs: typeof hint === 'number' && Number.isFinite(hint) ? hint : null,
+            }),
+          );
+        } else if (clientId)
           actions.push(
             messageSendFailed({
               conversationId,

@@ -1,165 +1,285 @@
 import { chatApi } from '../../api/chatApi';
-import { describeChatError, errorCodeOf, isTransientError } from '../../api/errors';
+import { describeChatError, errorCodeOf } from '../../api/errors';
 import type { ChatQueryError } from '../../api/errors';
-import { messageSendFailed } from '../../state/events';
+import { messageSendAttempted, messageSendFailed, messagesReceived } from '../../state/events';
 import type { ChatMessage } from '../../state/model';
-import { selectConnection, selectTimeline } from '../../state/selectors';
+import { reconnectDelay } from '../backoff';
 import type { SocketBase } from '../context';
 
 /**
- * How long a message sent over the socket may wait for its echo before it is
- * sent again over REST. The same `client_id` goes with it, so a server that
- * did store it answers with the stored copy instead of a duplicate.
+ * How long a message sent over the socket may wait for its echo. An open
+ * socket that echoes nothing for this long is taken for dead (half-open):
+ * it is reconnected, and the message goes again after the catch-up.
  */
 export const ECHO_TIMEOUT_MS = 10_000;
 
+/** Backoff of sends after a network error, a 5xx or a rate limit: 1 s doubling to 30 s. */
+const SEND_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 30_000 };
+
 interface InFlight {
+  conversationId: string;
   via: 'socket' | 'rest';
   timer?: unknown;
 }
 
+/** A refusal marks a message failed; anything else (network, 5xx, 401, 408, 429) leaves it pending. */
+function isRefusal(error: ChatQueryError): boolean {
+  return (
+    typeof error.status === 'number' &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 401 &&
+    error.status !== 408 &&
+    error.status !== 429
+  );
+}
+
+function retryAfterMs(error: ChatQueryError): number | null {
+  const data =
+    'data' in error ? (error.data as { retry_after_ms?: unknown } | undefined) : undefined;
+  const hint = data?.retry_after_ms;
+  return typeof hint === 'number' && Number.isFinite(hint) && hint >= 0 ? hint : null;
+}
+
 /**
- * The outbox: pending messages go out in compose order — over the socket
- * when it is open, otherwise over REST one at a time — and wait (still
- * `pending`) while the browser is offline or the server is unreachable.
+ * The outbox: pending messages go out one at a time per conversation, in
+ * compose order — over the socket when it is open, otherwise over REST — and
+ * the next one only once the previous is confirmed, so order holds whatever
+ * fails in between. Only a refusal (a 4xx, or an `error` frame naming the
+ * message) marks a message `failed`; network errors, 5xx and rate limits
+ * leave it pending and retry with backoff (and at once when the network or
+ * the socket comes back). A message that may already be on the server (its
+ * answer was lost) goes again only with its `client_id` to a server that
+ * deduplicates, or after a catch-up showed it did not land.
  */
 export function createOutbox(context: SocketBase) {
+  const { environment } = context.runtime;
   const inFlight = new Map<string, InFlight>();
-  /** Conversations with a REST send under way: later messages wait behind it, keeping the order. */
-  const restBusy = new Set<string>();
-  /** Messages whose socket echo timed out: they go over REST next. */
-  const forceRest = new Set<string>();
+  const backoff = new Map<string, { timer: unknown }>();
+  const backoffAttempts = new Map<string, number>();
+  /** Sent, answer lost: may be on the server. */
+  const unsure = new Set<string>();
+  let stopped = false;
 
-  function waiting(conversationId: string): ChatMessage[] {
-    const store = context.store;
-    if (!store) return [];
-    const state = store.getState();
-    const timeline = selectTimeline(state, conversationId);
-    if (!timeline) return [];
-    return timeline.pendingIds
-      .map((id) => state.chat.messages.entities[id])
-      .filter(
-        (message): message is ChatMessage =>
-          message?.status === 'pending' && !inFlight.has(message.id),
-      );
+  const generation = () => context.store?.getState().chat.session.generation ?? 0;
+
+  function timelineOf(conversationId: string) {
+    return context.store?.getState().chat.messages.conversations[conversationId];
+  }
+
+  function messageOf(conversationId: string, clientId: string): ChatMessage | undefined {
+    return timelineOf(conversationId)?.messages.entities[clientId];
+  }
+
+  function isStillPending(conversationId: string, clientId: string): boolean {
+    return messageOf(conversationId, clientId)?.status === 'pending';
+  }
+
+  /** The first pending message of a conversation: the only one that may go out now. */
+  function head(conversationId: string): ChatMessage | undefined {
+    const timeline = timelineOf(conversationId);
+    if (!timeline) return undefined;
+    for (const id of timeline.pendingIds) {
+      const message = timeline.messages.entities[id];
+      if (message?.status === 'pending') return message;
+    }
+    return undefined;
   }
 
   function settle(clientId: string): void {
     const entry = inFlight.get(clientId);
-    if (entry?.timer !== undefined) context.runtime.environment.clearTimeout(entry.timer);
+    if (entry?.timer !== undefined) environment.clearTimeout(entry.timer);
     inFlight.delete(clientId);
+  }
+
+  function busy(conversationId: string): boolean {
+    for (const entry of inFlight.values()) if (entry.conversationId === conversationId) return true;
+    return false;
+  }
+
+  function waitAndRetry(conversationId: string, hintMs: number | null): void {
+    if (backoff.has(conversationId)) return;
+    const attempt = (backoffAttempts.get(conversationId) ?? 0) + 1;
+    backoffAttempts.set(conversationId, attempt);
+    const delay = hintMs ?? reconnectDelay(attempt, SEND_BACKOFF, () => environment.random());
+    const timer = environment.setTimeout(() => {
+      backoff.delete(conversationId);
+      flush(conversationId);
+    }, delay);
+    backoff.set(conversationId, { timer });
+  }
+
+  function markUnsure(message: ChatMessage): void {
+    if (context.flags.serverDedupes) return;
+    unsure.add(message.id);
+    context.requestSyncCheck(message.conversation_id);
   }
 
   function sendOverSocket(message: ChatMessage): boolean {
     const connection = context.connections.get(message.conversation_id);
-    if (!connection?.isOpen || forceRest.has(message.id)) return false;
+    if (!connection?.isOpen) return false;
     const sent = connection.send({
       type: 'message:send',
       payload: { text: message.text ?? '', reply_to: message.reply_to, client_id: message.id },
     });
     if (!sent) return false;
-    const { environment } = context.runtime;
+    const { conversation_id: conversationId, id } = message;
     const timer = environment.setTimeout(() => {
-      inFlight.delete(message.id);
-      if (!isStillPending(message.id)) return;
-      forceRest.add(message.id);
-      flush(message.conversation_id);
+      inFlight.delete(id);
+      if (!isStillPending(conversationId, id)) return;
+      markUnsure(message);
+      // No echo from an open socket: it is most likely half-open.
+      context.connections.get(conversationId)?.restart('no echo of a sent message');
+      flush(conversationId);
     }, ECHO_TIMEOUT_MS);
-    inFlight.set(message.id, { via: 'socket', timer });
+    inFlight.set(id, { conversationId, via: 'socket', timer });
+    context.store?.dispatch(messageSendAttempted({ conversationId, clientId: id, via: 'socket' }));
     return true;
   }
 
-  function isStillPending(clientId: string): boolean {
-    const message = context.store?.getState().chat.messages.entities[clientId];
-    return message !== undefined && message.status === 'pending';
-  }
-
-  /** Whether a REST failure should leave the message pending for a later try. */
-  function worthWaiting(conversationId: string, error: ChatQueryError): boolean {
-    const store = context.store;
-    if (!store || !isTransientError(error)) return false;
-    if (!context.runtime.environment.isOnline()) return true;
-    // While the socket is still trying, the server may come back: wait for it.
-    const { status } = selectConnection(store.getState(), conversationId);
-    return status === 'connecting' || status === 'reconnecting';
-  }
-
-  async function sendOverRest(conversationId: string): Promise<void> {
+  async function sendOverRest(message: ChatMessage): Promise<void> {
     const store = context.store;
     if (!store) return;
-    restBusy.add(conversationId);
-    try {
-      for (;;) {
-        const next = waiting(conversationId)[0];
-        if (!next) return;
-        // The socket is back: the rest of the queue goes over it (see finally).
-        if (context.connections.get(conversationId)?.isOpen && !forceRest.has(next.id)) return;
-        inFlight.set(next.id, { via: 'rest' });
-        const result = await store.dispatch(
-          chatApi.endpoints.sendMessage.initiate({
-            conversation_id: conversationId,
-            sender_id: next.sender_id,
-            text: next.text ?? '',
-            reply_to: next.reply_to,
-            client_id: next.id,
-          }),
-        );
-        settle(next.id);
-        forceRest.delete(next.id);
-        if ('error' in result && result.error) {
-          const error = result.error as ChatQueryError;
-          if (worthWaiting(conversationId, error)) return;
-          if (isStillPending(next.id)) {
-            store.dispatch(
-              messageSendFailed({
-                conversationId,
-                clientId: next.id,
-                error: describeChatError(error),
-                code: errorCodeOf(error),
-              }),
-            );
-          }
+    const { conversation_id: conversationId, id } = message;
+    const started = generation();
+    inFlight.set(id, { conversationId, via: 'rest' });
+    store.dispatch(messageSendAttempted({ conversationId, clientId: id, via: 'rest' }));
+    const result = await store.dispatch(
+      chatApi.endpoints.sendMessage.initiate({
+        conversation_id: conversationId,
+        sender_id: message.sender_id,
+        text: message.text ?? '',
+        reply_to: message.reply_to,
+        client_id: id,
+      }),
+    );
+    settle(id);
+    if (stopped || generation() !== started) return;
+    if ('error' in result && result.error) {
+      const error = result.error as ChatQueryError;
+      if (isRefusal(error)) {
+        if (isStillPending(conversationId, id)) {
+          store.dispatch(
+            messageSendFailed({
+              conversationId,
+              clientId: id,
+              error: describeChatError(error),
+              code: errorCodeOf(error),
+            }),
+          );
         }
+      } else if (error.status === 401) {
+        // The token could not be refreshed: the message waits for `authRestored`.
+      } else {
+        // Network, timeout, 5xx: the request may have landed without an answer.
+        if (error.status !== 429) markUnsure(message);
+        waitAndRetry(conversationId, retryAfterMs(error));
       }
-    } finally {
-      restBusy.delete(conversationId);
-      if (context.connections.get(conversationId)?.isOpen) flush(conversationId);
+    } else if ('data' in result && result.data) {
+      backoffAttempts.delete(conversationId);
+      // Confirm it here too (the endpoint does as well, a tick later): the next message
+      // must not see this one still pending and send it twice.
+      if (isStillPending(conversationId, id)) {
+        store.dispatch(
+          messagesReceived(conversationId, [result.data], { source: 'send', confirms: id }),
+        );
+      }
     }
+    flush(conversationId);
   }
 
   function flush(conversationId: string): void {
-    if (!context.store || restBusy.has(conversationId)) return;
-    const queue = waiting(conversationId);
-    if (queue.length === 0) return;
-    const connection = context.connections.get(conversationId);
-    if (connection?.isOpen) {
-      const rest = queue.filter((message) => !sendOverSocket(message));
-      if (rest.length === 0) return;
+    if (stopped || !context.store || backoff.has(conversationId) || busy(conversationId)) return;
+    if (context.store.getState().chat.session.authExpired) return;
+    const next = head(conversationId);
+    if (!next) {
+      backoffAttempts.delete(conversationId);
+      return;
     }
-    if (!context.runtime.environment.isOnline()) return;
-    void sendOverRest(conversationId);
+    // It may be on the server already: wait for the catch-up that tells (see requestSyncCheck).
+    if (unsure.has(next.id)) return;
+    if (sendOverSocket(next)) return;
+    if (!environment.isOnline()) return;
+    void sendOverRest(next);
   }
 
-  /** The socket closed: what it carried without an echo must be sent again. */
+  function flushAll(): void {
+    const store = context.store;
+    if (stopped || !store) return;
+    for (const [conversationId, timeline] of Object.entries(
+      store.getState().chat.messages.conversations,
+    )) {
+      if (timeline.pendingIds.length > 0) flush(conversationId);
+    }
+  }
+
+  /** The socket closed: what it carried without an echo may or may not have landed. */
   function socketLost(conversationId: string): void {
-    for (const [clientId, entry] of inFlight) {
-      const message = context.store?.getState().chat.messages.entities[clientId];
-      if (entry.via === 'socket' && message?.conversation_id === conversationId) settle(clientId);
+    for (const [clientId, entry] of [...inFlight]) {
+      if (entry.via !== 'socket' || entry.conversationId !== conversationId) continue;
+      settle(clientId);
+      const message = messageOf(conversationId, clientId);
+      if (message?.status === 'pending') markUnsure(message);
     }
   }
 
-  /** Forgets messages the server has confirmed (their echo timers are no longer needed). */
-  function settleConfirmed(): void {
-    for (const clientId of [...inFlight.keys()]) {
-      if (!isStillPending(clientId)) settle(clientId);
+  /** A catch-up ran after the sends it was asked for: what is still pending did not land. */
+  function syncChecked(conversationId: string): void {
+    for (const clientId of [...unsure]) {
+      const message = messageOf(conversationId, clientId);
+      if (!message || message.status !== 'pending') unsure.delete(clientId);
+      else if (message.conversation_id === conversationId) unsure.delete(clientId);
     }
+    flush(conversationId);
+  }
+
+  /** The server sent `rate_limited` for a message: it goes again, in order, after the hint. */
+  function rateLimited(conversationId: string, clientId: string, retryAfter: number | null): void {
+    settle(clientId);
+    waitAndRetry(conversationId, retryAfter);
+  }
+
+  /** Forgets what the server has confirmed (their echo timers are no longer needed), then sends the next. */
+  function settleConfirmed(): void {
+    for (const [clientId, entry] of [...inFlight]) {
+      if (!isStillPending(entry.conversationId, clientId)) settle(clientId);
+    }
+    for (const clientId of [...unsure]) {
+      const store = context.store;
+      const found = store
+        ? Object.values(store.getState().chat.messages.conversations).some(
+            (timeline) => timeline.messages.entities[clientId]?.status === 'pending',
+          )
+        : false;
+      if (!found) unsure.delete(clientId);
+    }
+  }
+
+  /** Stops every send and timer (the session or the instance ended). */
+  function reset(): void {
+    for (const clientId of [...inFlight.keys()]) settle(clientId);
+    for (const { timer } of backoff.values()) environment.clearTimeout(timer);
+    backoff.clear();
+    backoffAttempts.clear();
+    unsure.clear();
   }
 
   function dispose(): void {
-    for (const clientId of [...inFlight.keys()]) settle(clientId);
+    reset();
+    stopped = true;
   }
 
-  return { flush, socketLost, settle, settleConfirmed, dispose };
+  return {
+    flush,
+    flushAll,
+    socketLost,
+    syncChecked,
+    rateLimited,
+    settle,
+    settleConfirmed,
+    reset,
+    dispose,
+  };
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;

@@ -1,0 +1,319 @@
+import { draftsRestored, outboxRestored } from '../../state/events';
+import type { StoredPendingMessage } from '../../state/events';
+import type { ChatMessage } from '../../state/model';
+import { randomUuid } from '../../state/uuid';
+import type { ChatState } from '../../state/chatReducer';
+import type { SocketBase } from '../context';
+
+/** The part of the Web Storage API the durable outbox uses. */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/**
+ * Where unsent messages and drafts survive a reload (`createChat({ persistence })`).
+ *
+ * @example
+ * ```ts
+ * createChat({ persistence: { storage: window.localStorage } });
+ * createChat({ persistence: false }); // nothing is kept
+ * ```
+ */
+export interface ChatPersistenceOptions {
+  /** Default `localStorage` in a browser; none in Node or during SSR. */
+  storage?: KeyValueStorage | null;
+  /** Names this tab across its reloads (default: kept in `sessionStorage`, else random). */
+  tabId?: string;
+  /** Prefix of the storage keys. Default `'unet-chat-redux'`. */
+  namespace?: string;
+}
+
+/** A tab that has not renewed its lease for this long is gone: its unsent messages are adopted. */
+export const TAB_LEASE_MS = 30_000;
+const LEASE_RENEW_MS = 10_000;
+const DRAFT_WRITE_DELAY_MS = 300;
+
+interface StoredEntry extends StoredPendingMessage {
+  tab: string;
+}
+
+interface StoredRecord {
+  v: 1;
+  tabs: Record<string, number>;
+  outbox: StoredEntry[];
+  drafts: Record<string, string>;
+}
+
+function defaultStorage(name: 'localStorage' | 'sessionStorage'): KeyValueStorage | null {
+  try {
+    const storage = (globalThis as Record<string, unknown>)[name] as KeyValueStorage | undefined;
+    return storage && typeof storage.getItem === 'function' ? storage : null;
+  } catch {
+    // Access throws in some privacy modes.
+    return null;
+  }
+}
+
+function defaultTabId(): string {
+  const session = defaultStorage('sessionStorage');
+  const key = 'unet-chat-redux:tab';
+  try {
+    const known = session?.getItem(key);
+    if (known) return known;
+    const id = randomUuid();
+    session?.setItem(key, id);
+    return id;
+  } catch {
+    return randomUuid();
+  }
+}
+
+function isEntry(value: unknown): value is StoredEntry {
+  const entry = value as Partial<StoredEntry> | null;
+  return (
+    !!entry &&
+    typeof entry === 'object' &&
+    typeof entry.clientId === 'string' &&
+    typeof entry.conversationId === 'string' &&
+    typeof entry.senderId === 'number' &&
+    typeof entry.text === 'string' &&
+    (entry.replyTo === null || typeof entry.replyTo === 'string') &&
+    typeof entry.createdAt === 'string' &&
+    (entry.status === 'pending' || entry.status === 'failed') &&
+    typeof entry.tab === 'string'
+  );
+}
+
+/** Reads a stored record defensively: anything corrupt reads as empty, never as an exception. */
+function parseRecord(raw: string | null): StoredRecord {
+  const empty: StoredRecord = { v: 1, tabs: {}, outbox: [], drafts: {} };
+  if (!raw) return empty;
+  try {
+    const data = JSON.parse(raw) as Partial<StoredRecord>;
+    if (!data || data.v !== 1) return empty;
+    const tabs: Record<string, number> = {};
+    for (const [tab, seen] of Object.entries(data.tabs ?? {}))
+      if (typeof seen === 'number') tabs[tab] = seen;
+    const drafts: Record<string, string> = {};
+    for (const [id, text] of Object.entries(data.drafts ?? {}))
+      if (typeof text === 'string') drafts[id] = text;
+    return {
+      v: 1,
+      tabs,
+      outbox: Array.isArray(data.outbox) ? data.outbox.filter(isEntry) : [],
+      drafts,
+    };
+  } catch {
+    return empty;
+  }
+}
+
+function toStored(message: ChatMessage, tab: string): StoredEntry {
+  return {
+    clientId: message.id,
+    conversationId: message.conversation_id,
+    senderId: message.sender_id,
+    text: message.text ?? '',
+    replyTo: message.reply_to,
+    createdAt: message.created_at,
+    status: message.status === 'failed' ? 'failed' : 'pending',
+    error: message.error,
+    errorCode: message.errorCode ?? null,
+    attempts: message.attempts ?? 0,
+    tab,
+  };
+}
+
+function unsentMessages(chat: ChatState): ChatMessage[] {
+  const unsent: ChatMessage[] = [];
+  for (const timeline of Object.values(chat.messages.conversations)) {
+    for (const id of timeline.pendingIds) {
+      const message = timeline.messages.entities[id];
+      if (message && message.status !== 'sent') unsent.push(message);
+    }
+  }
+  return unsent;
+}
+
+const sameItems = <Item>(a: readonly Item[], b: readonly Item[]) =>
+  a.length === b.length && a.every((item, i) => item === b[i]);
+
+/**
+ * The durable outbox: the current user's unsent messages and drafts, kept
+ * in storage under a key of their own and written whenever they change, so
+ * a reload loses nothing. Several tabs of one user share the key: each
+ * owns its entries, renews a lease while it has any, and adopts the entries
+ * of a tab whose lease ran out (a closed tab's messages still go out).
+ */
+export function createPersistence(
+  context: SocketBase,
+  options: ChatPersistenceOptions | false | undefined,
+) {
+  const { environment } = context.runtime;
+  const storage = options === false ? null : (options?.storage ?? defaultStorage('localStorage'));
+  const namespace = (options !== false && options?.namespace) || 'unet-chat-redux';
+  const tab = (options !== false && options?.tabId) || defaultTabId();
+  let userId: number | null = null;
+  let lastUnsent: ChatMessage[] = [];
+  let lastDrafts: Record<string, string> = {};
+  const touchedDrafts = new Set<string>();
+  let draftTimer: unknown;
+  let leaseTimer: unknown;
+
+  const keyFor = (user: number) =>
+    `${namespace}:${context.runtime.options.baseUrl || 'same-origin'}:${user}`;
+
+  function read(user: number): StoredRecord {
+    try {
+      return parseRecord(storage?.getItem(keyFor(user)) ?? null);
+    } catch {
+      return parseRecord(null);
+    }
+  }
+
+  function write(user: number, record: StoredRecord): void {
+    try {
+      if (record.outbox.length === 0 && Object.keys(record.drafts).length === 0)
+        storage?.removeItem(keyFor(user));
+      else storage?.setItem(keyFor(user), JSON.stringify(record));
+    } catch {
+      // A full or forbidden storage must not break sending; the state still has everything.
+    }
+  }
+
+  /** Writes this tab's share: its entries replace its old ones; others' stay. */
+  function save(): void {
+    const store = context.store;
+    if (!storage || !store || userId === null) return;
+    const chat = store.getState().chat;
+    const record = read(userId);
+    const mine = unsentMessages(chat)
+      .filter((message) => message.sender_id === userId)
+      .map((message) => toStored(message, tab));
+    const mineIds = new Set(mine.map((entry) => entry.clientId));
+    record.outbox = [
+      ...record.outbox.filter((entry) => entry.tab !== tab && !mineIds.has(entry.clientId)),
+      ...mine,
+    ];
+    const drafts = new Map(Object.entries(record.drafts));
+    for (const conversationId of touchedDrafts) {
+      const text = chat.drafts[conversationId];
+      if (text) drafts.set(conversationId, text);
+      else drafts.delete(conversationId);
+    }
+    record.drafts = Object.fromEntries(drafts);
+    const tabs = new Map(Object.entries(record.tabs));
+    if (mine.length > 0) tabs.set(tab, environment.now());
+    else tabs.delete(tab);
+    record.tabs = Object.fromEntries(tabs);
+    write(userId, record);
+    renewLeaseWhileNeeded(mine.length > 0);
+  }
+
+  function renewLeaseWhileNeeded(needed: boolean): void {
+    if (!needed) {
+      if (leaseTimer !== undefined) environment.clearTimeout(leaseTimer);
+      leaseTimer = undefined;
+      return;
+    }
+    if (leaseTimer !== undefined) return;
+    leaseTimer = environment.setTimeout(() => {
+      leaseTimer = undefined;
+      adoptOrphans();
+      save();
+    }, LEASE_RENEW_MS);
+  }
+
+  /** Takes over the entries of tabs whose lease ran out, and hands them to the outbox. */
+  function adoptOrphans(): void {
+    const store = context.store;
+    if (!storage || !store || userId === null) return;
+    const record = read(userId);
+    const now = environment.now();
+    const dead = (owner: string) =>
+      owner !== tab &&
+      (record.tabs[owner] === undefined || now - record.tabs[owner] > TAB_LEASE_MS);
+    const adopted = record.outbox.filter(
+      (entry) => (entry.tab === tab || dead(entry.tab)) && entry.senderId === userId,
+    );
+    if (adopted.length === 0) return;
+    store.dispatch(outboxRestored({ messages: adopted.map(({ tab: _owner, ...entry }) => entry) }));
+  }
+
+  /** The session of `user` began: restore what this tab (or a closed one) left unsent. */
+  function restore(user: number): void {
+    userId = user;
+    lastUnsent = [];
+    lastDrafts = {};
+    touchedDrafts.clear();
+    const store = context.store;
+    if (!storage || !store) return;
+    const record = read(user);
+    if (Object.keys(record.drafts).length > 0)
+      store.dispatch(draftsRestored({ drafts: record.drafts }));
+    adoptOrphans();
+    save();
+  }
+
+  /** After every action: writes when the unsent messages or the drafts changed. */
+  function afterAction(): void {
+    const store = context.store;
+    if (!storage || !store || userId === null) return;
+    const chat = store.getState().chat;
+    if (chat.session.userId !== userId) return;
+    const unsent = unsentMessages(chat);
+    const outboxChanged = !sameItems(unsent, lastUnsent);
+    const draftsChanged = chat.drafts !== lastDrafts;
+    if (draftsChanged) {
+      for (const id of new Set([...Object.keys(chat.drafts), ...Object.keys(lastDrafts)]))
+        if (chat.drafts[id] !== lastDrafts[id]) touchedDrafts.add(id);
+    }
+    lastUnsent = unsent;
+    lastDrafts = chat.drafts;
+    if (outboxChanged) {
+      // An unsent message must survive a reload that comes right after it.
+      if (draftTimer !== undefined) environment.clearTimeout(draftTimer);
+      draftTimer = undefined;
+      save();
+    } else if (draftsChanged && draftTimer === undefined) {
+      draftTimer = environment.setTimeout(() => {
+        draftTimer = undefined;
+        save();
+      }, DRAFT_WRITE_DELAY_MS);
+    }
+  }
+
+  function stopTimers(): void {
+    if (draftTimer !== undefined) environment.clearTimeout(draftTimer);
+    if (leaseTimer !== undefined) environment.clearTimeout(leaseTimer);
+    draftTimer = undefined;
+    leaseTimer = undefined;
+  }
+
+  /**
+   * The session ended. A logout or a change of user removes every trace of
+   * the user from storage; the instance's teardown keeps them for the next
+   * page load.
+   */
+  function end(erase: boolean): void {
+    if (userId !== null && !erase && draftTimer !== undefined) save();
+    stopTimers();
+    if (erase && userId !== null) {
+      try {
+        storage?.removeItem(keyFor(userId));
+      } catch {
+        // Nothing more can be done about a storage that refuses.
+      }
+    }
+    userId = null;
+    lastUnsent = [];
+    lastDrafts = {};
+    touchedDrafts.clear();
+  }
+
+  return { restore, afterAction, end, enabled: storage !== null };
+}
+
+export type Persistence = ReturnType<typeof createPersistence>;

@@ -1,0 +1,409 @@
+import { chatApi } from '../../api/chatApi';
+import { describeChatError, errorCodeOf } from '../../api/errors';
+import type { ChatQueryError } from '../../api/errors';
+import { changesReceived, syncFailed, syncRetryDue } from '../../state/events';
+import type { Timeline } from '../../state/messagesSlice';
+import { reconnectDelay } from '../backoff';
+import type { SocketBase } from '../context';
+
+/** A runaway guard: a catch-up that needs more pages than this restarts from the newest page. */
+export const MAX_CATCH_UP_PAGES = 40;
+
+/** Backoff of failed loads: 1 s doubling to 30 s, equal jitter. */
+const LOAD_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 30_000 };
+
+/** Without an open socket (failed, or real time off), a catch-up over REST at most this often. */
+export const POLL_INTERVAL_MS = 30_000;
+
+type Work =
+  | { kind: 'newest' }
+  | { kind: 'after'; cursor: string }
+  | { kind: 'changes'; since: string | null };
+
+interface Running {
+  generation: number;
+  abort(): void;
+}
+
+/** Whether a failed request was refused (4xx) rather than unlucky. */
+function isRefusal(error: ChatQueryError): boolean {
+  return typeof error.status === 'number' && error.status >= 400 && error.status < 500;
+}
+
+function retryAfterMs(error: ChatQueryError): number | null {
+  const data =
+    'data' in error ? (error.data as { retry_after_ms?: unknown } | undefined) : undefined;
+  const hint = data?.retry_after_ms;
+  return typeof hint === 'number' && Number.isFinite(hint) && hint >= 0 ? hint : null;
+}
+
+/**
+ * The sync runner: makes what each subscribed conversation shows match the
+ * server. The messages reducer derives each conversation's phase from
+ * events; after every action the runner looks at the phases and does what
+ * they ask — `loading`: the newest page; `catchingUp`: the next page after
+ * the watermark; `retrying`: a timer that dispatches `syncRetryDue`; `live`
+ * with changes due: [ext] the edits and deletions since the cursor. One
+ * request per conversation at a time; everything stops with the session.
+ */
+export function createSyncRunner(context: SocketBase) {
+  const { runtime } = context;
+  const { environment } = runtime;
+  const running = new Map<string, Running>();
+  const retryTimers = new Map<string, unknown>();
+  const historyWaits = new Map<string, unknown>();
+  const historyWaited = new Set<string>();
+  const pollTimers = new Map<string, unknown>();
+  const lastPoll = new Map<string, number>();
+  const pagesInRow = new Map<string, number>();
+  const cursorRejected = new Set<string>();
+  /** Conversations whose outbox asked for a catch-up to learn whether a send landed. */
+  const checksWanted = new Set<string>();
+  /** [ext] A failed "changes since" is asked again only in the next socket epoch (no request storm). */
+  const changesFailedInEpoch = new Map<string, number>();
+  /** [ext] The cursor is asked for once per conversation and session. */
+  const cursorTried = new Set<string>();
+  /** [ext] null: not known yet; false: the server has no "changes since". */
+  let changesSupported: boolean | null = null;
+  let stopped = false;
+
+  const generation = () => context.store?.getState().chat.session.generation ?? 0;
+
+  function clearTimer(timers: Map<string, unknown>, conversationId: string): void {
+    const timer = timers.get(conversationId);
+    if (timer === undefined) return;
+    environment.clearTimeout(timer);
+    timers.delete(conversationId);
+  }
+
+  function forget(conversationId: string): void {
+    clearTimer(retryTimers, conversationId);
+    clearTimer(historyWaits, conversationId);
+    clearTimer(pollTimers, conversationId);
+    historyWaited.delete(conversationId);
+    pagesInRow.delete(conversationId);
+  }
+
+  /** What the conversation needs now, if anything. */
+  function workFor(conversationId: string, timeline: Timeline): Work | null {
+    const { sync } = timeline;
+    const connection = context.connections.get(conversationId);
+    switch (sync.phase) {
+      case 'loading': {
+        // History waits (briefly) for the socket, so nothing falls between the two.
+        const connecting =
+          connection?.status === 'connecting' && !historyWaited.has(conversationId);
+        if (connecting) {
+          if (!historyWaits.has(conversationId)) {
+            historyWaits.set(
+              conversationId,
+              environment.setTimeout(() => {
+                historyWaits.delete(conversationId);
+                historyWaited.add(conversationId);
+                reconcile(conversationId);
+              }, runtime.options.socket.historyDelayMs),
+            );
+          }
+          return null;
+        }
+        return { kind: 'newest' };
+      }
+      case 'catchingUp':
+        return catchUpWork(conversationId, timeline);
+      case 'live':
+        if (checksWanted.has(conversationId)) return catchUpWork(conversationId, timeline);
+        return changesWork(conversationId, timeline);
+      case 'disconnected': {
+        if (checksWanted.has(conversationId)) return catchUpWork(conversationId, timeline);
+        const socketDown = !runtime.options.socket.enabled || connection?.status === 'failed';
+        if (!socketDown) return null;
+        // No socket to tell us: look over REST now and then (at once for a gap we know of).
+        const polled = lastPoll.get(conversationId);
+        const since = polled === undefined ? POLL_INTERVAL_MS : environment.now() - polled;
+        const gap = timeline.ids.length > 0 && timeline.watermark !== timeline.ids.at(-1);
+        const gapUnchecked = gap && (polled === undefined || since >= 1000);
+        if (gapUnchecked || since >= POLL_INTERVAL_MS) return catchUpWork(conversationId, timeline);
+        if (!pollTimers.has(conversationId)) {
+          pollTimers.set(
+            conversationId,
+            environment.setTimeout(() => {
+              pollTimers.delete(conversationId);
+              reconcile(conversationId);
+            }, Math.max(gap ? 1000 - since : 0, POLL_INTERVAL_MS - since)),
+          );
+        }
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  function catchUpWork(conversationId: string, timeline: Timeline): Work {
+    const cursor = timeline.watermark;
+    const tooMany = (pagesInRow.get(conversationId) ?? 0) >= MAX_CATCH_UP_PAGES;
+    if (!cursor || tooMany || cursorRejected.has(conversationId)) return { kind: 'newest' };
+    return { kind: 'after', cursor };
+  }
+
+  function changesWork(conversationId: string, timeline: Timeline): Work | null {
+    const { sync } = timeline;
+    if (changesSupported === false || !sync.changesDue || sync.changesCursor === null) return null;
+    if (changesFailedInEpoch.get(conversationId) === sync.epoch) return null;
+    return { kind: 'changes', since: sync.changesCursor };
+  }
+
+  function reconcile(conversationId: string): void {
+    const store = context.store;
+    if (stopped || !store) return;
+    const timeline = store.getState().chat.messages.conversations[conversationId];
+    if (!timeline || timeline.sync.subscribers === 0) {
+      forget(conversationId);
+      return;
+    }
+    if (timeline.sync.phase !== 'loading') clearTimer(historyWaits, conversationId);
+    if (timeline.sync.phase !== 'disconnected') clearTimer(pollTimers, conversationId);
+    if (timeline.sync.phase === 'live' || timeline.sync.phase === 'disconnected')
+      pagesInRow.delete(conversationId);
+
+    if (timeline.sync.phase === 'retrying') {
+      if (!retryTimers.has(conversationId)) {
+        const delay = timeline.sync.failure?.nextRetryInMs ?? 0;
+        retryTimers.set(
+          conversationId,
+          environment.setTimeout(() => {
+            retryTimers.delete(conversationId);
+            context.store?.dispatch(syncRetryDue({ conversationId }));
+          }, delay),
+        );
+      }
+      return;
+    }
+    clearTimer(retryTimers, conversationId);
+    if (running.has(conversationId)) return;
+    const work = workFor(conversationId, timeline);
+    if (work) {
+      // Claimed before the request is dispatched: its own `pending` action reconciles again.
+      const entry: Running = { generation: generation(), abort: () => undefined };
+      running.set(conversationId, entry);
+      void perform(conversationId, work, timeline.sync.epoch, timeline, entry);
+    } else if (changesSupported === null && timeline.sync.historyLoaded) {
+      void takeCursor(conversationId);
+    }
+  }
+
+  async function perform(
+    conversationId: string,
+    work: Work,
+    epoch: number,
+    timeline: Timeline,
+    entry: Running,
+  ): Promise<void> {
+    const store = context.store;
+    if (!store) return;
+    const started = entry.generation;
+    if (work.kind === 'changes') {
+      await fetchChanges(conversationId, work.since, entry);
+      return;
+    }
+    // [ext] The first load takes the changes cursor too (in parallel: a socket
+    // open since before the page delivers the edits of the moment between).
+    if (!timeline.sync.historyLoaded && timeline.sync.changesCursor === null) {
+      void takeCursor(conversationId);
+    }
+    const args =
+      work.kind === 'newest'
+        ? { conversationId, sync: { epoch } }
+        : { conversationId, after: work.cursor, sync: { epoch } };
+    if (work.kind === 'after')
+      pagesInRow.set(conversationId, (pagesInRow.get(conversationId) ?? 0) + 1);
+    else pagesInRow.delete(conversationId);
+    const wasCheck = checksWanted.delete(conversationId);
+    const request = store.dispatch(
+      chatApi.endpoints.getMessages.initiate(args, { subscribe: false, forceRefetch: true }),
+    );
+    entry.abort = () => request.abort();
+    const result = await request;
+    if (running.get(conversationId) === entry) running.delete(conversationId);
+    if (stopped || generation() !== started) return;
+    lastPoll.set(conversationId, environment.now());
+    if ('error' in result && result.error) {
+      if (wasCheck) checksWanted.add(conversationId);
+      failed(conversationId, result.error as ChatQueryError, work);
+    } else {
+      cursorRejected.delete(conversationId);
+      if (wasCheck) context.onSyncChecked?.(conversationId);
+    }
+    reconcile(conversationId);
+  }
+
+  function failed(conversationId: string, error: ChatQueryError, work: Work): void {
+    const store = context.store;
+    if (!store) return;
+    if (work.kind === 'after' && error.status === 400) {
+      // The cursor itself was refused (a server that forgot the message): start from the newest page.
+      cursorRejected.add(conversationId);
+      return;
+    }
+    const timeline = store.getState().chat.messages.conversations[conversationId];
+    const attempt = (timeline?.sync.failedAttempts ?? 0) + 1;
+    const limited = error.status === 429;
+    const terminal = isRefusal(error) && !limited && error.status !== 408;
+    const nextRetryInMs = terminal
+      ? null
+      : (retryAfterMs(error) ?? reconnectDelay(attempt, LOAD_BACKOFF, () => environment.random()));
+    store.dispatch(
+      syncFailed({
+        conversationId,
+        error: describeChatError(error),
+        code: errorCodeOf(error),
+        terminal,
+        nextRetryInMs,
+        stage: timeline?.sync.historyLoaded ? 'catchUp' : 'history',
+        notify: attempt === 1 || terminal,
+      }),
+    );
+  }
+
+  /** [ext] Takes the current changes cursor, learning on the way whether the server has the extension. */
+  async function takeCursor(conversationId: string): Promise<void> {
+    if (changesSupported === false || cursorTried.has(conversationId)) return;
+    cursorTried.add(conversationId);
+    const store = context.store;
+    if (!store) return;
+    const started = generation();
+    const key = `${conversationId}:cursor`;
+    const entry: Running = { generation: started, abort: () => undefined };
+    running.set(key, entry);
+    const request = store.dispatch(
+      chatApi.endpoints.getMessageChanges.initiate(
+        { conversationId, since: null },
+        { subscribe: false, forceRefetch: true },
+      ),
+    );
+    entry.abort = () => request.abort();
+    const result = await request;
+    running.delete(key);
+    if (stopped || generation() !== started) return;
+    if ('error' in result && result.error) {
+      const error = result.error as ChatQueryError;
+      // A server without the extension answers 404 (or 405) for the unknown path.
+      if (error.status === 404 || error.status === 405) changesSupported = false;
+      return;
+    }
+    if (!result.data) return;
+    changesSupported = true;
+    const timeline = store.getState().chat.messages.conversations[conversationId];
+    if (timeline && timeline.sync.changesCursor === null) {
+      store.dispatch(
+        changesReceived(conversationId, {
+          messages: [],
+          deletedIds: [],
+          cursor: result.data.cursor,
+          complete: !timeline.sync.changesDue,
+        }),
+      );
+    }
+  }
+
+  async function fetchChanges(
+    conversationId: string,
+    since: string | null,
+    entry: Running,
+  ): Promise<void> {
+    const store = context.store;
+    if (!store) return;
+    const started = entry.generation;
+    const request = store.dispatch(
+      chatApi.endpoints.getMessageChanges.initiate(
+        { conversationId, since },
+        { subscribe: false, forceRefetch: true },
+      ),
+    );
+    entry.abort = () => request.abort();
+    const result = await request;
+    if (running.get(conversationId) === entry) running.delete(conversationId);
+    if (stopped || generation() !== started) return;
+    if ('error' in result && result.error) {
+      const error = result.error as ChatQueryError;
+      if (error.status === 404 || error.status === 405) changesSupported = false;
+      // Other failures: the next socket epoch asks again; nothing else depends on it.
+      const epoch = store.getState().chat.messages.conversations[conversationId]?.sync.epoch;
+      if (epoch !== undefined) changesFailedInEpoch.set(conversationId, epoch);
+      return;
+    }
+    const data = result.data;
+    if (!data) return;
+    changesSupported = true;
+    store.dispatch(
+      changesReceived(conversationId, {
+        messages: data.messages.filter((message) => message.conversation_id === conversationId),
+        deletedIds: data.deleted
+          .filter((item) => item.conversation_id === conversationId)
+          .map((item) => item.id),
+        cursor: data.cursor,
+        complete: !data.has_more,
+      }),
+    );
+    reconcile(conversationId);
+  }
+
+  function reconcileAll(): void {
+    const store = context.store;
+    if (stopped || !store) return;
+    const { conversations } = store.getState().chat.messages;
+    for (const conversationId of Object.keys(conversations)) reconcile(conversationId);
+    for (const conversationId of [...retryTimers.keys(), ...historyWaits.keys()]) {
+      if (!conversations[conversationId]) forget(conversationId);
+    }
+  }
+
+  /** The network or the page is back: failed loads are tried again at once. */
+  function retryFailed(): void {
+    const store = context.store;
+    if (stopped || !store) return;
+    for (const [conversationId, timeline] of Object.entries(
+      store.getState().chat.messages.conversations,
+    )) {
+      const { phase } = timeline.sync;
+      if (phase === 'retrying' || phase === 'failed') {
+        clearTimer(retryTimers, conversationId);
+        store.dispatch(syncRetryDue({ conversationId }));
+      }
+    }
+  }
+
+  /** The outbox wants to know whether an unconfirmed send is on the server: one catch-up. */
+  function requestCheck(conversationId: string): void {
+    checksWanted.add(conversationId);
+    reconcile(conversationId);
+  }
+
+  /** Ends everything: requests are abandoned and timers cleared (the session or the instance ended). */
+  function reset(): void {
+    for (const entry of running.values()) entry.abort();
+    running.clear();
+    for (const conversationId of new Set([
+      ...retryTimers.keys(),
+      ...historyWaits.keys(),
+      ...pollTimers.keys(),
+    ]))
+      forget(conversationId);
+    historyWaited.clear();
+    lastPoll.clear();
+    pagesInRow.clear();
+    cursorRejected.clear();
+    checksWanted.clear();
+    changesFailedInEpoch.clear();
+    cursorTried.clear();
+  }
+
+  function dispose(): void {
+    reset();
+    stopped = true;
+  }
+
+  return { reconcile, reconcileAll, retryFailed, requestCheck, reset, dispose };
+}
+
+export type SyncRunner = ReturnType<typeof createSyncRunner>;
