@@ -76,7 +76,7 @@ export function runMemoryBenchmark(
       retainedBy(
         () => loadPaged(json),
         (state) => {
-          const kept = state.messages.timelines[conversationId(0)]?.ids.length;
+          const kept = state.messages.conversations[conversationId(0)]?.ids.length;
           if (kept !== messages)
             throw new Error(`memory benchmark: the store kept ${kept} messages`);
         },

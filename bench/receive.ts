@@ -60,7 +60,7 @@ const packageContender: Contender<ChatState> = {
       source: 'catchUp',
       page: { direction: 'newer', cursor: cursorId, limit: PAGE },
     }),
-  orderedIds: (state) => state.messages.timelines[conversationId(CONVERSATION)]?.ids ?? [],
+  orderedIds: (state) => state.messages.conversations[conversationId(CONVERSATION)]?.ids ?? [],
 };
 
 function baselineContender(

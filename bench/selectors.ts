@@ -22,21 +22,19 @@ const noMessages: ChatMessage[] = [];
 
 /** What most apps write first: a new array on every call. */
 const naiveMap: MessagesSelector = (state, id) => {
-  const timeline = state.chat.messages.timelines[id];
-  const entities = state.chat.messages.entities;
+  const timeline = state.chat.messages.conversations[id];
   return timeline
-    ? timeline.ids.map((messageId) => entities[messageId] as ChatMessage)
+    ? timeline.ids.map((messageId) => timeline.messages.entities[messageId] as ChatMessage)
     : noMessages;
 };
 
-/** Memoized on its inputs, but the shared entity table changes with every message anywhere. */
+/** Memoized on its input, but one memo shared by every screen that reads a conversation. */
 const naiveMemoized: MessagesSelector = createSelector(
-  [
-    (state: ChatRootState, id: string) => state.chat.messages.timelines[id],
-    (state: ChatRootState) => state.chat.messages.entities,
-  ],
-  (timeline, entities) =>
-    timeline ? timeline.ids.map((messageId) => entities[messageId] as ChatMessage) : noMessages,
+  [(state: ChatRootState, id: string) => state.chat.messages.conversations[id]],
+  (timeline) =>
+    timeline
+      ? timeline.ids.map((messageId) => timeline.messages.entities[messageId] as ChatMessage)
+      : noMessages,
 );
 
 /**

@@ -999,7 +999,7 @@ describe('ConversationConnection', () => {
 
   describe('restart', () => {
     it('abandons an open socket that seems dead and reconnects with backoff', () => {
-      const { connection, socket, transport, environment } = opened();
+      const { connection, transport, environment } = opened();
       connection.restart('no echo');
       expect(transport.sockets[0]?.closedByClient).toEqual({ code: 4000, reason: 'no echo' });
       expect(connection.status).toBe('reconnecting');

@@ -66,7 +66,9 @@ afterEach(() => current?.chat.dispose());
 const make = (handler?: Handler) => (current = setup(handler));
 
 const historyRequests = (requests: RecordedRequest[]) =>
-  requests.filter((r) => r.method === 'GET' && r.url.includes('/messages/'));
+  requests.filter(
+    (r) => r.method === 'GET' && r.url.includes('/messages/') && !r.url.includes('/changes/'),
+  );
 
 describe('the socket middleware', () => {
   it('opens one socket at the seed URL for two subscribers and closes it with the last one', async () => {
@@ -106,7 +108,7 @@ describe('the socket middleware', () => {
     expect(historyRequests(requests)).toHaveLength(1);
   });
 
-  it('shows live frames that arrive before the history answer after it, in order', async () => {
+  it('shows live frames that arrive before the history answer at once, and after it in order', async () => {
     let answerHistory: (answer: FakeAnswer) => void = () => undefined;
     const { memory, store, messagesOf, settle } = make(
       () => new Promise<FakeAnswer>((resolve) => (answerHistory = resolve)),
@@ -116,7 +118,7 @@ describe('the socket middleware', () => {
     await settle();
     memory.last()!.receive({ type: 'message:new', payload: message(4) });
     await settle();
-    expect(messagesOf()).toEqual([]);
+    expect(messagesOf().map((m) => m.text)).toEqual(['message 4']);
     answerHistory({ status: 200, body: messages(1, 3) });
     await settle();
     expect(messagesOf().map((m) => m.text)).toEqual([
@@ -389,20 +391,21 @@ describe('the socket middleware', () => {
     )!;
     memory.last()!.receive({
       type: 'error',
-      payload: { code: 'rate_limited', detail: 'Too often', client_id: clientId },
+      payload: { code: 'validation_error', detail: 'Text too long', client_id: clientId },
     });
+    memory.last()!.receive({ type: 'message:new', payload: message(1) });
     await settle();
-    expect(messagesOf()[0]?.status).toBe('failed');
+    expect(messagesOf().at(-1)?.status).toBe('failed');
     store.dispatch(messageRetried({ conversationId: CONVERSATION, clientId }));
     expect(memory.last()!.sentFrames()).toHaveLength(2);
   });
 
-  it('stops after the last attempt and reconnects on request', async () => {
+  it('fails after the fast phase, keeps trying on a slow timer, and reconnects at once on request', async () => {
     const { memory, store, environment, settle } = make();
     store.dispatch(subscribeToConversation(CONVERSATION));
     memory.last()!.fail('refused');
     for (let attempt = 1; attempt <= 5; attempt++) {
-      environment.advance(30_000);
+      environment.advance(16_000);
       memory.last()!.fail('refused');
     }
     await settle();
@@ -410,11 +413,13 @@ describe('the socket middleware', () => {
     expect(selectConnection(store.getState(), CONVERSATION)).toMatchObject({
       status: 'failed',
       retryable: true,
+      nextDelayMs: 30_000,
     });
-    environment.advance(60_000);
-    expect(memory.sockets).toHaveLength(6);
-    store.dispatch(reconnectRequested({ conversationId: CONVERSATION }));
+    environment.advance(30_000);
     expect(memory.sockets).toHaveLength(7);
+    memory.last()!.fail('refused');
+    store.dispatch(reconnectRequested({ conversationId: CONVERSATION }));
+    expect(memory.sockets).toHaveLength(8);
   });
 
   it('leaves no socket, timer or listener behind after dispose', async () => {

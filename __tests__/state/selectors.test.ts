@@ -124,7 +124,7 @@ describe('selectors', () => {
         page: { direction: 'latest', cursor: null, limit: 50 },
       }),
     );
-    expect(elsewhere.messages.entities).not.toBe(base.messages.entities);
+    expect(elsewhere.messages.conversations).not.toBe(base.messages.conversations);
     expect(selectMessagesOfConversation(root(elsewhere), CONVERSATION)).toBe(before);
 
     const here = run(elsewhere, messagesReceived(CONVERSATION, [message(4)], { source: 'socket' }));

@@ -280,12 +280,12 @@ function applyCatchUpPage(
   if (!page) return;
   const pageIds = new Set(payload.ids.filter((id) => timeline.messages.entities[id]));
   insertIds(timeline, fresh, keyOf);
+  // Only a page asked for from the current watermark is contiguous with it
+  // (an answer to an older request still brings real messages, nothing more).
+  if (page.cursor === null || page.cursor !== timeline.watermark) return;
   const newest = newestOf([...pageIds], keyOf);
-  if (newest !== null && page.cursor !== null) {
-    pruneInside(timeline, pageIds, keyOf(page.cursor), keyOf(newest), keyOf);
-  }
-  // Only a page asked for from the current watermark is contiguous with it.
-  if (page.cursor === timeline.watermark) advanceWatermark(timeline, newest, keyOf);
+  if (newest !== null) pruneInside(timeline, pageIds, keyOf(page.cursor), keyOf(newest), keyOf);
+  advanceWatermark(timeline, newest, keyOf);
   if (payload.ids.length < page.limit) reachedNewest(timeline, page.epoch);
 }
 

@@ -195,7 +195,7 @@ describe('ChatMessages', () => {
 
     harness.push(socket, {
       type: 'error',
-      payload: { code: 'rate_limited', detail: 'Слишком часто', client_id: sentClientId(harness) },
+      payload: { code: 'forbidden', detail: 'Слишком часто', client_id: sentClientId(harness) },
     });
 
     const failed = rowOf('Можно войти?');
@@ -217,7 +217,7 @@ describe('ChatMessages', () => {
     const clientId = sentClientId(harness);
     harness.push(socket, {
       type: 'error',
-      payload: { code: 'rate_limited', detail: 'Слишком часто', client_id: clientId },
+      payload: { code: 'forbidden', detail: 'Слишком часто', client_id: clientId },
     });
 
     await user.click(within(rowOf('Можно войти?')).getByRole('button', { name: 'Повторить' }));
@@ -280,7 +280,9 @@ describe('ChatMessages', () => {
     expect(screen.getByRole('status', { name: 'Соединение' })).toHaveTextContent('Подключено');
     // The reopened socket catches up on what it may have missed.
     await waitFor(() =>
-      expect(harness.store.getState().chat.messages.timelines[CONVERSATION]?.caughtUp).toBe(true),
+      expect(
+        harness.store.getState().chat.messages.conversations[CONVERSATION]?.sync.phase === 'live',
+      ).toBe(true),
     );
     expect(harness.server.requestsTo('GET', `/messages/${CONVERSATION}`)).toHaveLength(2);
     expect(screen.getByText('Когда экзамен?')).toBeInTheDocument();

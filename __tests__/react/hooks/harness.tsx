@@ -359,7 +359,9 @@ export function createHarness(options: HarnessOptions = {}) {
   /** Waits until the conversation's first page of history is in the store. */
   async function historyLoaded(conversationId: string = CONVERSATION): Promise<void> {
     await waitFor(() =>
-      expect(store.getState().chat.messages.timelines[conversationId]?.historyLoaded).toBe(true),
+      expect(store.getState().chat.messages.conversations[conversationId]?.sync.historyLoaded).toBe(
+        true,
+      ),
     );
   }
 

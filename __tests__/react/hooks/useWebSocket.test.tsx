@@ -162,11 +162,24 @@ describe('useWebSocket (the seed hook)', () => {
     act(() => result.current.sendMessage('Привет!', null));
     act(() => result.current.sendMessage('Ответ', historyMessage(1).id));
 
+    // One at a time, in order: the second goes once the first is confirmed.
     expect(socket.sentFrames()).toEqual([
       {
         type: 'message:send',
         payload: { text: 'Привет!', reply_to: null, client_id: expect.any(String) },
       },
+    ]);
+    const [first] = socket.sentFrames() as Array<{ payload: { client_id: string } }>;
+    harness.push(socket, {
+      type: 'message:new',
+      payload: historyMessage(2, {
+        sender_id: 1,
+        text: 'Привет!',
+        client_id: first!.payload.client_id,
+      }),
+    });
+    expect(socket.sentFrames()).toEqual([
+      expect.objectContaining({ type: 'message:send' }),
       {
         type: 'message:send',
         payload: { text: 'Ответ', reply_to: historyMessage(1).id, client_id: expect.any(String) },
@@ -224,7 +237,9 @@ describe('useWebSocket (the seed hook)', () => {
     expect(harness.socketsOf()).toHaveLength(2);
     expect(result.current.socket.isConnected).toBe(true);
     await waitFor(() =>
-      expect(harness.store.getState().chat.messages.timelines[CONVERSATION]?.caughtUp).toBe(true),
+      expect(
+        harness.store.getState().chat.messages.conversations[CONVERSATION]?.sync.phase === 'live',
+      ).toBe(true),
     );
   });
 

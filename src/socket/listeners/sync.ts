@@ -287,8 +287,10 @@ export function createSyncRunner(context: SocketBase) {
     if (stopped || generation() !== started) return;
     if ('error' in result && result.error) {
       const error = result.error as ChatQueryError;
-      // A server without the extension answers 404 (or 405) for the unknown path.
-      if (error.status === 404 || error.status === 405) changesSupported = false;
+      // A server without the extension answers 404 or 405 for the unknown path (or
+      // routes it elsewhere and answers something that is not a changes answer).
+      if (error.status === 404 || error.status === 405 || error.status === 'CUSTOM_ERROR')
+        changesSupported = false;
       return;
     }
     if (!result.data) return;
