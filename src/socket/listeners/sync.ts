@@ -126,10 +126,13 @@ export function createSyncRunner(context: SocketBase) {
         if (!pollTimers.has(conversationId)) {
           pollTimers.set(
             conversationId,
-            environment.setTimeout(() => {
-              pollTimers.delete(conversationId);
-              reconcile(conversationId);
-            }, Math.max(gap ? 1000 - since : 0, POLL_INTERVAL_MS - since)),
+            environment.setTimeout(
+              () => {
+                pollTimers.delete(conversationId);
+                reconcile(conversationId);
+              },
+              Math.max(gap ? 1000 - since : 0, POLL_INTERVAL_MS - since),
+            ),
           );
         }
         return null;
