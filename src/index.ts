@@ -26,6 +26,10 @@ export {
   useGetUsersQuery,
 } from './api/chatApi';
 
+// [ext] Message search (injected into chatApi) and its word matching
+export { searchApi, useSearchMessagesQuery, useLazySearchMessagesQuery } from './api/searchApi';
+export { makeSnippet, matchesAllTerms, matchRanges, searchTerms } from './api/searchText';
+
 // Direct API functions (the seed's names) and standalone clients
 export { createChatClient, getConversations, sendMessage, getCurrentUserId } from './api/client';
 export { ChatApiError, describeChatError, errorCodeOf } from './api/errors';
@@ -130,6 +134,8 @@ export type { ChatClient } from './api/client';
 export type { ChatQueryError } from './api/errors';
 export type { GetMessagesArgs, EditMessageArgs, ParticipantArgs } from './api/chatApi';
 export type { MessagePageParams } from './api/routes';
+export type { MessageSearchArgs, MessageSearchHit, MessageSearchResult } from './api/searchApi';
+export type { SearchSnippet, TextRange } from './api/searchText';
 export type { TokenStorage } from './api/tokens';
 export type {
   Conversation,

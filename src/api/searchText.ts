@@ -27,7 +27,14 @@ export const SNIPPET_LENGTH = 160;
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** Lower case without diacritics: "Ёлка" and "елка" compare equal, as do "Café" and "cafe". */
+/**
+ * Lower case without diacritics: "Ёлка" and "елка" compare equal, as do "Café" and "cafe".
+ *
+ * @example
+ * ```ts
+ * foldWord('Café'); // 'cafe'
+ * ```
+ */
 export function foldWord(word: string): string {
   return word.normalize('NFD').replace(/\p{M}+/gu, '').toLocaleLowerCase('ru');
 }
@@ -66,7 +73,14 @@ export function searchTerms(query: string): string[] {
   return queryWords(query).map(foldWord);
 }
 
-/** The words of `text` that begin with one of `terms`, as ranges of `text`. */
+/**
+ * The words of `text` that begin with one of `terms`, as ranges of `text` to highlight.
+ *
+ * @example
+ * ```ts
+ * matchRanges('Консультация в 305-й', searchTerms('конс')); // [[0, 4]]
+ * ```
+ */
 export function matchRanges(text: string, terms: readonly string[]): TextRange[] {
   const ranges: TextRange[] = [];
   if (terms.length === 0) return ranges;

@@ -73,7 +73,7 @@ describe('ChatSelect', () => {
 
     await user.click(screen.getByRole('button', { name: /Библиотека/ }));
 
-    expect(props.onSelectChat).toHaveBeenCalledWith('c3');
+    expect(props.onSelectChat).toHaveBeenCalledWith('c3', { keyboard: false });
   });
 
   it('highlights the selected conversation with aria-current', () => {
@@ -89,7 +89,7 @@ describe('ChatSelect', () => {
   it('filters by title', async () => {
     const { user } = setup();
 
-    await user.type(screen.getByRole('searchbox', { name: 'Поиск бесед' }), 'библ');
+    await user.type(screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' }), 'библ');
 
     expect(conversationButtons()).toHaveLength(1);
     expect(screen.getByRole('button', { name: /Библиотека/ })).toBeInTheDocument();
@@ -98,7 +98,7 @@ describe('ChatSelect', () => {
   it('filters by participant names from the directory', async () => {
     const { user } = setup();
 
-    await user.type(screen.getByRole('searchbox', { name: 'Поиск бесед' }), 'Смирнова');
+    await user.type(screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' }), 'Смирнова');
 
     expect(conversationButtons()).toHaveLength(1);
     expect(screen.getByRole('button', { name: /Приёмная комиссия/ })).toBeInTheDocument();
@@ -106,7 +106,7 @@ describe('ChatSelect', () => {
 
   it('says when nothing matches and clears the search', async () => {
     const { user } = setup();
-    const search = screen.getByRole('searchbox', { name: 'Поиск бесед' });
+    const search = screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' });
 
     await user.type(search, 'zzz');
     expect(screen.getByText('По запросу «zzz» ничего не найдено')).toBeInTheDocument();

@@ -180,19 +180,22 @@ describe('MessageList', () => {
     expect(within(pending).queryByRole('button')).toBeNull();
   });
 
-  it('shows why a message failed and retries or discards it', async () => {
+  it('says why a message failed in the UI language (the raw detail only in the tooltip) and retries or discards it', async () => {
     const user = userEvent.setup();
     const failed = makeMessage({
       id: 'tmp-2',
       client_id: 'tmp-2',
       sender_id: ME,
       status: 'failed',
-      error: 'Сервер недоступен',
+      error: 'Too many messages, slow down.',
+      errorCode: 'rate_limited',
     });
     const { props } = await setup({ messages: [failed] });
 
     const failedRow = within(row('tmp-2'));
-    expect(failedRow.getByText('Сервер недоступен')).toBeInTheDocument();
+    const reason = failedRow.getByText('Не отправлено: Слишком много запросов — подождите немного');
+    expect(reason).toHaveAttribute('title', 'Too many messages, slow down.');
+    expect(row('tmp-2')).not.toHaveTextContent('Too many messages');
     await user.click(failedRow.getByRole('button', { name: 'Повторить' }));
     await user.click(failedRow.getByRole('button', { name: 'Не отправлять' }));
 
