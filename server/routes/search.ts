@@ -1,11 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Message } from '../../src/api/types';
-import {
-  makeSnippet,
-  queryWords,
-  SEARCH_QUERY_MAX,
-  searchTerms,
-} from '../../src/api/searchText';
+import { makeSnippet, queryWords, SEARCH_QUERY_MAX, searchTerms } from '../../src/api/searchText';
 import type { SearchSnippet } from '../../src/api/searchText';
 import { callerOf } from '../auth';
 import { invalid } from '../errors';

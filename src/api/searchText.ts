@@ -36,7 +36,10 @@ const WORD = /[\p{L}\p{N}]+/gu;
  * ```
  */
 export function foldWord(word: string): string {
-  return word.normalize('NFD').replace(/\p{M}+/gu, '').toLocaleLowerCase('ru');
+  return word
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLocaleLowerCase('ru');
 }
 
 /**

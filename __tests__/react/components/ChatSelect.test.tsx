@@ -89,7 +89,10 @@ describe('ChatSelect', () => {
   it('filters by title', async () => {
     const { user } = setup();
 
-    await user.type(screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' }), 'библ');
+    await user.type(
+      screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' }),
+      'библ',
+    );
 
     expect(conversationButtons()).toHaveLength(1);
     expect(screen.getByRole('button', { name: /Библиотека/ })).toBeInTheDocument();
@@ -98,7 +101,10 @@ describe('ChatSelect', () => {
   it('filters by participant names from the directory', async () => {
     const { user } = setup();
 
-    await user.type(screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' }), 'Смирнова');
+    await user.type(
+      screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' }),
+      'Смирнова',
+    );
 
     expect(conversationButtons()).toHaveLength(1);
     expect(screen.getByRole('button', { name: /Приёмная комиссия/ })).toBeInTheDocument();

@@ -52,7 +52,12 @@ describe('ConnectionIndicator', () => {
 
   it('names a network fault when the close code says nothing more', () => {
     render(
-      <ConnectionIndicator status="failed" code={1006} error="WebSocket error" onRetry={jest.fn()} />,
+      <ConnectionIndicator
+        status="failed"
+        code={1006}
+        error="WebSocket error"
+        onRetry={jest.fn()}
+      />,
     );
 
     expect(screen.getByRole('status')).toHaveTextContent('Нет связи с сервером');

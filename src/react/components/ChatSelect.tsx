@@ -345,7 +345,6 @@ export function ChatSelect({
     );
   }
 
-
   let body;
   if (creating) {
     body = (

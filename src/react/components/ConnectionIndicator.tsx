@@ -92,7 +92,9 @@ export function ConnectionIndicator({
         role="status"
         aria-label={strings.connectionLabel}
         className="ucr-connection__status"
-        title={status === 'failed' || status === 'reconnecting' ? error?.trim() || undefined : undefined}
+        title={
+          status === 'failed' || status === 'reconnecting' ? error?.trim() || undefined : undefined
+        }
       >
         <span className="ucr-connection__dot" aria-hidden="true" />
         <span className="ucr-connection__label">{label}</span>

@@ -265,12 +265,18 @@ export function MessageComposer({
     </div>
   ) : null;
 
-  const submitLabel = editing ? strings.saveEdit : parts > 1 ? strings.sendInParts(parts) : strings.send;
+  const submitLabel = editing
+    ? strings.saveEdit
+    : parts > 1
+      ? strings.sendInParts(parts)
+      : strings.send;
   let counter: string | null = null;
   if (showCounter) {
     if (!tooLong) counter = strings.charactersLeft(left);
-    else if (editing) counter = `${strings.charactersOver(-left)}. ${strings.editTooLong(MAX_MESSAGE_LENGTH)}`;
-    else counter = `${strings.charactersOver(-left)}. ${strings.willSendInParts(parts, MAX_MESSAGE_LENGTH)}`;
+    else if (editing)
+      counter = `${strings.charactersOver(-left)}. ${strings.editTooLong(MAX_MESSAGE_LENGTH)}`;
+    else
+      counter = `${strings.charactersOver(-left)}. ${strings.willSendInParts(parts, MAX_MESSAGE_LENGTH)}`;
   }
 
   return (

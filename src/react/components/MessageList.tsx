@@ -82,7 +82,9 @@ const PAGE_STEP = 10;
 /** Indices `index` and around it, plus the extra ones, in order and without repeats. */
 function withIndices(range: Range, extra: readonly number[]): number[] {
   const indices = defaultRangeExtractor(range);
-  const missing = extra.filter((index) => index >= 0 && index < range.count && !indices.includes(index));
+  const missing = extra.filter(
+    (index) => index >= 0 && index < range.count && !indices.includes(index),
+  );
   return missing.length === 0 ? indices : [...indices, ...missing].sort((a, b) => a - b);
 }
 
@@ -247,7 +249,8 @@ export function MessageList(props: MessageListProps) {
 
   // A message asked for from outside (a search result, a link): once it is loaded,
   // scroll to it, highlight it and say so.
-  const focusIndex = focusMessageId === null ? -1 : messages.findIndex((m) => m.id === focusMessageId);
+  const focusIndex =
+    focusMessageId === null ? -1 : messages.findIndex((m) => m.id === focusMessageId);
   const focusKey = focusIndex >= 0 ? messageKey(messages[focusIndex] as ChatMessage) : null;
   useEffect(() => {
     if (focusKey === null) return;

@@ -83,9 +83,10 @@ export function MessageSearchResults({
   const now = useNow();
   const headingId = useId();
   const dateOptions = { locale: dateLocale, timeZone, now };
-  const failedReason = search.errorCode !== undefined && search.errorCode !== null
-    ? chatErrorText(strings, search.errorCode)
-    : null;
+  const failedReason =
+    search.errorCode !== undefined && search.errorCode !== null
+      ? chatErrorText(strings, search.errorCode)
+      : null;
 
   let note: ReactNode = null;
   if (search.scope === 'loaded') {
@@ -166,7 +167,9 @@ export function MessageSearchResults({
         </ul>
       )}
       {search.hasMore && search.results.length > 0 && (
-        <p className="ucr-search-results__more">{strings.searchMoreResults(search.results.length)}</p>
+        <p className="ucr-search-results__more">
+          {strings.searchMoreResults(search.results.length)}
+        </p>
       )}
       <p className="ucr-visually-hidden" role="status">
         {search.status === 'loading' ? '' : strings.searchResultsCount(search.results.length)}

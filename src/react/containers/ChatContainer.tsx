@@ -11,12 +11,7 @@ import {
   useSearchMessagesQuery,
   describeChatError,
 } from 'unet-chat-redux';
-import type {
-  ChatMessage,
-  ChatQueryError,
-  Conversation,
-  MessageSearchHit,
-} from 'unet-chat-redux';
+import type { ChatMessage, ChatQueryError, Conversation, MessageSearchHit } from 'unet-chat-redux';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { ChatLayout, ChatSelect } from '../components';
 import type { ChatListError, ChatSelection, MessageSearchState } from '../components';

@@ -416,12 +416,12 @@ export const ruStrings: ChatStrings = {
   syncFailed: 'Не удалось загрузить сообщения',
   syncReason: (reason) => `Причина: ${reason}`,
 
-  charactersOver: (count) =>
-    `Лишних ${count} ${ru(count, ['символ', 'символа', 'символов'])}`,
+  charactersOver: (count) => `Лишних ${count} ${ru(count, ['символ', 'символа', 'символов'])}`,
   willSendInParts: (parts, max) =>
     `Сообщение длиннее ${max} символов — оно уйдёт ${parts} ${ru(parts, ['сообщением', 'сообщениями', 'сообщениями'])} по порядку`,
   editTooLong: (max) => `Изменённое сообщение не может быть длиннее ${max} символов`,
-  sendInParts: (parts) => `Отправить ${parts} ${ru(parts, ['сообщением', 'сообщениями', 'сообщениями'])}`,
+  sendInParts: (parts) =>
+    `Отправить ${parts} ${ru(parts, ['сообщением', 'сообщениями', 'сообщениями'])}`,
 
   listLoadFailed: 'Не удалось загрузить беседы',
   listRefreshFailed: 'Не удалось обновить список бесед',

@@ -6,7 +6,8 @@
  */
 
 /** A run of a message's text: plain, or an address that may be a link. */
-export type TextSegment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+export type TextSegment =
+  { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
