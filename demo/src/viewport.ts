@@ -10,7 +10,11 @@ export function trackVisualViewport(): () => void {
   if (!viewport) return () => undefined;
   const root = document.documentElement;
   const update = () => {
-    root.style.setProperty('--demo-viewport-height', `${Math.round(viewport.height)}px`);
+    // Times the zoom: pinch-zooming shrinks the visual viewport too, but should not shrink the page.
+    root.style.setProperty(
+      '--demo-viewport-height',
+      `${Math.round(viewport.height * viewport.scale)}px`,
+    );
     // iOS scrolls the page up under the keyboard; the page itself should not move.
     if (viewport.offsetTop > 0) window.scrollTo(0, 0);
   };

@@ -224,7 +224,9 @@ describe('MessageList', () => {
     const reply = makeMessage({ id: 'reply', sender_id: ME, text: 'В пятницу', reply_to: 'orig' });
     await setup({ messages: [original, reply] });
 
-    const quote = within(row('reply')).getByRole('button', { name: /Перейти к сообщению/ });
+    const quote = within(row('reply')).getByRole('button', {
+      name: /Перейти к исходному сообщению/,
+    });
     expect(quote).toHaveTextContent('Иван Петров');
     expect(quote).toHaveTextContent('Когда экзамен?');
 
@@ -241,7 +243,9 @@ describe('MessageList', () => {
     await setup({ messages: [...history, reply] });
     expect(document.querySelector('[data-message-id="h10"]')).toBeNull();
 
-    await user.click(within(row('reply')).getByRole('button', { name: /Перейти к сообщению/ }));
+    await user.click(
+      within(row('reply')).getByRole('button', { name: /Перейти к исходному сообщению/ }),
+    );
     await settle();
 
     expect(row('h10')).toHaveClass('ucr-message--highlighted');
@@ -252,7 +256,9 @@ describe('MessageList', () => {
     const reply = makeMessage({ id: 'reply', reply_to: 'far-away' });
     const { props } = await setup({ messages: [reply] });
 
-    const quote = within(row('reply')).getByRole('button', { name: /Перейти к сообщению/ });
+    const quote = within(row('reply')).getByRole('button', {
+      name: /Перейти к исходному сообщению/,
+    });
     expect(quote).toHaveTextContent('Исходное сообщение не загружено');
     quote.focus();
     await user.keyboard('{Enter}');

@@ -380,13 +380,13 @@ export function MessageList(props: MessageListProps) {
   const last = messages.at(-1);
   const lastKey = last ? messageKey(last) : null;
 
-  /** Keeps the tab stop on a message in view while the reader scrolls without the keyboard. */
+  /**
+   * Keeps the tab stop on a message in view while the reader scrolls without the
+   * keyboard: one still in view is remembered; else the newest one in view takes
+   * over (the newest message of all, and following new ones, at the bottom).
+   */
   function followViewport(scroller: HTMLElement, nowAtBottom: boolean) {
     if (scroller.contains(document.activeElement)) return;
-    if (nowAtBottom) {
-      if (tabStopKey !== null) setTabStopKey(null);
-      return;
-    }
     const top = scroller.scrollTop;
     const bottom = top + scroller.clientHeight;
     const offset = (scroller.firstElementChild as HTMLElement | null)?.offsetTop ?? 0;
@@ -394,6 +394,10 @@ export function MessageList(props: MessageListProps) {
       .getVirtualItems()
       .filter((item) => item.start + offset >= top && item.end + offset <= bottom);
     if (visible.some((item) => item.index === tabStopIndex)) return;
+    if (nowAtBottom) {
+      if (tabStopKey !== null) setTabStopKey(null);
+      return;
+    }
     const chosen = visible.at(-1);
     const message = chosen ? messages[chosen.index] : undefined;
     if (message) setTabStopKey(messageKey(message));

@@ -153,10 +153,9 @@ export const MessageRow = memo(function MessageRow({
                 className="ucr-quote"
                 tabIndex={tabIndex}
                 onClick={() => message.reply_to !== null && actions.jumpTo(message.reply_to)}
-                aria-label={strings.jumpToReplyTarget(
-                  replyTargetName ?? strings.replyTargetMissing,
-                )}
               >
+                {/* Named by what it shows, so speech commands can say what they see. */}
+                <span className="ucr-visually-hidden">{strings.jumpToQuoted} </span>
                 {replyTarget ? (
                   <>
                     <span className="ucr-quote__name">{replyTargetName}</span>

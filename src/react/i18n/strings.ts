@@ -82,6 +82,8 @@ export interface ChatStrings {
   emptyText: string;
   replyTargetMissing: string;
   jumpToReplyTarget: (name: string) => string;
+  /** Read before a quote, which is a button that goes to the quoted message. */
+  jumpToQuoted: string;
   newMessages: (count: number) => string;
   jumpToLatest: string;
   /** Read by screen readers when a message from someone else arrives. */
@@ -334,6 +336,7 @@ export const ruStrings: ChatStrings = {
   emptyText: 'Сообщение без текста',
   replyTargetMissing: 'Исходное сообщение не загружено',
   jumpToReplyTarget: (name) => `Перейти к сообщению, на которое ответили (${name})`,
+  jumpToQuoted: 'Перейти к исходному сообщению:',
   newMessages: (count) =>
     `${count} ${ru(count, ['новое сообщение', 'новых сообщения', 'новых сообщений'])}`,
   jumpToLatest: 'К последним сообщениям',
@@ -519,6 +522,7 @@ export const enStrings: ChatStrings = {
   emptyText: 'Message without text',
   replyTargetMissing: 'Original message not loaded',
   jumpToReplyTarget: (name) => `Go to the message replied to (${name})`,
+  jumpToQuoted: 'Go to the quoted message:',
   newMessages: (count) => `${count} new ${count === 1 ? 'message' : 'messages'}`,
   jumpToLatest: 'Jump to latest messages',
   announceNewMessage: (name, text) => `New message from ${name}: ${text}`,
