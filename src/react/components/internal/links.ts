@@ -14,7 +14,13 @@ const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 // A candidate starts at a scheme we allow and runs to the next space or a
 // character that never belongs to a URL typed in a chat. The scheme must not
 // follow a letter or digit, so "xhttp://…" or "javascript:http://…" do not link.
-const CANDIDATE = /(?<![\p{L}\p{N}])(?:https?:\/\/|mailto:)[^\s<>"'`\u00A0\u2028\u2029]+/giu;
+// A backslash never counts (browsers read it as "/", so the link would differ from the text),
+// and after "//" a host must follow: "http:///x" is not an address.
+const CANDIDATE =
+  /(?<![\p{L}\p{N}])(?:https?:\/\/(?=[^\s/\\])|mailto:)[^\s<>"'`\\\u00A0\u2028\u2029]+/giu;
+
+// "javascript:https://…" is another scheme's text, not an address of its own.
+const SCHEME_BEFORE = /[a-z][a-z\d+.-]*:$/i;
 
 // Punctuation that ends a sentence rather than the address: "see https://a.kg/x."
 const TRAILING = /[.,;:!?…»”’]+$/u;
@@ -77,6 +83,7 @@ export function splitLinks(text: string): TextSegment[] {
   let plainStart = 0;
   for (const match of text.matchAll(CANDIDATE)) {
     const start = match.index;
+    if (SCHEME_BEFORE.test(text.slice(Math.max(0, start - 32), start))) continue;
     const url = trimCandidate(match[0]);
     const href = safeHref(url);
     if (href === null) continue;
