@@ -51,8 +51,11 @@ export interface ChatSelectProps {
   /** The user directory: names in titles and previews, and the participant picker. */
   users?: ChatUser[];
   currentUserId?: number | null;
-  /** Newest message per conversation id, for previews; else `conversation.last_message`. */
-  lastMessages?: Record<string, Message | undefined>;
+  /**
+   * Newest message per conversation id, for previews; else `conversation.last_message`.
+   * A `status` of `pending` or `failed` (a `ChatMessage` of the store) is marked.
+   */
+  lastMessages?: Record<string, PreviewMessage | undefined>;
   /** Offers a delete action (with a confirmation) on each conversation. */
   onDeleteConversation?: (id: string) => void;
   /** Loading the list failed: an error with Retry instead of an empty list. */
@@ -69,6 +72,7 @@ export interface ChatSelectProps {
   className?: string;
 }
 
+/** A list preview's message: the server's, or the store's with its delivery status. */
 type PreviewMessage = Message & { status?: MessageStatus };
 
 interface Row {
@@ -81,7 +85,7 @@ interface Row {
 
 function toRows(
   conversations: Conversation[],
-  lastMessages: Record<string, Message | undefined> | undefined,
+  lastMessages: Record<string, PreviewMessage | undefined> | undefined,
   usersById: Map<number, ChatUser>,
   hasDirectory: boolean,
   currentUserId: number | null,
