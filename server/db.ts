@@ -50,6 +50,42 @@ const migrations: readonly string[] = [
   CREATE UNIQUE INDEX messages_by_client_id ON messages (sender_id, client_id)
     WHERE client_id IS NOT NULL;
   `,
+  // [ext] Message search: an FTS5 index of the live messages, kept in step by triggers.
+  // FTS rows are keyed through message_search_keys (an INTEGER PRIMARY KEY), because
+  // the implicit rowid of `messages` may change on VACUUM.
+  `
+  CREATE TABLE message_search_keys (
+    key INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE
+  );
+  CREATE VIRTUAL TABLE message_search USING fts5 (
+    text,
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO message_search_keys (message_id) SELECT NEW.id WHERE NEW.deleted_at IS NULL;
+    INSERT INTO message_search (rowid, text)
+      SELECT key, NEW.text FROM message_search_keys WHERE message_id = NEW.id;
+  END;
+  -- One trigger, so forgetting the old text always runs before indexing the new.
+  CREATE TRIGGER message_search_update AFTER UPDATE OF text, deleted_at ON messages BEGIN
+    DELETE FROM message_search
+      WHERE rowid = (SELECT key FROM message_search_keys WHERE message_id = OLD.id);
+    DELETE FROM message_search_keys WHERE message_id = OLD.id;
+    INSERT INTO message_search_keys (message_id) SELECT NEW.id WHERE NEW.deleted_at IS NULL;
+    INSERT INTO message_search (rowid, text)
+      SELECT key, NEW.text FROM message_search_keys WHERE message_id = NEW.id;
+  END;
+  CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+    DELETE FROM message_search
+      WHERE rowid = (SELECT key FROM message_search_keys WHERE message_id = OLD.id);
+    DELETE FROM message_search_keys WHERE message_id = OLD.id;
+  END;
+  INSERT INTO message_search_keys (message_id)
+    SELECT id FROM messages WHERE deleted_at IS NULL ORDER BY created_at, id;
+  INSERT INTO message_search (rowid, text)
+    SELECT k.key, m.text FROM message_search_keys k JOIN messages m ON m.id = k.message_id;
+  `,
 ];
 
 function migrate(db: Db): void {

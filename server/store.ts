@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
 /** A `users` row. */
@@ -228,5 +229,36 @@ export class Store {
   messagesAfter(conversationId: string, cursor: Cursor, limit: number): MessageRow[] {
     const { created_at, id } = cursor;
     return this.sql.after.all(conversationId, created_at, created_at, id, limit);
+  }
+
+  private searchStatements?: {
+    all: Statement<[number, string, number], MessageRow>;
+    inConversation: Statement<[number, string, string, number], MessageRow>;
+  };
+
+  /**
+   * [ext] Live messages whose text matches the FTS5 expression `match`, in the
+   * conversations `userId` takes part in (or in `conversationId` only), newest first.
+   */
+  searchMessages(
+    userId: number,
+    match: string,
+    conversationId: string | null,
+    limit: number,
+  ): MessageRow[] {
+    const select = `SELECT m.* FROM message_search s
+      JOIN message_search_keys k ON k.key = s.rowid
+      JOIN messages m ON m.id = k.message_id
+      JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?
+      WHERE message_search MATCH ? AND m.${LIVE}`;
+    this.searchStatements ??= {
+      all: this.db.prepare(`${select} ORDER BY m.created_at DESC, m.id DESC LIMIT ?`),
+      inConversation: this.db.prepare(
+        `${select} AND m.conversation_id = ? ORDER BY m.created_at DESC, m.id DESC LIMIT ?`,
+      ),
+    };
+    return conversationId === null
+      ? this.searchStatements.all.all(userId, match, limit)
+      : this.searchStatements.inConversation.all(userId, match, conversationId, limit);
   }
 }

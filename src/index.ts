@@ -27,6 +27,10 @@ export {
   useGetUsersQuery,
 } from './api/chatApi';
 
+// [ext] Message search (injected into chatApi) and its word matching
+export { searchApi, useSearchMessagesQuery, useLazySearchMessagesQuery } from './api/searchApi';
+export { makeSnippet, matchesAllTerms, matchRanges, searchTerms } from './api/searchText';
+
 // Direct API functions (the seed's names) and standalone clients
 export { createChatClient, getConversations, sendMessage, getCurrentUserId } from './api/client';
 export { ChatApiError, describeChatError, errorCodeOf } from './api/errors';
@@ -152,6 +156,8 @@ export type {
 } from './api/chatApi';
 export type { MessageChanges } from './api/validate';
 export type { MessagePageParams } from './api/routes';
+export type { MessageSearchArgs, MessageSearchHit, MessageSearchResult } from './api/searchApi';
+export type { SearchSnippet, TextRange } from './api/searchText';
 export type { TokenStorage } from './api/tokens';
 export type {
   Conversation,

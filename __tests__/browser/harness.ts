@@ -303,3 +303,78 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     console.warn(`Could not save the screenshot ${name}: ${String(error)}`);
   }
 }
+
+/** An accessibility problem axe-core found, as much as a failure message needs. */
+export interface AxeProblem {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now and returns
+ * the serious and critical violations.
+ */
+export async function axeProblems(page: Page): Promise<AxeProblem[]> {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) await page.addScriptTag({ path: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: AxeRunner }).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 5),
+      }));
+
+    interface AxeRunner {
+      run(
+        context: Document,
+        options: object,
+      ): Promise<{
+        violations: Array<{
+          id: string;
+          impact: string | null;
+          help: string;
+          nodes: Array<{ target: string[] }>;
+        }>;
+      }>;
+    }
+  });
+}
+
+/** The element that has the focus, described for assertions. */
+export async function focused(page: Page): Promise<{ tag: string; name: string; cls: string }> {
+  return page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    return {
+      tag: element?.tagName.toLowerCase() ?? '',
+      name: element?.getAttribute('aria-label') ?? element?.textContent?.trim().slice(0, 60) ?? '',
+      cls: element?.className ?? '',
+    };
+  });
+}
+
+/** Presses Tab (or Shift+Tab) until `done` holds for the focused element; returns the presses. */
+export async function tabUntil(
+  page: Page,
+  done: (element: { tag: string; name: string; cls: string }) => boolean,
+  { backwards = false, max = 40 }: { backwards?: boolean; max?: number } = {},
+): Promise<number> {
+  for (let presses = 1; presses <= max; presses++) {
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+    if (done(await focused(page))) return presses;
+  }
+  throw new Error(
+    `Focus never got there in ${max} presses; it is on ${JSON.stringify(await focused(page))}`,
+  );
+}

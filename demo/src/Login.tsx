@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ChatLanguage } from 'unet-chat-redux/react';
+import { chatErrorText, chatStrings } from 'unet-chat-redux/react';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../server/demoUsers';
-import { login } from './auth';
+import { login, LoginError } from './auth';
 import type { AuthData } from './auth';
 import { text } from './text';
 
@@ -12,29 +13,47 @@ interface LoginProps {
   onLoggedIn: (auth: AuthData) => void;
 }
 
+interface Problem {
+  /** What the person reads, in their language. */
+  message: string;
+  /** The server's or the network's own words, for the tooltip and the console. */
+  detail?: string;
+}
+
 /** The demo's stand-in for the host app's login: the seeded users, password `demo`. */
 export function Login({ language, expired, onLoggedIn }: LoginProps) {
   const t = text[language];
+  const passwordId = useId();
+  const errorId = useId();
   const [username, setUsername] = useState<string>(DEMO_USERS[0]?.username ?? '');
   const [password, setPassword] = useState(DEMO_PASSWORD);
-  const [error, setError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // Checked here first: an empty password never reaches the server.
+    if (password === '') {
+      setProblem({ message: t.passwordRequired });
+      document.getElementById(passwordId)?.focus();
+      return;
+    }
     setBusy(true);
-    setError(null);
+    setProblem(null);
     try {
       onLoggedIn(await login(username, password));
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      const code = failure instanceof LoginError ? failure.code : 'fetch_error';
+      const detail = failure instanceof Error ? failure.message : String(failure);
+      console.warn('Sign-in failed:', detail);
+      setProblem({ message: chatErrorText(chatStrings[language], code), detail });
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <form className="login" onSubmit={(event) => void submit(event)}>
+    <form className="login" onSubmit={(event) => void submit(event)} noValidate>
       <h1>{t.title}</h1>
       <p className="login__intro">{t.intro}</p>
       {expired && (
@@ -63,18 +82,26 @@ export function Login({ language, expired, onLoggedIn }: LoginProps) {
           </label>
         ))}
       </fieldset>
-      <label className="login__password">
+      <label className="login__password" htmlFor={passwordId}>
         {t.password}
-        <input
-          type="password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          autoComplete="current-password"
-        />
       </label>
-      {error && (
-        <p className="login__error" role="alert">
-          {error}
+      <input
+        id={passwordId}
+        className="login__password-field"
+        type="password"
+        value={password}
+        required
+        aria-invalid={problem !== null && password === '' ? true : undefined}
+        aria-describedby={problem ? errorId : undefined}
+        onChange={(event) => {
+          setPassword(event.target.value);
+          setProblem(null);
+        }}
+        autoComplete="current-password"
+      />
+      {problem && (
+        <p id={errorId} className="login__error" role="alert" title={problem.detail}>
+          {problem.message}
         </p>
       )}
       <button type="submit" className="login__submit" disabled={busy}>

@@ -12,6 +12,17 @@ export interface AuthData {
   user: ChatUser;
 }
 
+/** A failed sign-in: `code` is the server's (`invalid_credentials`…), `fetch_error` without an answer, else `http_<status>`. */
+export class LoginError extends Error {
+  constructor(
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'LoginError';
+  }
+}
+
 export const authStorage: Storage = window.sessionStorage;
 
 export function currentAuth(): AuthData | null {
@@ -24,14 +35,23 @@ export function currentAuth(): AuthData | null {
 }
 
 export async function login(username: string, password: string): Promise<AuthData> {
-  const response = await fetch('/api/auth/login/', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const body = (await response.json().catch(() => ({}))) as Partial<AuthData> & { detail?: string };
+  let response: Response;
+  try {
+    response = await fetch('/api/auth/login/', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+  } catch (failure) {
+    throw new LoginError('fetch_error', String(failure));
+  }
+  const body = (await response.json().catch(() => ({}))) as Partial<AuthData> & {
+    detail?: string;
+    code?: string;
+  };
   if (!response.ok || !body.access || !body.refresh || !body.user) {
-    throw new Error(body.detail ?? `Login failed (${response.status})`);
+    const code = typeof body.code === 'string' ? body.code : `http_${response.status}`;
+    throw new LoginError(code, body.detail ?? `HTTP ${response.status}`);
   }
   const data: AuthData = { access: body.access, refresh: body.refresh, user: body.user };
   authStorage.setItem(AUTH_DATA_KEY, JSON.stringify(data));

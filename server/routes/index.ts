@@ -5,6 +5,7 @@ import type { RouteContext } from './context';
 import { conversationRoutes } from './conversations';
 import { messageRoutes } from './messages';
 import { participantRoutes } from './participants';
+import { searchRoutes } from './search';
 import { userRoutes } from './users';
 
 export type { RouteContext } from './context';
@@ -25,6 +26,7 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
       conversationRoutes(scope, context);
       participantRoutes(scope, context);
       messageRoutes(scope, context);
+      searchRoutes(scope, context);
     },
     { prefix: '/api/unet-chat' },
   );

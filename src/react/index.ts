@@ -20,6 +20,8 @@ export {
   MAX_MESSAGE_LENGTH,
   messageKey,
   parseParticipantIds,
+  MessageSearchResults,
+  MESSAGE_SHORTCUTS,
 } from './components';
 
 // Hooks
@@ -40,10 +42,13 @@ export {
   chatStrings,
   enStrings,
   ruStrings,
+  chatErrorText,
+  closeCodeError,
 } from './i18n';
 export { formatMessageTime, formatListTime } from './format';
 
 export type { ChatMessagesProps } from './containers/ChatMessages';
+export type { ChatContainerProps } from './containers/ChatContainer';
 export type {
   ChatLayoutProps,
   ChatMessagesViewProps,
@@ -52,11 +57,23 @@ export type {
   CreateConversationPanelProps,
   MessageComposerProps,
   MessageListProps,
+  ChatListError,
+  ChatSelection,
+  ChatSyncState,
+  MessagePart,
+  MessageSearchResultsProps,
+  MessageSearchState,
 } from './components';
 export type { UseWebSocketOptions, UseWebSocketResult } from './hooks/useWebSocket';
 export type { SendMessageMutation } from './hooks/seed';
 export type { ConversationMessages } from './hooks/useConversationMessages';
 export type { ConnectionInfo } from './hooks/useConnection';
 export type { UserDirectory } from './hooks/useUserDirectory';
-export type { ChatLocale, ChatLocaleProviderProps, ChatLanguage, ChatStrings } from './i18n';
+export type {
+  ChatLocale,
+  ChatLocaleProviderProps,
+  ChatLanguage,
+  ChatStrings,
+  ChatErrorCode,
+} from './i18n';
 export type { ChatDateOptions } from './format';

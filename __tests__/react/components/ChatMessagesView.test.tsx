@@ -226,4 +226,105 @@ describe('ChatMessagesView', () => {
     expect(screen.getByRole('heading', { name: 'Другая' })).toBeInTheDocument();
     expect(screen.queryByText('Ответ Иван Петров')).toBeNull();
   });
+
+  describe('sync state', () => {
+    const sync = (phase: NonNullable<ChatMessagesViewProps['sync']>['phase'], extra = {}) => ({
+      phase,
+      error: null,
+      errorCode: null,
+      nextRetryInMs: null,
+      ...extra,
+    });
+
+    it('keeps the spinner while loading', async () => {
+      await setup({ messages: [], sync: sync('loading') });
+      expect(screen.getByRole('status', { name: '' })).toHaveTextContent('Загрузка…');
+    });
+
+    it('shows why loading failed and a Retry button instead of an endless spinner', async () => {
+      const onRetrySync = jest.fn();
+      const { user } = await setup({
+        messages: [],
+        loading: true,
+        sync: sync('retrying', {
+          error: 'TypeError: Failed to fetch',
+          errorCode: 'fetch_error',
+          nextRetryInMs: 4200,
+        }),
+        onRetrySync,
+      });
+
+      const alert = screen.getByRole('alert');
+      expect(alert).toHaveTextContent('Не удалось загрузить сообщения. Повтор через 5 с');
+      expect(within(alert).getByText('Причина: Нет связи с сервером')).toHaveAttribute(
+        'title',
+        'TypeError: Failed to fetch',
+      );
+      expect(alert).not.toHaveTextContent('TypeError');
+      expect(screen.queryByText('Загрузка…')).toBeNull();
+      await user.click(within(alert).getByRole('button', { name: 'Повторить' }));
+      expect(onRetrySync).toHaveBeenCalledTimes(1);
+    });
+
+    it('shows a failed sync above messages already there, worded by its code', async () => {
+      await setup({ sync: sync('failed', { errorCode: 'http_503' }) });
+      expect(screen.getByRole('alert')).toHaveTextContent('Не удалось загрузить сообщения');
+      expect(screen.getByRole('alert')).toHaveTextContent(
+        'Сервер работает с перебоями — попробуйте позже',
+      );
+      expect(screen.getByText('Когда экзамен?')).toBeInTheDocument();
+    });
+
+    it('notes catching up quietly, with the messages still shown', async () => {
+      await setup({ sync: sync('catchingUp') });
+      expect(screen.getByText('Загружаем пропущенные сообщения…')).toBeInTheDocument();
+      expect(screen.getByText('Завтра в 10')).toBeInTheDocument();
+      expect(screen.queryByRole('alert')).toBeNull();
+    });
+  });
+
+  it('edits the last own sent message on ↑ in the empty composer', async () => {
+    const { user, composer, props } = await setup();
+    await user.click(composer);
+    await user.keyboard('{ArrowUp}');
+    expect(composer).toHaveValue('Завтра в 10');
+    await user.type(composer, '!{Enter}');
+    expect(props.onEdit).toHaveBeenCalledWith('mine', 'Завтра в 10!');
+  });
+
+  it('passes a controlled draft to the composer', async () => {
+    const onDraftChange = jest.fn();
+    const { user, composer } = await setup({ draft: 'черновик', onDraftChange });
+    expect(composer).toHaveValue('черновик');
+    await user.type(composer, '!');
+    expect(onDraftChange).toHaveBeenLastCalledWith('черновик!');
+  });
+
+  it('answers the quoted message with the first part only of a text sent in parts', async () => {
+    const { user, composer, props } = await setup();
+    await user.click(within(row('q')).getByRole('button', { name: 'Ответить' }));
+    await user.click(composer);
+    await user.paste(`${'а'.repeat(3000)}\n\n${'б'.repeat(3000)}`);
+    await user.keyboard('{Enter}');
+    expect(props.onSend).toHaveBeenNthCalledWith(1, 'а'.repeat(3000), 'q');
+    expect(props.onSend).toHaveBeenNthCalledWith(2, 'б'.repeat(3000), null);
+  });
+
+  it('moves the focus into the composer when composerFocusRequest changes', async () => {
+    const { composer, rerender, props } = await setup();
+    expect(composer).not.toHaveFocus();
+    rerender(<ChatMessagesView {...props} composerFocusRequest={1} />);
+    expect(composer).toHaveFocus();
+  });
+
+  it('words a refused socket by its close code in the header, the raw reason only in the tooltip', async () => {
+    await setup({
+      connectionStatus: 'failed',
+      connectionCode: 4404,
+      connectionError: 'no such room',
+    });
+    const status = screen.getByRole('status', { name: 'Соединение' });
+    expect(status).toHaveTextContent('Не найдено: возможно, это удалили');
+    expect(status).toHaveAttribute('title', 'no such room');
+  });
 });

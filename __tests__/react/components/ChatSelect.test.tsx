@@ -3,7 +3,8 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ChatSelect } from '../../../src/react/components';
 import type { ChatSelectProps } from '../../../src/react/components';
-import { directory, makeConversation } from './fixtures';
+import { directory, makeConversation, makeMessage } from './fixtures';
+import type { MessageSearchState } from '../../../src/react/components';
 
 const ME = 1;
 
@@ -73,7 +74,7 @@ describe('ChatSelect', () => {
 
     await user.click(screen.getByRole('button', { name: /Библиотека/ }));
 
-    expect(props.onSelectChat).toHaveBeenCalledWith('c3');
+    expect(props.onSelectChat).toHaveBeenCalledWith('c3', { keyboard: false });
   });
 
   it('highlights the selected conversation with aria-current', () => {
@@ -89,7 +90,10 @@ describe('ChatSelect', () => {
   it('filters by title', async () => {
     const { user } = setup();
 
-    await user.type(screen.getByRole('searchbox', { name: 'Поиск бесед' }), 'библ');
+    await user.type(
+      screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' }),
+      'библ',
+    );
 
     expect(conversationButtons()).toHaveLength(1);
     expect(screen.getByRole('button', { name: /Библиотека/ })).toBeInTheDocument();
@@ -98,7 +102,10 @@ describe('ChatSelect', () => {
   it('filters by participant names from the directory', async () => {
     const { user } = setup();
 
-    await user.type(screen.getByRole('searchbox', { name: 'Поиск бесед' }), 'Смирнова');
+    await user.type(
+      screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' }),
+      'Смирнова',
+    );
 
     expect(conversationButtons()).toHaveLength(1);
     expect(screen.getByRole('button', { name: /Приёмная комиссия/ })).toBeInTheDocument();
@@ -106,7 +113,7 @@ describe('ChatSelect', () => {
 
   it('says when nothing matches and clears the search', async () => {
     const { user } = setup();
-    const search = screen.getByRole('searchbox', { name: 'Поиск бесед' });
+    const search = screen.getByRole('searchbox', { name: 'Поиск по беседам и сообщениям' });
 
     await user.type(search, 'zzz');
     expect(screen.getByText('По запросу «zzz» ничего не найдено')).toBeInTheDocument();
@@ -293,5 +300,131 @@ describe('ChatSelect', () => {
     setup();
 
     expect(screen.queryByRole('button', { name: /Удалить беседу/ })).toBeNull();
+  });
+
+  it('tells a keyboard choice (Enter) from a click, so the composer may take the focus', async () => {
+    const { props, user } = setup();
+    screen.getByRole('button', { name: /Библиотека/ }).focus();
+    await user.keyboard('{Enter}');
+    expect(props.onSelectChat).toHaveBeenLastCalledWith('c3', { keyboard: true });
+    await user.click(screen.getByRole('button', { name: /Библиотека/ }));
+    expect(props.onSelectChat).toHaveBeenLastCalledWith('c3', { keyboard: false });
+  });
+
+  it('shows a failed first load as an error with Retry, not as an empty list', async () => {
+    const onRetryLoad = jest.fn();
+    const { user } = setup({
+      conversations: [],
+      loadError: { code: 'fetch_error', detail: 'TypeError: Failed to fetch' },
+      onRetryLoad,
+    });
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Не удалось загрузить беседы');
+    expect(within(alert).getByText('Нет связи с сервером')).toHaveAttribute(
+      'title',
+      'TypeError: Failed to fetch',
+    );
+    expect(screen.queryByText('Бесед пока нет')).toBeNull();
+    await user.click(within(alert).getByRole('button', { name: 'Повторить' }));
+    expect(onRetryLoad).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the list when a refresh fails, with a note and Retry above it', () => {
+    setup({ loadError: { code: 'http_500' }, onRetryLoad: jest.fn() });
+    expect(screen.getByRole('alert')).toHaveTextContent('Не удалось обновить список бесед');
+    expect(conversationButtons()).toHaveLength(3);
+  });
+
+  it('marks a last message that is still sending or failed in the preview', () => {
+    setup({
+      lastMessages: {
+        c1: {
+          ...makeMessage({ conversation_id: 'c1', sender_id: ME, text: 'Уходит' }),
+          status: 'pending',
+        },
+        c3: {
+          ...makeMessage({ conversation_id: 'c3', sender_id: ME, text: 'Застряло' }),
+          status: 'failed',
+        },
+      },
+    });
+    const pending = screen.getByRole('button', { name: /Приёмная комиссия/ });
+    expect(pending).toHaveTextContent('Отправляется: Вы: Уходит');
+    const failed = screen.getByRole('button', { name: /Библиотека/ });
+    expect(failed).toHaveTextContent('Не отправлено: Застряло');
+    expect(failed.querySelector('[data-status="failed"]')).not.toBeNull();
+  });
+
+  describe('with message search', () => {
+    const hit = {
+      message: makeMessage({
+        id: 'found',
+        conversation_id: 'c3',
+        sender_id: 4,
+        text: 'Книги по SQL пришли',
+      }),
+      snippet: { text: 'Книги по SQL пришли', highlights: [[9, 12]] as Array<[number, number]> },
+    };
+    const done: MessageSearchState = {
+      query: 'sql',
+      status: 'done',
+      scope: 'server',
+      results: [hit],
+    };
+
+    it('reports the query and lists found messages with the words marked, under matching conversations', async () => {
+      const onSearchQueryChange = jest.fn();
+      const onOpenSearchResult = jest.fn();
+      const { user, rerender, props } = setup({ onSearchQueryChange, onOpenSearchResult });
+      await user.type(screen.getByRole('searchbox'), 'sql');
+      expect(onSearchQueryChange).toHaveBeenLastCalledWith('sql');
+
+      rerender(<ChatSelect {...props} messageSearch={done} />);
+      const results = screen.getByRole('region', { name: 'Сообщения' });
+      const button = within(results).getByRole('button', { name: /Книги по SQL пришли/ });
+      expect(button).toHaveAccessibleName(/в беседе «Библиотека»/);
+      expect(within(button).getByText('SQL').tagName).toBe('MARK');
+      expect(button).toHaveTextContent('Олег Ким: Книги по SQL пришли');
+      expect(screen.getByRole('status')).toHaveTextContent('Найдено: 1 сообщение');
+
+      await user.click(button);
+      expect(onOpenSearchResult).toHaveBeenCalledWith(hit);
+    });
+
+    it('says when only the loaded messages were searched', async () => {
+      const { user, rerender, props } = setup();
+      await user.type(screen.getByRole('searchbox'), 'sql');
+      rerender(<ChatSelect {...props} messageSearch={{ ...done, scope: 'loaded' }} />);
+      expect(
+        screen.getByText(
+          /Сервер не умеет искать по сообщениям — показаны совпадения только среди загруженных/,
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('says when nothing was found, and shows a failed search with Retry', async () => {
+      const onRetrySearch = jest.fn();
+      const { user, rerender, props } = setup({ onRetrySearch });
+      await user.type(screen.getByRole('searchbox'), 'zzz');
+      rerender(<ChatSelect {...props} messageSearch={{ ...done, query: 'zzz', results: [] }} />);
+      expect(screen.getByText('В сообщениях ничего не найдено')).toBeInTheDocument();
+
+      rerender(
+        <ChatSelect
+          {...props}
+          messageSearch={{
+            ...done,
+            results: [],
+            status: 'error',
+            errorCode: 'http_429',
+            error: 'slow down',
+          }}
+        />,
+      );
+      const alert = screen.getByRole('alert');
+      expect(alert).toHaveTextContent('Слишком много запросов — подождите немного');
+      await user.click(within(alert).getByRole('button', { name: 'Повторить' }));
+      expect(onRetrySearch).toHaveBeenCalledTimes(1);
+    });
   });
 });

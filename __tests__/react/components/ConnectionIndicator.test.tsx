@@ -33,16 +33,34 @@ describe('ConnectionIndicator', () => {
     );
   });
 
-  it('shows the reason of a failure and reconnects on Retry', async () => {
+  it('words the reason of a failure by its close code, keeps the raw words in the tooltip, and reconnects on Retry', async () => {
     const user = userEvent.setup();
     const onRetry = jest.fn();
-    render(<ConnectionIndicator status="failed" error="Нет доступа к беседе" onRetry={onRetry} />);
+    render(
+      <ConnectionIndicator status="failed" code={4403} error="WebSocket error" onRetry={onRetry} />,
+    );
 
-    expect(screen.getByRole('status')).toHaveTextContent('Нет соединения');
-    expect(screen.getByRole('status')).toHaveTextContent('Нет доступа к беседе');
+    const status = screen.getByRole('status');
+    expect(status).toHaveTextContent('Нет соединения');
+    expect(status).toHaveTextContent('Нет доступа');
+    expect(status).not.toHaveTextContent('WebSocket error');
+    expect(status).toHaveAttribute('title', 'WebSocket error');
 
     await user.click(screen.getByRole('button', { name: 'Переподключиться' }));
     expect(onRetry).toHaveBeenCalledTimes(1);
+  });
+
+  it('names a network fault when the close code says nothing more', () => {
+    render(
+      <ConnectionIndicator
+        status="failed"
+        code={1006}
+        error="WebSocket error"
+        onRetry={jest.fn()}
+      />,
+    );
+
+    expect(screen.getByRole('status')).toHaveTextContent('Нет связи с сервером');
   });
 
   it('says it is offline once closed and still offers to reconnect', () => {

@@ -81,24 +81,104 @@ describe('MessageComposer', () => {
     expect(props.onSend).not.toHaveBeenCalled();
   });
 
-  it('limits the text to 4000 characters and shows a counter near the limit', () => {
+  it('shows a counter before the 4000-character limit is reached, and cuts nothing', () => {
     const { field } = setup();
+    fireEvent.change(field, { target: { value: 'a'.repeat(3500) } });
     expect(screen.queryByText(/Осталось/)).toBeNull();
 
     fireEvent.change(field, { target: { value: 'a'.repeat(3900) } });
 
-    expect(field).toHaveAttribute('maxLength', String(MAX_MESSAGE_LENGTH));
+    expect(field).not.toHaveAttribute('maxLength');
     expect(screen.getByText('Осталось 100 символов')).toBeInTheDocument();
   });
 
-  it('refuses text over the limit', () => {
+  it('keeps a 5,000-character paste whole, says it goes out as two messages, and sends both in order', async () => {
+    const user = userEvent.setup();
     const { props, field } = setup();
+    const first = `${'Первый абзац. '.repeat(200).trim()}`;
+    const second = `${'Второй абзац. '.repeat(150).trim()}`;
+    const pasted = `${first}\n\n${second}`;
+    expect(pasted.length).toBeGreaterThan(MAX_MESSAGE_LENGTH);
+
+    await user.click(field);
+    await user.paste(pasted);
+
+    expect(field).toHaveValue(pasted);
+    expect(screen.getByText(/оно уйдёт 2 сообщениями по порядку/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Отправить 2 сообщениями' })).toBeEnabled();
+
+    fireEvent.keyDown(field, { key: 'Enter' });
+
+    expect(props.onSend).toHaveBeenNthCalledWith(1, first, { index: 0, count: 2 });
+    expect(props.onSend).toHaveBeenNthCalledWith(2, second, { index: 1, count: 2 });
+    expect(field).toHaveValue('');
+  });
+
+  it('refuses to save an edit over the limit, with a note, instead of cutting it', () => {
+    const { props, field } = setup({ editing: makeMessage({ id: 'e9', text: 'short' }) });
 
     fireEvent.change(field, { target: { value: 'a'.repeat(MAX_MESSAGE_LENGTH + 1) } });
     fireEvent.keyDown(field, { key: 'Enter' });
 
-    expect(props.onSend).not.toHaveBeenCalled();
-    expect(screen.getByText('Сообщение длиннее 4000 символов')).toBeInTheDocument();
+    expect(props.onSubmitEdit).not.toHaveBeenCalled();
+    expect(field).toHaveValue('a'.repeat(MAX_MESSAGE_LENGTH + 1));
+    expect(
+      screen.getByText(/Изменённое сообщение не может быть длиннее 4000 символов/),
+    ).toBeInTheDocument();
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('keeps a controlled draft: shows `draft` and reports every change, and clears it after a send', async () => {
+    const user = userEvent.setup();
+    const onDraftChange = jest.fn();
+    const { field, rerender, props } = setup({ draft: 'saved text', onDraftChange });
+    expect(field).toHaveValue('saved text');
+
+    await user.type(field, '!');
+    expect(onDraftChange).toHaveBeenLastCalledWith('saved text!');
+    // Controlled: the field shows the prop, not what was typed, until the host passes it.
+    expect(field).toHaveValue('saved text');
+
+    rerender({ draft: 'saved text!' });
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(props.onSend).toHaveBeenCalledWith('saved text!');
+    expect(onDraftChange).toHaveBeenLastCalledWith('');
+  });
+
+  it('leaves a controlled draft alone while editing another message', async () => {
+    const user = userEvent.setup();
+    const onDraftChange = jest.fn();
+    const { field, rerender } = setup({ draft: 'half a thought', onDraftChange });
+
+    rerender({ editing: makeMessage({ id: 'e3', text: 'Old' }) });
+    expect(field).toHaveValue('Old');
+    await user.type(field, ' and new');
+    expect(onDraftChange).not.toHaveBeenCalled();
+
+    rerender({ editing: null });
+    expect(field).toHaveValue('half a thought');
+  });
+
+  it('edits the last own message on ↑ in an empty field, and not when there is text', async () => {
+    const user = userEvent.setup();
+    const onEditLast = jest.fn();
+    const { field } = setup({ onEditLast });
+
+    await user.click(field);
+    await user.keyboard('{ArrowUp}');
+    expect(onEditLast).toHaveBeenCalledTimes(1);
+
+    await user.type(field, 'x');
+    await user.keyboard('{ArrowUp}');
+    expect(onEditLast).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes the focus when focusRequest changes', () => {
+    const { field, rerender } = setup();
+    expect(field).not.toHaveFocus();
+
+    rerender({ focusRequest: 1 });
+    expect(field).toHaveFocus();
   });
 
   it('does nothing while disabled', () => {

@@ -180,19 +180,22 @@ describe('MessageList', () => {
     expect(within(pending).queryByRole('button')).toBeNull();
   });
 
-  it('shows why a message failed and retries or discards it', async () => {
+  it('says why a message failed in the UI language (the raw detail only in the tooltip) and retries or discards it', async () => {
     const user = userEvent.setup();
     const failed = makeMessage({
       id: 'tmp-2',
       client_id: 'tmp-2',
       sender_id: ME,
       status: 'failed',
-      error: 'Сервер недоступен',
+      error: 'Too many messages, slow down.',
+      errorCode: 'rate_limited',
     });
     const { props } = await setup({ messages: [failed] });
 
     const failedRow = within(row('tmp-2'));
-    expect(failedRow.getByText('Сервер недоступен')).toBeInTheDocument();
+    const reason = failedRow.getByText('Не отправлено: Слишком много запросов — подождите немного');
+    expect(reason).toHaveAttribute('title', 'Too many messages, slow down.');
+    expect(row('tmp-2')).not.toHaveTextContent('Too many messages');
     await user.click(failedRow.getByRole('button', { name: 'Повторить' }));
     await user.click(failedRow.getByRole('button', { name: 'Не отправлять' }));
 
@@ -221,7 +224,9 @@ describe('MessageList', () => {
     const reply = makeMessage({ id: 'reply', sender_id: ME, text: 'В пятницу', reply_to: 'orig' });
     await setup({ messages: [original, reply] });
 
-    const quote = within(row('reply')).getByRole('button', { name: /Перейти к сообщению/ });
+    const quote = within(row('reply')).getByRole('button', {
+      name: /Перейти к исходному сообщению/,
+    });
     expect(quote).toHaveTextContent('Иван Петров');
     expect(quote).toHaveTextContent('Когда экзамен?');
 
@@ -238,7 +243,9 @@ describe('MessageList', () => {
     await setup({ messages: [...history, reply] });
     expect(document.querySelector('[data-message-id="h10"]')).toBeNull();
 
-    await user.click(within(row('reply')).getByRole('button', { name: /Перейти к сообщению/ }));
+    await user.click(
+      within(row('reply')).getByRole('button', { name: /Перейти к исходному сообщению/ }),
+    );
     await settle();
 
     expect(row('h10')).toHaveClass('ucr-message--highlighted');
@@ -249,7 +256,9 @@ describe('MessageList', () => {
     const reply = makeMessage({ id: 'reply', reply_to: 'far-away' });
     const { props } = await setup({ messages: [reply] });
 
-    const quote = within(row('reply')).getByRole('button', { name: /Перейти к сообщению/ });
+    const quote = within(row('reply')).getByRole('button', {
+      name: /Перейти к исходному сообщению/,
+    });
     expect(quote).toHaveTextContent('Исходное сообщение не загружено');
     quote.focus();
     await user.keyboard('{Enter}');

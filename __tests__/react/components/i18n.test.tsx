@@ -56,7 +56,9 @@ describe('chat strings', () => {
 
     expect(screen.getByRole('button', { name: 'Send' })).toBeInTheDocument();
     expect(screen.getByRole('status')).toHaveTextContent('Reconnecting, attempt 3 of 5…');
-    expect(screen.getByRole('searchbox', { name: 'Search conversations' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('searchbox', { name: 'Search conversations and messages' }),
+    ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /Library/ })).toHaveTextContent('No messages yet');
   });
 

@@ -200,7 +200,10 @@ describe('ChatMessages', () => {
 
     const failed = rowOf('Можно войти?');
     expect(failed).toHaveAttribute('data-status', 'failed');
-    expect(within(failed).getByText('Слишком часто')).toBeInTheDocument();
+    // The reason in the UI's language by the server's code; its own words only in the tooltip.
+    expect(
+      within(failed).getByText('Не отправлено: Слишком много запросов — подождите немного'),
+    ).toHaveAttribute('title', 'Слишком часто');
     expect(within(failed).getByRole('button', { name: 'Повторить' })).toBeInTheDocument();
     expect(within(failed).getByRole('button', { name: 'Не отправлять' })).toBeInTheDocument();
     expect(within(failed).queryByRole('button', { name: 'Изменить' })).not.toBeInTheDocument();
@@ -238,7 +241,10 @@ describe('ChatMessages', () => {
 
     await user.type(composer(), 'Через REST{Enter}');
     await waitFor(() => expect(rowOf('Через REST')).toHaveAttribute('data-status', 'failed'));
-    expect(within(rowOf('Через REST')).getByText('Not a participant')).toBeInTheDocument();
+    expect(within(rowOf('Через REST')).getByText('Не отправлено: Нет доступа')).toHaveAttribute(
+      'title',
+      'Not a participant',
+    );
 
     await user.click(within(rowOf('Через REST')).getByRole('button', { name: 'Повторить' }));
 
@@ -272,7 +278,8 @@ describe('ChatMessages', () => {
 
     const indicator = screen.getByRole('status', { name: 'Соединение' });
     expect(indicator).toHaveTextContent('Нет соединения');
-    expect(indicator).toHaveTextContent('not a participant');
+    expect(indicator).toHaveTextContent('Нет доступа');
+    expect(indicator).toHaveAttribute('title', 'not a participant');
     await user.click(screen.getByRole('button', { name: 'Переподключиться' }));
 
     expect(harness.socketsOf()).toHaveLength(2);

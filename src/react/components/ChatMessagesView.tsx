@@ -2,8 +2,9 @@ import { useId, useState } from 'react';
 import type { ChatUser, Conversation } from '../../api/types';
 import type { ChatMessage, ConnectionStatus } from '../../state/model';
 import { useChatStrings } from '../i18n/context';
+import { chatErrorText } from '../i18n/strings';
 import { ConnectionIndicator } from './ConnectionIndicator';
-import { BackIcon } from './internal/icons';
+import { BackIcon, RetryIcon } from './internal/icons';
 import {
   avatarHue,
   conversationTitle,
@@ -13,6 +14,22 @@ import {
 } from './internal/names';
 import { MessageComposer } from './MessageComposer';
 import { MessageList } from './MessageList';
+
+/** Where loading a conversation's messages stands, as the view shows it. */
+export interface ChatSyncState {
+  /**
+   * `loading`: the first page is on its way (a spinner); `catchingUp`: missed
+   * messages are being fetched (a quiet note); `retrying` / `failed`: loading
+   * failed — the reason and a Retry button instead of an endless spinner.
+   */
+  phase: 'idle' | 'loading' | 'catchingUp' | 'live' | 'retrying' | 'failed';
+  /** The failure in the transport's or server's words (tooltip only). */
+  error: string | null;
+  /** The failure's code, worded in the UI's language (see `chatErrorText`). */
+  errorCode: string | null;
+  /** While `retrying`: the wait before the next attempt. */
+  nextRetryInMs: number | null;
+}
 
 /** Props of {@link ChatMessagesView}. */
 export interface ChatMessagesViewProps {
@@ -35,7 +52,24 @@ export interface ChatMessagesViewProps {
   connectionMaxAttempts?: number;
   connectionNextDelayMs?: number | null;
   connectionError?: string | null;
+  /** The last close code of the socket: the indicator words a failure by it. */
+  connectionCode?: number | null;
   onReconnect: () => void;
+
+  /** Where loading the messages stands; `retrying` and `failed` show the reason and Retry. */
+  sync?: ChatSyncState;
+  /** The Retry button of a failed or retrying load. */
+  onRetrySync?: () => void;
+  /** See `MessageList`: a row saying some messages are still loading, after this one. */
+  gapAfterId?: string | null;
+  /** See `MessageList`: scroll to, highlight and focus this message once it is loaded. */
+  focusMessageId?: string | null;
+  onFocusMessageDone?: () => void;
+  /** The composer's draft, controlled (see `MessageComposer`). */
+  draft?: string;
+  onDraftChange?: (text: string) => void;
+  /** Change this number to move the focus into the composer (e.g. a conversation opened with Enter). */
+  composerFocusRequest?: number;
 
   /** Send a new message; `replyTo` is the id of the quoted message or `null`. */
   onSend: (text: string, replyTo: string | null) => void;
@@ -121,7 +155,16 @@ function ConversationPane({
   connectionMaxAttempts,
   connectionNextDelayMs,
   connectionError,
+  connectionCode,
   onReconnect,
+  sync,
+  onRetrySync,
+  gapAfterId,
+  focusMessageId,
+  onFocusMessageDone,
+  draft,
+  onDraftChange,
+  composerFocusRequest,
   onSend,
   onEdit,
   onDelete,
@@ -159,6 +202,44 @@ function ConversationPane({
       subtitle = userName(other, user, strings);
     else if (user?.username) subtitle = `@${user.username}`;
   }
+
+  // ↑ in an empty composer edits the newest message of one's own that the server has.
+  function editLast() {
+    for (let index = messages.length - 1; index >= 0; index--) {
+      const message = messages[index];
+      if (message && message.sender_id === currentUserId && message.status === 'sent') {
+        setReplyToId(null);
+        setEditingId(message.id);
+        return;
+      }
+    }
+  }
+
+  const syncProblem = sync && (sync.phase === 'retrying' || sync.phase === 'failed') ? sync : null;
+  const syncNotice = syncProblem && (
+    <div className="ucr-sync-problem" role="alert">
+      <p className="ucr-sync-problem__title">
+        {syncProblem.phase === 'retrying'
+          ? strings.syncRetrying(
+              syncProblem.nextRetryInMs === null
+                ? null
+                : Math.max(1, Math.ceil(syncProblem.nextRetryInMs / 1000)),
+            )
+          : strings.syncFailed}
+      </p>
+      <p className="ucr-sync-problem__reason" title={syncProblem.error ?? undefined}>
+        {strings.syncReason(chatErrorText(strings, syncProblem.errorCode))}
+      </p>
+      {onRetrySync && (
+        <button type="button" className="ucr-button ucr-button--small" onClick={onRetrySync}>
+          <RetryIcon />
+          {strings.retry}
+        </button>
+      )}
+    </div>
+  );
+  const showSpinner =
+    !syncProblem && messages.length === 0 && (loading || sync?.phase === 'loading');
 
   const replyToName = replyTo
     ? replyTo.sender_id === currentUserId
@@ -200,12 +281,24 @@ function ConversationPane({
           maxAttempts={connectionMaxAttempts}
           nextDelayMs={connectionNextDelayMs}
           error={connectionError}
+          code={connectionCode}
           onRetry={onReconnect}
         />
       </header>
 
       <div className="ucr-messages-view__body">
-        {loading && messages.length === 0 ? (
+        {syncNotice && messages.length > 0 && (
+          <div className="ucr-messages-view__banner">{syncNotice}</div>
+        )}
+        {sync?.phase === 'catchingUp' && (
+          <p className="ucr-messages-view__catching-up" role="status">
+            <span className="ucr-spinner" aria-hidden="true" />
+            {strings.syncCatchingUp}
+          </p>
+        )}
+        {syncNotice && messages.length === 0 ? (
+          <div className="ucr-messages-view__loading">{syncNotice}</div>
+        ) : showSpinner ? (
           <div className="ucr-messages-view__loading" role="status">
             <span className="ucr-spinner" aria-hidden="true" />
             {strings.loading}
@@ -237,15 +330,23 @@ function ConversationPane({
             onMissingReplyTarget={onMissingReplyTarget}
             activeMessageId={editingId ?? replyToId}
             showSenderNames={conversation.type !== 'private'}
+            gapAfterId={gapAfterId}
+            focusMessageId={focusMessageId}
+            onFocusMessageDone={onFocusMessageDone}
           />
         )}
       </div>
 
       <MessageComposer
-        onSend={(text) => {
-          onSend(text, replyTo?.id ?? null);
+        onSend={(text, part) => {
+          // Of a text sent in parts, only the first answers the quoted message.
+          onSend(text, (part?.index ?? 0) === 0 ? (replyTo?.id ?? null) : null);
           setReplyToId(null);
         }}
+        onEditLast={editLast}
+        draft={draft}
+        onDraftChange={onDraftChange}
+        focusRequest={composerFocusRequest}
         disabled={composerDisabled}
         replyTo={replyTo}
         replyToName={replyToName}

@@ -1,17 +1,44 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { KeyboardEvent } from 'react';
+import type { KeyboardEvent, MouseEvent } from 'react';
+import type { MessageSearchHit } from '../../api/searchApi';
 import type { ChatUser, Conversation, Message } from '../../api/types';
+import type { MessageStatus } from '../../state/model';
 import { formatFullDate, formatListTime, parseChatDate } from '../format';
 import { useChatLocale } from '../i18n/context';
+import { chatErrorText } from '../i18n/strings';
 import type { ChatStrings } from '../i18n/strings';
 import { CreateConversationPanel } from './CreateConversationPanel';
-import { CloseIcon, PlusIcon, SearchIcon, TrashIcon } from './internal/icons';
+import {
+  AlertIcon,
+  ClockIcon,
+  CloseIcon,
+  PlusIcon,
+  RetryIcon,
+  SearchIcon,
+  TrashIcon,
+} from './internal/icons';
 import { avatarHue, conversationTitle, initials, userName } from './internal/names';
 import { useNow } from './internal/useNow';
+import { MessageSearchResults } from './MessageSearchResults';
+import type { MessageSearchState } from './MessageSearchResults';
+
+/** How a conversation was chosen: by keyboard (Enter or Space), so its composer may take the focus. */
+export interface ChatSelection {
+  keyboard: boolean;
+}
+
+/** A failed load of the conversation list. */
+export interface ChatListError {
+  /** The error's code (`errorCodeOf`), worded in the UI's language. */
+  code: string | null;
+  /** The raw detail, for the tooltip. */
+  detail?: string | null;
+}
 
 /** Props of {@link ChatSelect}: the seed's five, then optional extras. */
 export interface ChatSelectProps {
-  onSelectChat: (chatId: string) => void;
+  /** A conversation was chosen; `how.keyboard` when with Enter or Space. */
+  onSelectChat: (chatId: string, how?: ChatSelection) => void;
   conversations: Conversation[];
   loading: boolean;
   /** Resolves with the new conversation, or `null` when it could not be created. */
@@ -24,24 +51,41 @@ export interface ChatSelectProps {
   /** The user directory: names in titles and previews, and the participant picker. */
   users?: ChatUser[];
   currentUserId?: number | null;
-  /** Newest message per conversation id, for previews; else `conversation.last_message`. */
-  lastMessages?: Record<string, Message | undefined>;
+  /**
+   * Newest message per conversation id, for previews; else `conversation.last_message`.
+   * A `status` of `pending` or `failed` (a `ChatMessage` of the store) is marked.
+   */
+  lastMessages?: Record<string, PreviewMessage | undefined>;
   /** Offers a delete action (with a confirmation) on each conversation. */
   onDeleteConversation?: (id: string) => void;
+  /** Loading the list failed: an error with Retry instead of an empty list. */
+  loadError?: ChatListError | null;
+  onRetryLoad?: () => void;
+  /** Every change of the search field (the host searches messages with it). */
+  onSearchQueryChange?: (query: string) => void;
+  /** Messages found for the search field's query, listed under the matching conversations. */
+  messageSearch?: MessageSearchState | null;
+  /** A found message was chosen. */
+  onOpenSearchResult?: (hit: MessageSearchHit) => void;
+  /** Retry of a failed message search. */
+  onRetrySearch?: () => void;
   className?: string;
 }
+
+/** A list preview's message: the server's, or the store's with its delivery status. */
+type PreviewMessage = Message & { status?: MessageStatus };
 
 interface Row {
   conversation: Conversation;
   title: string;
-  last: Message | null;
+  last: PreviewMessage | null;
   activityMs: number;
   searchText: string;
 }
 
 function toRows(
   conversations: Conversation[],
-  lastMessages: Record<string, Message | undefined> | undefined,
+  lastMessages: Record<string, PreviewMessage | undefined> | undefined,
   usersById: Map<number, ChatUser>,
   hasDirectory: boolean,
   currentUserId: number | null,
@@ -102,6 +146,12 @@ export function ChatSelect({
   currentUserId = null,
   lastMessages,
   onDeleteConversation,
+  loadError = null,
+  onRetryLoad,
+  onSearchQueryChange,
+  messageSearch = null,
+  onOpenSearchResult,
+  onRetrySearch,
   className,
 }: ChatSelectProps) {
   const { strings, dateLocale, timeZone } = useChatLocale();
@@ -139,23 +189,39 @@ export function ChatSelect({
     setCreating(false);
   }
 
+  function changeQuery(next: string) {
+    setQuery(next);
+    onSearchQueryChange?.(next);
+  }
+
   function handleCreated(conversation: Conversation) {
     setCreating(false);
-    setQuery('');
+    changeQuery('');
     onSelectChat(conversation.id);
   }
 
   function handleSearchKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'Escape' && query) {
       event.preventDefault();
-      setQuery('');
+      changeQuery('');
     }
   }
+
+  // A click without a pointer (`detail` 0) is Enter or Space on the button.
+  function choose(event: MouseEvent<HTMLButtonElement>, id: string) {
+    onSelectChat(id, { keyboard: event.detail === 0 });
+  }
+
+  const titleOf = (conversationId: string) =>
+    rows.find((row) => row.conversation.id === conversationId)?.title ?? strings.groupUntitled;
+  const nameOf = (userId: number) =>
+    userId === currentUserId ? strings.you : userName(userId, usersById.get(userId), strings);
 
   function preview(row: Row): string {
     const { last, conversation } = row;
     if (!last) return strings.noMessagesYet;
     const text = last.text ?? strings.emptyText;
+    if (last.status === 'failed') return `${strings.failed}: ${text}`;
     if (currentUserId !== null && last.sender_id === currentUserId) {
       return `${strings.previewOwnPrefix}${text}`;
     }
@@ -167,57 +233,14 @@ export function ChatSelect({
 
   const dateOptions = { locale: dateLocale, timeZone, now };
 
-  let body;
-  if (creating) {
-    body = (
-      <div id={panelId} className="ucr-chat-select__panel">
-        <CreateConversationPanel
-          onCreate={onCreateConversation}
-          onCreated={handleCreated}
-          onClose={closeCreate}
-          users={users}
-          currentUserId={currentUserId}
-        />
-      </div>
-    );
-  } else if (loading && conversations.length === 0) {
-    body = (
-      <div className="ucr-chat-select__loading" aria-busy="true">
-        <p role="status" className="ucr-visually-hidden">
-          {strings.loading}
-        </p>
-        {[0, 1, 2, 3, 4].map((index) => (
-          <div key={index} className="ucr-skeleton" aria-hidden="true">
-            <span className="ucr-skeleton__avatar" />
-            <span className="ucr-skeleton__lines">
-              <span />
-              <span />
-            </span>
-          </div>
-        ))}
-      </div>
-    );
-  } else if (conversations.length === 0) {
-    body = (
-      <div className="ucr-empty">
-        <p className="ucr-empty__title">{strings.noConversations}</p>
-        <p className="ucr-empty__hint">{strings.noConversationsHint}</p>
-      </div>
-    );
-  } else if (visible.length === 0) {
-    body = (
-      <div className="ucr-empty" role="status">
-        <p className="ucr-empty__title">{strings.noSearchResults(query.trim())}</p>
-      </div>
-    );
-  } else {
-    body = (
+  function conversationList(list: Row[]) {
+    return (
       <ul
         className="ucr-conversations"
         aria-labelledby={headingId}
         aria-busy={loading || undefined}
       >
-        {visible.map((row) => {
+        {list.map((row) => {
           const { conversation, title, last } = row;
           const selected = conversation.id === selectedChatId;
           const lastMs = last ? parseChatDate(last.created_at) : NaN;
@@ -232,7 +255,7 @@ export function ChatSelect({
                 type="button"
                 className="ucr-conversation__button"
                 aria-current={selected ? 'true' : undefined}
-                onClick={() => onSelectChat(conversation.id)}
+                onClick={(event) => choose(event, conversation.id)}
               >
                 <span
                   className="ucr-avatar"
@@ -258,7 +281,19 @@ export function ChatSelect({
                     className={
                       last ? 'ucr-conversation__preview' : 'ucr-conversation__preview ucr-muted'
                     }
+                    data-status={last?.status}
                   >
+                    {last?.status === 'pending' && (
+                      <span className="ucr-conversation__state" title={strings.pending}>
+                        <ClockIcon />
+                        <span className="ucr-visually-hidden">{strings.pending}: </span>
+                      </span>
+                    )}
+                    {last?.status === 'failed' && (
+                      <span className="ucr-conversation__state ucr-conversation__state--failed">
+                        <AlertIcon />
+                      </span>
+                    )}
                     {preview(row)}
                   </span>
                 </span>
@@ -314,6 +349,88 @@ export function ChatSelect({
     );
   }
 
+  let body;
+  if (creating) {
+    body = (
+      <div id={panelId} className="ucr-chat-select__panel">
+        <CreateConversationPanel
+          onCreate={onCreateConversation}
+          onCreated={handleCreated}
+          onClose={closeCreate}
+          users={users}
+          currentUserId={currentUserId}
+        />
+      </div>
+    );
+  } else if (loading && conversations.length === 0) {
+    body = (
+      <div className="ucr-chat-select__loading" aria-busy="true">
+        <p role="status" className="ucr-visually-hidden">
+          {strings.loading}
+        </p>
+        {[0, 1, 2, 3, 4].map((index) => (
+          <div key={index} className="ucr-skeleton" aria-hidden="true">
+            <span className="ucr-skeleton__avatar" />
+            <span className="ucr-skeleton__lines">
+              <span />
+              <span />
+            </span>
+          </div>
+        ))}
+      </div>
+    );
+  } else if (loadError && conversations.length === 0) {
+    body = (
+      <div className="ucr-empty ucr-list-error" role="alert">
+        <p className="ucr-empty__title">{strings.listLoadFailed}</p>
+        <p className="ucr-empty__hint" title={loadError.detail ?? undefined}>
+          {chatErrorText(strings, loadError.code)}
+        </p>
+        {onRetryLoad && (
+          <button type="button" className="ucr-button ucr-button--small" onClick={onRetryLoad}>
+            <RetryIcon />
+            {strings.retry}
+          </button>
+        )}
+      </div>
+    );
+  } else if (conversations.length === 0) {
+    body = (
+      <div className="ucr-empty">
+        <p className="ucr-empty__title">{strings.noConversations}</p>
+        <p className="ucr-empty__hint">{strings.noConversationsHint}</p>
+      </div>
+    );
+  } else if (needle && messageSearch) {
+    body = (
+      <div className="ucr-chat-select__results">
+        {visible.length > 0 && (
+          <section aria-labelledby={`${headingId}-found`}>
+            <h3 id={`${headingId}-found`} className="ucr-search-results__heading">
+              {strings.searchConversationsHeading}
+            </h3>
+            {conversationList(visible)}
+          </section>
+        )}
+        <MessageSearchResults
+          search={messageSearch}
+          titleOf={titleOf}
+          nameOf={nameOf}
+          onOpen={(hit) => onOpenSearchResult?.(hit)}
+          onRetry={onRetrySearch}
+        />
+      </div>
+    );
+  } else if (visible.length === 0) {
+    body = (
+      <div className="ucr-empty" role="status">
+        <p className="ucr-empty__title">{strings.noSearchResults(query.trim())}</p>
+      </div>
+    );
+  } else {
+    body = conversationList(visible);
+  }
+
   return (
     <section
       className={['ucr-root', 'ucr-chat-select', className].filter(Boolean).join(' ')}
@@ -351,7 +468,7 @@ export function ChatSelect({
             type="search"
             className="ucr-search__input"
             value={query}
-            onChange={(event) => setQuery(event.target.value)}
+            onChange={(event) => changeQuery(event.target.value)}
             onKeyDown={handleSearchKeyDown}
             placeholder={strings.searchPlaceholder}
             autoComplete="off"
@@ -363,11 +480,24 @@ export function ChatSelect({
               aria-label={strings.clearSearch}
               title={strings.clearSearch}
               onClick={() => {
-                setQuery('');
+                changeQuery('');
                 searchRef.current?.focus();
               }}
             >
               <CloseIcon />
+            </button>
+          )}
+        </div>
+      )}
+      {loadError && conversations.length > 0 && !creating && (
+        <div className="ucr-list-banner" role="alert">
+          <span title={loadError.detail ?? undefined}>
+            {strings.listRefreshFailed}: {chatErrorText(strings, loadError.code)}
+          </span>
+          {onRetryLoad && (
+            <button type="button" className="ucr-button ucr-button--small" onClick={onRetryLoad}>
+              <RetryIcon />
+              {strings.retry}
             </button>
           )}
         </div>

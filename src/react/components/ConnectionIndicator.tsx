@@ -1,5 +1,6 @@
 import type { ConnectionStatus } from '../../state/model';
 import { useChatStrings } from '../i18n/context';
+import { chatErrorText, closeCodeError } from '../i18n/strings';
 import { RetryIcon } from './internal/icons';
 
 /** Props of {@link ConnectionIndicator}. */
@@ -11,8 +12,10 @@ export interface ConnectionIndicatorProps {
   maxAttempts?: number;
   /** Delay before the next attempt, shown while reconnecting. */
   nextDelayMs?: number | null;
-  /** Why the connection failed, shown with the failed state. */
+  /** Why the connection failed, in the transport's words: only in the tooltip. */
   error?: string | null;
+  /** The close code of the last close; the failed state names its reason by it. */
+  code?: number | null;
   /** Starts a new connection; offered when the connection failed or is closed. */
   onRetry: () => void;
   className?: string;
@@ -32,7 +35,8 @@ const tones: Record<ConnectionStatus, Tone> = {
 
 /**
  * The state of a conversation's real-time connection: connected, connecting,
- * reconnecting (attempt n of m), failed with the reason and a Retry button, or offline.
+ * reconnecting (attempt n of m), failed with the reason (worded by the close code; the
+ * transport's own words only in the tooltip) and a Retry button, or offline.
  * It is a polite `role="status"` region, so changes are announced without interrupting.
  *
  * @example
@@ -46,6 +50,7 @@ export function ConnectionIndicator({
   maxAttempts,
   nextDelayMs,
   error,
+  code,
   onRetry,
   className,
 }: ConnectionIndicatorProps) {
@@ -70,7 +75,7 @@ export function ConnectionIndicator({
       break;
     case 'failed':
       label = strings.connectionFailed;
-      detail = error?.trim() || null;
+      detail = chatErrorText(strings, closeCodeError(code));
       break;
     case 'closed':
       label = strings.offline;
@@ -83,7 +88,14 @@ export function ConnectionIndicator({
       className={['ucr-connection', `ucr-connection--${tone}`, className].filter(Boolean).join(' ')}
       data-status={status}
     >
-      <div role="status" aria-label={strings.connectionLabel} className="ucr-connection__status">
+      <div
+        role="status"
+        aria-label={strings.connectionLabel}
+        className="ucr-connection__status"
+        title={
+          status === 'failed' || status === 'reconnecting' ? error?.trim() || undefined : undefined
+        }
+      >
         <span className="ucr-connection__dot" aria-hidden="true" />
         <span className="ucr-connection__label">{label}</span>
         {detail && <span className="ucr-connection__detail">{detail}</span>}

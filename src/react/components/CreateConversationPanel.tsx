@@ -258,10 +258,12 @@ export function CreateConversationPanel({
                       checked={selected.includes(user.id)}
                       onChange={() => toggle(user.id)}
                     />
-                    <span className="ucr-person__name">{userName(user.id, user, strings)}</span>
-                    {user.username && user.full_name.trim() && (
-                      <span className="ucr-person__username">@{user.username}</span>
-                    )}
+                    <span className="ucr-person__names">
+                      <span className="ucr-person__name">{userName(user.id, user, strings)}</span>
+                      {user.username && user.full_name.trim() && (
+                        <span className="ucr-person__username">@{user.username}</span>
+                      )}
+                    </span>
                   </label>
                 </li>
               ))}

@@ -1,11 +1,13 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { ChangeEvent, FormEvent, KeyboardEvent } from 'react';
 import type { ChatMessage } from '../../state/model';
 import { useChatStrings } from '../i18n/context';
 import { CheckIcon, CloseIcon, EditIcon, ReplyIcon, SendIcon } from './internal/icons';
+import { splitMessage } from './internal/split';
 
 /**
- * The longest message the composer accepts, in UTF-16 code units (what `maxLength` counts).
+ * The longest message, in UTF-16 code units (never more code points than the
+ * server's 4000). Longer text is sent as several messages, in order.
  *
  * @example
  * ```ts
@@ -14,13 +16,24 @@ import { CheckIcon, CloseIcon, EditIcon, ReplyIcon, SendIcon } from './internal/
  */
 export const MAX_MESSAGE_LENGTH = 4000;
 
-// The counter appears only near the limit, where it helps rather than distracts.
-const COUNTER_THRESHOLD = 200;
+// The counter appears from 90 % of the limit: before it is hit, not only after.
+const COUNTER_FROM = 0.9;
+
+/** Where a part stands among the messages one long text is sent as. */
+export interface MessagePart {
+  /** From 0. */
+  index: number;
+  count: number;
+}
 
 /** Props of {@link MessageComposer}. */
 export interface MessageComposerProps {
-  /** Called with the trimmed text; never with an empty one. */
-  onSend: (text: string) => void;
+  /**
+   * Called with the trimmed text; never with an empty one. A text over the
+   * limit is split (between paragraphs, lines, sentences, words) and `onSend`
+   * is called once per part, in order, with `part` telling which.
+   */
+  onSend: (text: string, part?: MessagePart) => void;
   disabled?: boolean;
   /** The message being answered; shown above the field with a cancel button. */
   replyTo?: ChatMessage | null;
@@ -32,15 +45,33 @@ export interface MessageComposerProps {
   /** Called with the trimmed new text of `editing`. */
   onSubmitEdit?: (text: string) => void;
   onCancelEdit?: () => void;
+  /** ↑ in an empty field: edit the reader's last message. */
+  onEditLast?: () => void;
+  /**
+   * The text of a new message, controlled (with `onDraftChange`); without it
+   * the composer keeps its own. An edit never touches the draft.
+   */
+  draft?: string;
+  /** Every change of the draft (also when uncontrolled); `''` after a send. */
+  onDraftChange?: (text: string) => void;
+  /** Change this number to move the focus into the field (also on mount, when above 0). */
+  focusRequest?: number;
   placeholder?: string;
   className?: string;
 }
 
+const fieldSizingSupported =
+  typeof CSS !== 'undefined' &&
+  typeof CSS.supports === 'function' &&
+  CSS.supports('field-sizing', 'content');
+
 /**
  * The message field: Enter sends, Shift+Enter starts a new line, Escape cancels a
- * reply or an edit. Text is trimmed, empty text is refused, and a counter appears
- * near the 4000-character limit. In edit mode the field holds the message's text
- * and submitting calls `onSubmitEdit`; the draft typed before editing comes back after.
+ * reply or an edit, ↑ in an empty field edits the last own message. Text is
+ * trimmed and empty text is refused. A counter appears near the 4000-character
+ * limit; a longer text (typed or pasted) is never cut: it is sent as several
+ * messages in order, and the composer says so before it is sent. The field
+ * grows with its text up to a few lines, then scrolls.
  *
  * @example
  * ```tsx
@@ -60,6 +91,10 @@ export function MessageComposer({
   editing = null,
   onSubmitEdit,
   onCancelEdit,
+  onEditLast,
+  draft,
+  onDraftChange,
+  focusRequest = 0,
   placeholder,
   className,
 }: MessageComposerProps) {
@@ -67,40 +102,63 @@ export function MessageComposer({
   const fieldId = useId();
   const counterId = useId();
   const textareaRef = useRef<HTMLTextAreaElement>(null);
-  const [text, setText] = useState(editing?.text ?? '');
-  const [draft, setDraft] = useState('');
+  const [ownDraft, setOwnDraft] = useState('');
+  const [editText, setEditText] = useState(editing?.text ?? '');
   const [editingId, setEditingId] = useState<string | null>(editing?.id ?? null);
 
-  // Entering or leaving edit mode swaps the field's content during render (React's
-  // "adjust state when a prop changes" pattern), so no frame shows the stale text.
+  // Entering edit mode fills the field during render (React's "adjust state when
+  // a prop changes" pattern), so no frame shows the stale text.
   const nextEditingId = editing?.id ?? null;
   if (nextEditingId !== editingId) {
     setEditingId(nextEditingId);
-    if (editing) {
-      if (editingId === null) setDraft(text);
-      setText(editing.text ?? '');
-    } else {
-      setText(draft);
-      setDraft('');
-    }
+    if (editing) setEditText(editing.text ?? '');
   }
 
-  const replyId = replyTo?.id ?? null;
-  useEffect(() => {
-    if (nextEditingId === null && replyId === null) return;
+  const draftText = draft ?? ownDraft;
+  const text = editing ? editText : draftText;
+
+  function setText(value: string) {
+    if (editing) {
+      setEditText(value);
+      return;
+    }
+    if (draft === undefined) setOwnDraft(value);
+    onDraftChange?.(value);
+  }
+
+  function focusField() {
     const field = textareaRef.current;
     if (!field) return;
     field.focus();
     const end = field.value.length;
     field.setSelectionRange(end, end);
+  }
+
+  const replyId = replyTo?.id ?? null;
+  useEffect(() => {
+    if (nextEditingId === null && replyId === null) return;
+    focusField();
   }, [nextEditingId, replyId]);
 
+  useEffect(() => {
+    if (focusRequest > 0) focusField();
+  }, [focusRequest]);
+
+  // Browsers without `field-sizing: content` grow the field here; CSS caps its height.
+  useLayoutEffect(() => {
+    const field = textareaRef.current;
+    if (fieldSizingSupported || !field) return;
+    field.style.height = 'auto';
+    if (field.scrollHeight > 0) field.style.height = `${field.scrollHeight + 2}px`;
+  }, [text]);
+
   const trimmed = text.trim();
-  const tooLong = text.length > MAX_MESSAGE_LENGTH;
+  const tooLong = trimmed.length > MAX_MESSAGE_LENGTH;
+  const parts = tooLong && !editing ? splitMessage(trimmed, MAX_MESSAGE_LENGTH).length : 1;
   const unchangedEdit = editing !== null && trimmed === (editing.text ?? '').trim();
-  const canSubmit = !disabled && trimmed.length > 0 && !tooLong;
-  const left = MAX_MESSAGE_LENGTH - text.length;
-  const showCounter = left <= COUNTER_THRESHOLD;
+  const canSubmit = !disabled && trimmed.length > 0 && !(editing && tooLong);
+  const left = MAX_MESSAGE_LENGTH - trimmed.length;
+  const showCounter = trimmed.length >= MAX_MESSAGE_LENGTH * COUNTER_FROM;
 
   function submit() {
     if (!canSubmit) return;
@@ -109,7 +167,12 @@ export function MessageComposer({
       else onSubmitEdit?.(trimmed);
       return;
     }
-    onSend(trimmed);
+    if (tooLong) {
+      const pieces = splitMessage(trimmed, MAX_MESSAGE_LENGTH);
+      pieces.forEach((piece, index) => onSend(piece, { index, count: pieces.length }));
+    } else {
+      onSend(trimmed);
+    }
     setText('');
   }
 
@@ -133,6 +196,18 @@ export function MessageComposer({
       submit();
     } else if (event.key === 'Escape') {
       if (cancel()) event.preventDefault();
+    } else if (
+      event.key === 'ArrowUp' &&
+      !event.shiftKey &&
+      !event.altKey &&
+      !event.ctrlKey &&
+      !event.metaKey &&
+      text === '' &&
+      !editing &&
+      onEditLast
+    ) {
+      event.preventDefault();
+      onEditLast();
     }
   }
 
@@ -158,7 +233,8 @@ export function MessageComposer({
           type="button"
           className="ucr-icon-button"
           aria-label={strings.cancelEdit}
-          title={strings.cancelEdit}
+          title={strings.withShortcut(strings.cancelEdit, 'Esc')}
+          aria-keyshortcuts="Escape"
           onClick={onCancelEdit}
         >
           <CloseIcon />
@@ -179,7 +255,8 @@ export function MessageComposer({
           type="button"
           className="ucr-icon-button"
           aria-label={strings.cancelReply}
-          title={strings.cancelReply}
+          title={strings.withShortcut(strings.cancelReply, 'Esc')}
+          aria-keyshortcuts="Escape"
           onClick={onCancelReply}
         >
           <CloseIcon />
@@ -188,7 +265,19 @@ export function MessageComposer({
     </div>
   ) : null;
 
-  const submitLabel = editing ? strings.saveEdit : strings.send;
+  const submitLabel = editing
+    ? strings.saveEdit
+    : parts > 1
+      ? strings.sendInParts(parts)
+      : strings.send;
+  let counter: string | null = null;
+  if (showCounter) {
+    if (!tooLong) counter = strings.charactersLeft(left);
+    else if (editing)
+      counter = `${strings.charactersOver(-left)}. ${strings.editTooLong(MAX_MESSAGE_LENGTH)}`;
+    else
+      counter = `${strings.charactersOver(-left)}. ${strings.willSendInParts(parts, MAX_MESSAGE_LENGTH)}`;
+  }
 
   return (
     <form
@@ -211,9 +300,8 @@ export function MessageComposer({
           placeholder={placeholder ?? strings.composerPlaceholder}
           disabled={disabled}
           rows={1}
-          maxLength={MAX_MESSAGE_LENGTH}
-          aria-describedby={showCounter ? counterId : undefined}
-          aria-invalid={tooLong || undefined}
+          aria-describedby={counter ? counterId : undefined}
+          aria-invalid={(editing !== null && tooLong) || undefined}
         />
         <button
           type="submit"
@@ -225,17 +313,19 @@ export function MessageComposer({
           {editing ? <CheckIcon /> : <SendIcon />}
         </button>
       </div>
-      {showCounter && (
-        <p
-          id={counterId}
-          className={['ucr-composer__counter', tooLong && 'ucr-composer__counter--over']
-            .filter(Boolean)
-            .join(' ')}
-          aria-live="polite"
-        >
-          {tooLong ? strings.tooLong(MAX_MESSAGE_LENGTH) : strings.charactersLeft(left)}
-        </p>
-      )}
+      <p
+        id={counterId}
+        className={[
+          'ucr-composer__counter',
+          tooLong && 'ucr-composer__counter--over',
+          !counter && 'ucr-visually-hidden',
+        ]
+          .filter(Boolean)
+          .join(' ')}
+        aria-live="polite"
+      >
+        {counter}
+      </p>
     </form>
   );
 }

@@ -1,5 +1,7 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { FocusEvent, KeyboardEvent } from 'react';
+import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
+import type { Range } from '@tanstack/react-virtual';
 import type { ChatUser } from '../../api/types';
 import type { ChatMessage } from '../../state/model';
 import { chatDayKey } from '../format';
@@ -36,6 +38,18 @@ export interface MessageListProps {
   activeMessageId?: string | null;
   /** Names above others' messages; a private conversation can hide them (the header names the person). Default true. */
   showSenderNames?: boolean;
+  /**
+   * A gap in the known history right after this message: a row there says that
+   * some messages are still being loaded, so the list never reads as a false sequence.
+   */
+  gapAfterId?: string | null;
+  /**
+   * Scrolls this message into view, highlights it and moves the focus to it,
+   * once it is in `messages` (a search result, a link to a message).
+   */
+  focusMessageId?: string | null;
+  /** Called once `focusMessageId` has been scrolled to; clear it then. */
+  onFocusMessageDone?: () => void;
   /** Size of the scroller before it is measured (server rendering, tests). */
   initialRect?: { width: number; height: number };
   className?: string;
@@ -62,6 +76,17 @@ const END_THRESHOLD = 80;
 /** How close to the top starts loading older history. */
 const LOAD_OLDER_THRESHOLD = 240;
 const HIGHLIGHT_MS = 2000;
+/** How many messages PageUp and PageDown move. */
+const PAGE_STEP = 10;
+
+/** Indices `index` and around it, plus the extra ones, in order and without repeats. */
+function withIndices(range: Range, extra: readonly number[]): number[] {
+  const indices = defaultRangeExtractor(range);
+  const missing = extra.filter(
+    (index) => index >= 0 && index < range.count && !indices.includes(index),
+  );
+  return missing.length === 0 ? indices : [...indices, ...missing].sort((a, b) => a - b);
+}
 
 /**
  * The messages of one conversation, virtualized with TanStack Virtual so only
@@ -72,7 +97,11 @@ const HIGHLIGHT_MS = 2000;
  * - New messages scroll into view only when the reader is at the bottom;
  *   otherwise a "new messages" button with a count scrolls down.
  * - New messages from others are announced in a polite live region.
- * - Text is rendered as text; markup in a message stays literal.
+ * - The list is one tab stop (roving tabindex, after the WAI-ARIA feed pattern):
+ *   ↑/↓, PageUp/PageDown, Home/End move between messages; R replies, E edits and
+ *   Delete deletes the focused message; its actions show on focus and hover.
+ * - Text is rendered as text; markup in a message stays literal, and only
+ *   http(s) and mailto addresses become links (new tab, `noopener noreferrer`).
  *
  * @example
  * ```tsx
@@ -102,13 +131,35 @@ export function MessageList(props: MessageListProps) {
     onLoadOlder,
     activeMessageId = null,
     showSenderNames = true,
+    gapAfterId = null,
+    focusMessageId = null,
     initialRect,
     className,
   } = props;
   const { strings, timeZone } = useChatLocale();
   const now = useNow();
+  const hintId = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
   const liveRef = useRef<HTMLDivElement>(null);
+
+  // The roving tab stop, by message key; `null` follows the newest message.
+  const [tabStopKey, setTabStopKey] = useState<string | null>(null);
+  const [confirmingKey, setConfirmingKey] = useState<string | null>(null);
+  // A message that should take the focus once it is rendered.
+  const focusPending = useRef<string | null>(null);
+  // The message that had the focus, to hand it on when that message goes away.
+  const focusedKey = useRef<string | null>(null);
+  const lastTabStopIndex = useRef(messages.length - 1);
+
+  const keyIndex = useMemo(() => {
+    const map = new Map<string, number>();
+    messages.forEach((message, index) => map.set(messageKey(message), index));
+    return map;
+  }, [messages]);
+  let tabStopIndex = tabStopKey === null ? messages.length - 1 : (keyIndex.get(tabStopKey) ?? -1);
+  // The message that held the tab stop is gone (deleted): its neighbour takes over.
+  if (tabStopIndex < 0) tabStopIndex = Math.min(lastTabStopIndex.current, messages.length - 1);
+  const confirmingIndex = confirmingKey === null ? -1 : (keyIndex.get(confirmingKey) ?? -1);
 
   // Row callbacks read the newest props through this ref, so they can stay
   // stable and the memoized rows skip re-rendering on every scroll frame.
@@ -137,6 +188,12 @@ export function MessageList(props: MessageListProps) {
     paddingEnd: BOTTOM_PADDING,
     overscan: 8,
     initialRect,
+    // The tab stop and an open confirmation stay in the DOM, so Tab always finds
+    // the list and the focus is never lost to a row scrolled out of view.
+    rangeExtractor: useCallback(
+      (range: Range) => withIndices(range, [tabStopIndex, confirmingIndex]),
+      [tabStopIndex, confirmingIndex],
+    ),
   });
 
   useLayoutEffect(() => {
@@ -150,7 +207,18 @@ export function MessageList(props: MessageListProps) {
     () => ({
       reply: (message) => latest.current.props.onReply(message),
       edit: (message) => latest.current.props.onEdit(message),
-      remove: (message) => latest.current.props.onDelete(message),
+      remove: (message) => {
+        setConfirmingKey(null);
+        latest.current.props.onDelete(message);
+      },
+      askDelete: (message) => {
+        setTabStopKey(messageKey(message));
+        setConfirmingKey(messageKey(message));
+      },
+      cancelDelete: (message) => {
+        setConfirmingKey(null);
+        focusPending.current = messageKey(message);
+      },
       retry: (message) => latest.current.props.onRetry(message),
       discard: (message) => latest.current.props.onDiscard(message),
       jumpTo: (id) => {
@@ -164,15 +232,123 @@ export function MessageList(props: MessageListProps) {
           return;
         }
         scrollToIndex(index);
-        clearTimeout(highlightTimer.current);
-        setHighlightKey(messageKey(target));
-        highlightTimer.current = setTimeout(() => setHighlightKey(null), HIGHLIGHT_MS);
+        highlight(messageKey(target));
       },
     }),
     [],
   );
 
+  function highlight(key: string) {
+    setTabStopKey(key);
+    clearTimeout(highlightTimer.current);
+    setHighlightKey(key);
+    highlightTimer.current = setTimeout(() => setHighlightKey(null), HIGHLIGHT_MS);
+  }
+
   useEffect(() => () => clearTimeout(highlightTimer.current), []);
+
+  // A message asked for from outside (a search result, a link): once it is loaded,
+  // scroll to it, highlight it and say so.
+  const focusIndex =
+    focusMessageId === null ? -1 : messages.findIndex((m) => m.id === focusMessageId);
+  const focusKey = focusIndex >= 0 ? messageKey(messages[focusIndex] as ChatMessage) : null;
+  useEffect(() => {
+    if (focusKey === null) return;
+    virtualizer.scrollToIndex(focusIndex, { align: 'center' });
+    highlight(focusKey);
+    latest.current.props.onFocusMessageDone?.();
+    // Only a new target moves the view; the index of the same one may shift with prepends.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusKey, focusMessageId]);
+
+  lastTabStopIndex.current = tabStopIndex;
+
+  // Focus a message once its row is in the DOM; and when the focused message went
+  // away (deleted), hand the focus to the one that took its place.
+  useLayoutEffect(() => {
+    const scroller = scrollRef.current;
+    if (!scroller) return;
+    let key = focusPending.current;
+    if (key === null && focusedKey.current !== null && !keyIndex.has(focusedKey.current)) {
+      const active = document.activeElement;
+      if (!active || active === document.body || !active.isConnected) {
+        const fallback = messages[tabStopIndex];
+        key = fallback ? messageKey(fallback) : null;
+      }
+      focusedKey.current = null;
+    }
+    if (key === null) return;
+    const wrapper = Array.from(scroller.querySelectorAll<HTMLElement>('.ucr-row')).find(
+      (candidate) => candidate.dataset.key === key,
+    );
+    const row = wrapper?.querySelector<HTMLElement>('.ucr-message');
+    if (!row) return;
+    focusPending.current = null;
+    row.focus({ preventScroll: true });
+  });
+
+  function moveTo(index: number) {
+    if (messages.length === 0) return;
+    const target = Math.max(0, Math.min(messages.length - 1, index));
+    const message = messages[target];
+    if (!message) return;
+    const key = messageKey(message);
+    setTabStopKey(key);
+    focusPending.current = key;
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+    if (target === 0 && index <= 0) requestOlder();
+  }
+
+  function handleKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target as HTMLElement;
+    const article = target.closest<HTMLElement>('.ucr-message');
+    const rowIndex = Number(article?.closest<HTMLElement>('.ucr-row')?.dataset.index ?? NaN);
+    const from = Number.isInteger(rowIndex) ? rowIndex : tabStopIndex;
+    const moves: Record<string, number> = {
+      ArrowUp: from - 1,
+      ArrowDown: from + 1,
+      PageUp: from - PAGE_STEP,
+      PageDown: from + PAGE_STEP,
+      Home: 0,
+      End: messages.length - 1,
+    };
+    const next = moves[event.key];
+    if (next !== undefined && !target.closest('.ucr-message__confirm')) {
+      event.preventDefault();
+      moveTo(next);
+      return;
+    }
+    // Shortcuts act on the focused message itself, not while a control inside it has the focus.
+    if (!article || target !== article || event.shiftKey) return;
+    const message = messages[from];
+    if (!message || message.status !== 'sent') return;
+    const own = currentUserId !== null && message.sender_id === currentUserId;
+    if (event.code === 'KeyR') {
+      event.preventDefault();
+      actions.reply(message);
+    } else if (event.code === 'KeyE' && own) {
+      event.preventDefault();
+      actions.edit(message);
+    } else if ((event.key === 'Delete' || event.key === 'Backspace') && own) {
+      event.preventDefault();
+      actions.askDelete(message);
+    }
+  }
+
+  function handleFocus(event: FocusEvent<HTMLDivElement>) {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('.ucr-row');
+    const key = row?.dataset.key;
+    if (key === undefined) return;
+    focusedKey.current = key;
+    if (key !== tabStopKey && !(tabStopKey === null && key === lastKey)) setTabStopKey(key);
+  }
+
+  function handleBlur(event: FocusEvent<HTMLDivElement>) {
+    const next = event.relatedTarget as Node | null;
+    // Leaving the list for elsewhere; a row that is removed blurs with no next target.
+    if (next && !event.currentTarget.contains(next)) focusedKey.current = null;
+  }
 
   // A chat opens at its newest message.
   useLayoutEffect(() => {
@@ -202,6 +378,30 @@ export function MessageList(props: MessageListProps) {
   }, [totalSize, hasMoreOlder, loadingOlder, onLoadOlder]);
 
   const last = messages.at(-1);
+  const lastKey = last ? messageKey(last) : null;
+
+  /**
+   * Keeps the tab stop on a message in view while the reader scrolls without the
+   * keyboard: one still in view is remembered; else the newest one in view takes
+   * over (the newest message of all, and following new ones, at the bottom).
+   */
+  function followViewport(scroller: HTMLElement, nowAtBottom: boolean) {
+    if (scroller.contains(document.activeElement)) return;
+    const top = scroller.scrollTop;
+    const bottom = top + scroller.clientHeight;
+    const offset = (scroller.firstElementChild as HTMLElement | null)?.offsetTop ?? 0;
+    const visible = virtualizer
+      .getVirtualItems()
+      .filter((item) => item.start + offset >= top && item.end + offset <= bottom);
+    if (visible.some((item) => item.index === tabStopIndex)) return;
+    if (nowAtBottom) {
+      if (tabStopKey !== null) setTabStopKey(null);
+      return;
+    }
+    const chosen = visible.at(-1);
+    const message = chosen ? messages[chosen.index] : undefined;
+    if (message) setTabStopKey(messageKey(message));
+  }
 
   function handleScroll() {
     const scroller = scrollRef.current;
@@ -215,6 +415,7 @@ export function MessageList(props: MessageListProps) {
     }
     if (scroller.scrollTop <= LOAD_OLDER_THRESHOLD) requestOlder();
     else olderRequested.current = false;
+    followViewport(scroller, nowAtBottom);
   }
 
   // When the viewport shrinks (the composer grows a reply bar, a keyboard opens),
@@ -287,9 +488,14 @@ export function MessageList(props: MessageListProps) {
         className="ucr-message-list__scroller"
         role="feed"
         aria-label={strings.messagesLabel}
+        aria-describedby={hintId}
         aria-busy={loadingOlder}
-        tabIndex={0}
+        // Not a tab stop of its own: the roving message is (an empty list has nothing to visit).
+        tabIndex={-1}
         onScroll={handleScroll}
+        onKeyDown={handleKeyDown}
+        onFocus={handleFocus}
+        onBlur={handleBlur}
       >
         <div className="ucr-message-list__inner" style={{ height: totalSize }}>
           <div className="ucr-message-list__top" style={{ height: TOP_AREA_HEIGHT }}>
@@ -302,6 +508,9 @@ export function MessageList(props: MessageListProps) {
               <button
                 type="button"
                 className="ucr-button ucr-button--ghost ucr-button--small"
+                // Reached with ↑ or Home from the first message; as a tab stop, focusing it
+                // would scroll the reader to the top of the history and load more.
+                tabIndex={-1}
                 onClick={requestOlder}
               >
                 {strings.loadOlder}
@@ -329,6 +538,7 @@ export function MessageList(props: MessageListProps) {
                 key={item.key}
                 ref={virtualizer.measureElement}
                 data-index={item.index}
+                data-key={key}
                 className={startsRun || startsDay ? 'ucr-row' : 'ucr-row ucr-row--continued'}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
@@ -351,11 +561,19 @@ export function MessageList(props: MessageListProps) {
                   }
                   highlighted={highlightKey === key}
                   active={activeMessageId !== null && activeMessageId === message.id}
+                  tabStop={item.index === tabStopIndex}
+                  confirmingDelete={confirmingKey === key}
                   posInSet={item.index + 1}
                   setSize={setSize}
                   now={now}
                   actions={actions}
                 />
+                {gapAfterId !== null && message.id === gapAfterId && (
+                  <div className="ucr-gap" role="status">
+                    <span className="ucr-spinner" aria-hidden="true" />
+                    {strings.gapLoading}
+                  </div>
+                )}
               </div>
             );
           })}
@@ -379,6 +597,9 @@ export function MessageList(props: MessageListProps) {
         </button>
       )}
 
+      <p id={hintId} className="ucr-visually-hidden">
+        {strings.messagesKeyboardHint}
+      </p>
       <div ref={liveRef} className="ucr-visually-hidden" aria-live="polite" aria-atomic="true" />
     </div>
   );

@@ -1,10 +1,23 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ChatMessage } from '../../state/model';
 import { formatDayLabel, formatFullDate, formatMessageTime, parseChatDate } from '../format';
 import { useChatLocale } from '../i18n/context';
+import { chatErrorText } from '../i18n/strings';
 import { AlertIcon, ClockIcon, EditIcon, ReplyIcon, RetryIcon, TrashIcon } from './internal/icons';
+import { splitLinks } from './internal/links';
 import { avatarHue } from './internal/names';
+
+/**
+ * The keys of the message shortcuts in the list, as tooltips show them. Letters
+ * are matched by `event.code`, so they work in any keyboard layout.
+ *
+ * @example
+ * ```ts
+ * MESSAGE_SHORTCUTS.reply; // 'R'
+ * ```
+ */
+export const MESSAGE_SHORTCUTS = { reply: 'R', edit: 'E', delete: 'Delete' } as const;
 
 /** Stable callbacks shared by every row, so a row re-renders only when its own data changes. */
 export interface MessageRowActions {
@@ -14,6 +27,10 @@ export interface MessageRowActions {
   retry: (message: ChatMessage) => void;
   discard: (message: ChatMessage) => void;
   jumpTo: (messageId: string) => void;
+  /** Opens the row's delete confirmation. */
+  askDelete: (message: ChatMessage) => void;
+  /** Closes it again; focus returns to the message. */
+  cancelDelete: (message: ChatMessage) => void;
 }
 
 export interface MessageRowProps {
@@ -29,6 +46,10 @@ export interface MessageRowProps {
   highlighted: boolean;
   /** Being replied to or edited in the composer. */
   active: boolean;
+  /** The list's one tab stop (roving tabindex): this row and its controls are in the Tab order. */
+  tabStop: boolean;
+  /** The delete confirmation is open. */
+  confirmingDelete: boolean;
   posInSet: number;
   setSize: number;
   now: number;
@@ -45,6 +66,8 @@ export const MessageRow = memo(function MessageRow({
   replyTargetName,
   highlighted,
   active,
+  tabStop,
+  confirmingDelete,
   posInSet,
   setSize,
   now,
@@ -53,7 +76,11 @@ export const MessageRow = memo(function MessageRow({
   const { strings, dateLocale, timeZone } = useChatLocale();
   const articleRef = useRef<HTMLElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
-  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const tabIndex = tabStop ? 0 : -1;
+  const segments = useMemo(
+    () => (message.text === null ? null : splitLinks(message.text)),
+    [message.text],
+  );
 
   useEffect(() => {
     // A jump lands keyboard and screen-reader users on the target, not only the eye.
@@ -68,14 +95,18 @@ export const MessageRow = memo(function MessageRow({
   const sent = message.status === 'sent';
   const createdIso = new Date(message.created_ms).toISOString();
   const editedMs = message.updated_at ? parseChatDate(message.updated_at) : NaN;
-  const text = message.text;
 
   function cancelDeleteOnEscape(event: KeyboardEvent<HTMLDivElement>) {
     if (event.key === 'Escape') {
       event.preventDefault();
-      setConfirmingDelete(false);
+      event.stopPropagation();
+      actions.cancelDelete(message);
     }
   }
+
+  const replyLabel = strings.withShortcut(strings.reply, MESSAGE_SHORTCUTS.reply);
+  const editLabel = strings.withShortcut(strings.edit, MESSAGE_SHORTCUTS.edit);
+  const deleteLabel = strings.withShortcut(strings.delete, MESSAGE_SHORTCUTS.delete);
 
   const classes = [
     'ucr-message',
@@ -104,7 +135,7 @@ export const MessageRow = memo(function MessageRow({
         aria-posinset={posInSet}
         aria-setsize={setSize}
         aria-busy={message.status === 'pending' || undefined}
-        tabIndex={-1}
+        tabIndex={tabIndex}
       >
         <div className="ucr-message__line">
           <div className="ucr-bubble">
@@ -120,11 +151,11 @@ export const MessageRow = memo(function MessageRow({
               <button
                 type="button"
                 className="ucr-quote"
+                tabIndex={tabIndex}
                 onClick={() => message.reply_to !== null && actions.jumpTo(message.reply_to)}
-                aria-label={strings.jumpToReplyTarget(
-                  replyTargetName ?? strings.replyTargetMissing,
-                )}
               >
+                {/* Named by what it shows, so speech commands can say what they see. */}
+                <span className="ucr-visually-hidden">{strings.jumpToQuoted} </span>
                 {replyTarget ? (
                   <>
                     <span className="ucr-quote__name">{replyTargetName}</span>
@@ -139,10 +170,29 @@ export const MessageRow = memo(function MessageRow({
             )}
             <div
               className={
-                text === null ? 'ucr-message__text ucr-message__text--empty' : 'ucr-message__text'
+                segments === null
+                  ? 'ucr-message__text ucr-message__text--empty'
+                  : 'ucr-message__text'
               }
             >
-              {text ?? strings.emptyText}
+              {segments === null
+                ? strings.emptyText
+                : segments.map((segment, index) =>
+                    segment.kind === 'link' ? (
+                      <a
+                        key={index}
+                        className="ucr-link"
+                        href={segment.href}
+                        target="_blank"
+                        rel="noopener noreferrer"
+                        tabIndex={tabIndex}
+                      >
+                        {segment.text}
+                      </a>
+                    ) : (
+                      segment.text
+                    ),
+                  )}
             </div>
             <div className="ucr-message__meta">
               {message.is_edited && (
@@ -186,7 +236,9 @@ export const MessageRow = memo(function MessageRow({
                 type="button"
                 className="ucr-icon-button"
                 aria-label={strings.reply}
-                title={strings.reply}
+                aria-keyshortcuts={MESSAGE_SHORTCUTS.reply}
+                title={replyLabel}
+                tabIndex={tabIndex}
                 onClick={() => actions.reply(message)}
               >
                 <ReplyIcon />
@@ -197,7 +249,9 @@ export const MessageRow = memo(function MessageRow({
                     type="button"
                     className="ucr-icon-button"
                     aria-label={strings.edit}
-                    title={strings.edit}
+                    aria-keyshortcuts={MESSAGE_SHORTCUTS.edit}
+                    title={editLabel}
+                    tabIndex={tabIndex}
                     onClick={() => actions.edit(message)}
                   >
                     <EditIcon />
@@ -206,8 +260,10 @@ export const MessageRow = memo(function MessageRow({
                     type="button"
                     className="ucr-icon-button ucr-icon-button--danger"
                     aria-label={strings.delete}
-                    title={strings.delete}
-                    onClick={() => setConfirmingDelete(true)}
+                    aria-keyshortcuts={MESSAGE_SHORTCUTS.delete}
+                    title={deleteLabel}
+                    tabIndex={tabIndex}
+                    onClick={() => actions.askDelete(message)}
                   >
                     <TrashIcon />
                   </button>
@@ -219,11 +275,14 @@ export const MessageRow = memo(function MessageRow({
 
         {message.status === 'failed' && (
           <div className="ucr-message__failure">
-            <span className="ucr-message__error">{message.error ?? strings.failed}</span>
+            <span className="ucr-message__error" title={message.error ?? undefined}>
+              {strings.failedBecause(chatErrorText(strings, message.errorCode ?? null))}
+            </span>
             <span className="ucr-message__failure-actions">
               <button
                 type="button"
                 className="ucr-button ucr-button--small"
+                tabIndex={tabIndex}
                 onClick={() => actions.retry(message)}
               >
                 <RetryIcon />
@@ -232,6 +291,7 @@ export const MessageRow = memo(function MessageRow({
               <button
                 type="button"
                 className="ucr-button ucr-button--small ucr-button--ghost"
+                tabIndex={tabIndex}
                 onClick={() => actions.discard(message)}
               >
                 {strings.discard}
@@ -252,17 +312,14 @@ export const MessageRow = memo(function MessageRow({
               ref={confirmRef}
               type="button"
               className="ucr-button ucr-button--small ucr-button--danger"
-              onClick={() => {
-                setConfirmingDelete(false);
-                actions.remove(message);
-              }}
+              onClick={() => actions.remove(message)}
             >
               {strings.confirmDelete}
             </button>
             <button
               type="button"
               className="ucr-button ucr-button--small ucr-button--ghost"
-              onClick={() => setConfirmingDelete(false)}
+              onClick={() => actions.cancelDelete(message)}
             >
               {strings.cancel}
             </button>

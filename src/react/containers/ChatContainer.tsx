@@ -1,13 +1,20 @@
 import {
+  errorCodeOf,
+  makeSnippet,
+  matchesAllTerms,
+  searchTerms,
   selectConversations,
   selectLastMessages,
   useCreateConversationMutation,
   useDeleteConversationMutation,
   useGetConversationsQuery,
+  useSearchMessagesQuery,
+  describeChatError,
 } from 'unet-chat-redux';
-import type { Conversation } from 'unet-chat-redux';
-import { useCallback, useState } from 'react';
+import type { ChatMessage, ChatQueryError, Conversation, MessageSearchHit } from 'unet-chat-redux';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { ChatLayout, ChatSelect } from '../components';
+import type { ChatListError, ChatSelection, MessageSearchState } from '../components';
 import { useChatNotices } from '../hooks/useChatNotices';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
 import { useChatSelector } from '../hooks/store';
@@ -17,35 +24,129 @@ import { ChatMessages } from './ChatMessages';
 
 /** How often the conversation list is refreshed, so conversations others create appear. */
 const LIST_REFRESH_MS = 10_000;
+/** A search waits for the typing to pause this long. */
+const SEARCH_DELAY_MS = 300;
+/** At most this many loaded messages are listed when the server cannot search. */
+const LOCAL_RESULTS_MAX = 20;
+
+/** Props of {@link ChatContainer}: all optional (the seed's has none). */
+export interface ChatContainerProps {
+  /**
+   * The open conversation, controlled: a host's router owns it (e.g. `?c=` in
+   * the URL). `null` opens none. Leave it `undefined` for the container's own state.
+   */
+  selectedConversationId?: string | null;
+  /** The person opened a conversation (or went back to the list: `null`). */
+  onSelectConversation?: (id: string | null) => void;
+  /**
+   * A search result was opened: its conversation is selected and the message is
+   * scrolled to once loaded. A host whose store can load the history around a
+   * message not loaded yet does so here.
+   */
+  onOpenMessage?: (conversationId: string, messageId: string) => void;
+}
+
+interface FocusTarget {
+  conversationId: string;
+  messageId: string;
+}
+
+function listErrorOf(error: unknown): ChatListError | null {
+  if (!error) return null;
+  const code =
+    typeof error === 'object' && error !== null && 'status' in error
+      ? errorCodeOf(error as ChatQueryError)
+      : null;
+  return { code, detail: describeChatError(error) };
+}
+
+/** The loaded messages that contain every word of `query`, newest first, as search hits. */
+function searchLoaded(
+  entities: Record<string, ChatMessage | undefined>,
+  conversationIds: ReadonlySet<string>,
+  query: string,
+): MessageSearchHit[] {
+  const terms = searchTerms(query);
+  if (terms.length === 0) return [];
+  const found: ChatMessage[] = [];
+  for (const message of Object.values(entities)) {
+    if (!message || message.status !== 'sent' || message.text === null) continue;
+    if (!conversationIds.has(message.conversation_id)) continue;
+    if (matchesAllTerms(message.text, terms)) found.push(message);
+  }
+  found.sort((a, b) => b.created_ms - a.created_ms);
+  return found.slice(0, LOCAL_RESULTS_MAX).map((message) => ({
+    message,
+    snippet: makeSnippet(message.text ?? '', terms),
+  }));
+}
 
 /**
- * The whole chat (the seed's `ChatContainer`, no props): loads the
+ * The whole chat (the seed's `ChatContainer`; every prop optional): loads the
  * conversations, creates new ones, switches between them; on a narrow screen
- * the list and the conversation are two views with a back button. Failures
- * are shown as toasts (render sonner's `<Toaster />` once in the app).
+ * the list and the conversation are two views with a back button. The search
+ * field finds conversations and — on a server with [ext] search — messages in
+ * the whole history, else in the loaded ones (and says so); a result opens its
+ * conversation at the message. The open conversation can be controlled by the
+ * host (`selectedConversationId` + `onSelectConversation`), so it fits any
+ * router. Failures are shown as toasts (render sonner's `<Toaster />` once).
  *
  * @example
  * ```tsx
  * <Provider store={store}>
  *   <Toaster />
- *   <ChatContainer />
+ *   <ChatContainer
+ *     selectedConversationId={params.get('c')}
+ *     onSelectConversation={(id) => navigate(id ? `?c=${id}` : '?')}
+ *   />
  * </Provider>
  * ```
  */
-export function ChatContainer() {
+export function ChatContainer({
+  selectedConversationId,
+  onSelectConversation,
+  onOpenMessage,
+}: ChatContainerProps = {}) {
   const strings = useChatStrings();
-  const { isLoading } = useGetConversationsQuery(undefined, { pollingInterval: LIST_REFRESH_MS });
+  const list = useGetConversationsQuery(undefined, { pollingInterval: LIST_REFRESH_MS });
   const conversations = useChatSelector(selectConversations);
   const lastMessages = useChatSelector(selectLastMessages);
   const { users } = useUserDirectory();
   const currentUserId = useCurrentUserId();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [ownSelectedId, setOwnSelectedId] = useState<string | null>(null);
+  // Which conversation was opened with the keyboard, and how often: its composer takes the focus.
+  const [composerFocus, setComposerFocus] = useState<{ id: string | null; count: number }>({
+    id: null,
+    count: 0,
+  });
+  const [focusTarget, setFocusTarget] = useState<FocusTarget | null>(null);
   const [createConversation] = useCreateConversationMutation();
   const [deleteConversation] = useDeleteConversationMutation();
   useChatNotices();
 
+  const controlled = selectedConversationId !== undefined;
+  const selectedId = controlled ? selectedConversationId : ownSelectedId;
+  const select = useCallback(
+    (id: string | null) => {
+      if (!controlled) setOwnSelectedId(id);
+      onSelectConversation?.(id);
+    },
+    [controlled, onSelectConversation],
+  );
+
   // A conversation that was deleted (or that we left) is no longer open.
   const selectedExists = selectedId !== null && conversations.some((c) => c.id === selectedId);
+
+  const onSelectChat = useCallback(
+    (id: string, how?: ChatSelection) => {
+      select(id);
+      // Enter on a conversation goes on into its composer; a tap does not open a keyboard.
+      setComposerFocus(({ count }) =>
+        how?.keyboard ? { id, count: count + 1 } : { id: null, count },
+      );
+    },
+    [select],
+  );
 
   const onCreateConversation = useCallback(
     async (
@@ -59,14 +160,14 @@ export function ChatContainer() {
           title: title ?? null,
           participant_ids: participantIds ?? [],
         }).unwrap();
-        setSelectedId(created.id);
+        select(created.id);
         return created;
       } catch {
         // The failure reaches the person as a toast (the notices slice).
         return null;
       }
     },
-    [createConversation],
+    [createConversation, select],
   );
   const onDeleteConversation = useCallback(
     (id: string) => {
@@ -74,7 +175,65 @@ export function ChatContainer() {
     },
     [deleteConversation],
   );
-  const back = useCallback(() => setSelectedId(null), []);
+  const back = useCallback(() => select(null), [select]);
+
+  // Message search: the server's when it has one, else the loaded messages.
+  const [query, setQuery] = useState('');
+  const [pausedQuery, setPausedQuery] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setPausedQuery(query.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
+  // A cleared field stops searching at once; a typed one waits for a pause.
+  const searchQuery = query.trim() === '' ? '' : pausedQuery;
+  const remote = useSearchMessagesQuery({ q: searchQuery }, { skip: searchQuery === '' });
+  const entities = useChatSelector((state) => state.chat.messages.entities);
+  const deferredEntities = useDeferredValue(entities);
+  const conversationIds = useMemo(() => new Set(conversations.map((c) => c.id)), [conversations]);
+  const serverFailed = remote.isError && !remote.isFetching;
+  const useLoaded = serverFailed || remote.data?.supported === false;
+  const localResults = useMemo(
+    () => (useLoaded ? searchLoaded(deferredEntities, conversationIds, searchQuery) : []),
+    [useLoaded, deferredEntities, conversationIds, searchQuery],
+  );
+  const remoteError = serverFailed ? listErrorOf(remote.error) : null;
+  const messageSearch: MessageSearchState | null =
+    query.trim() === ''
+      ? null
+      : useLoaded
+        ? {
+            query: searchQuery,
+            status: 'done',
+            scope: 'loaded',
+            results: localResults,
+            errorCode: remoteError?.code ?? null,
+            error: remoteError?.detail ?? null,
+          }
+        : {
+            query: searchQuery,
+            status:
+              remote.isFetching || searchQuery !== query.trim() || !remote.data
+                ? 'loading'
+                : 'done',
+            scope: 'server',
+            results: remote.data?.results ?? [],
+            hasMore: remote.data?.hasMore ?? false,
+          };
+
+  const onOpenSearchResult = useCallback(
+    (hit: MessageSearchHit) => {
+      const { conversation_id: conversationId, id: messageId } = hit.message;
+      select(conversationId);
+      setFocusTarget({ conversationId, messageId });
+      onOpenMessage?.(conversationId, messageId);
+    },
+    [select, onOpenMessage],
+  );
+  const onFocusMessageDone = useCallback(() => setFocusTarget(null), []);
+  const focusMessageId =
+    focusTarget !== null && focusTarget.conversationId === selectedId
+      ? focusTarget.messageId
+      : null;
 
   return (
     <ChatLayout
@@ -82,19 +241,32 @@ export function ChatContainer() {
       sidebar={
         <ChatSelect
           conversations={conversations}
-          loading={isLoading}
+          loading={list.isLoading}
           selectedChatId={selectedExists ? selectedId : null}
-          onSelectChat={setSelectedId}
+          onSelectChat={onSelectChat}
           onCreateConversation={onCreateConversation}
           onDeleteConversation={onDeleteConversation}
           users={users}
           currentUserId={currentUserId}
           lastMessages={lastMessages}
+          loadError={list.isError && !list.isFetching ? listErrorOf(list.error) : null}
+          onRetryLoad={() => void list.refetch()}
+          onSearchQueryChange={setQuery}
+          messageSearch={messageSearch}
+          onOpenSearchResult={onOpenSearchResult}
+          onRetrySearch={() => void remote.refetch()}
         />
       }
       main={
         selectedExists && selectedId ? (
-          <ChatMessages key={selectedId} conversationId={selectedId} onBack={back} />
+          <ChatMessages
+            key={selectedId}
+            conversationId={selectedId}
+            onBack={back}
+            composerFocusRequest={composerFocus.id === selectedId ? composerFocus.count : 0}
+            focusMessageId={focusMessageId}
+            onFocusMessageDone={onFocusMessageDone}
+          />
         ) : (
           <div className="ucr-placeholder" role="note">
             <p className="ucr-placeholder__title">{strings.selectConversation}</p>

@@ -10,14 +10,21 @@ import {
 import type { ChatMessage } from 'unet-chat-redux';
 import { useCallback } from 'react';
 import { ChatMessagesView } from '../components';
+import type { ChatMessagesViewProps } from '../components';
 import { useConnection } from '../hooks/useConnection';
 import { useConversationMessages } from '../hooks/useConversationMessages';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
 import { useChatDispatch, useChatSelector, useChatStore } from '../hooks/store';
 import { useUserDirectory } from '../hooks/useUserDirectory';
 
+/** View props a host (or `ChatContainer`) may pass straight through to {@link ChatMessagesView}. */
+type PassedViewProps = Pick<
+  ChatMessagesViewProps,
+  'focusMessageId' | 'onFocusMessageDone' | 'composerFocusRequest'
+>;
+
 /** Props of {@link ChatMessages}. */
-export interface ChatMessagesProps {
+export interface ChatMessagesProps extends PassedViewProps {
   /** The conversation to show (the seed's only prop). */
   conversationId: string;
   /** Shows a back button in the header (narrow layouts). */
@@ -42,6 +49,7 @@ export function ChatMessages({
   onBack,
   maxAttempts = 5,
   className,
+  ...passed
 }: ChatMessagesProps) {
   const dispatch = useChatDispatch();
   const store = useChatStore();
@@ -106,6 +114,7 @@ export function ChatMessages({
       connectionMaxAttempts={maxAttempts}
       connectionNextDelayMs={connection.nextDelayMs}
       connectionError={connection.error}
+      connectionCode={connection.code}
       onReconnect={connection.reconnect}
       onSend={onSend}
       onEdit={onEdit}
@@ -113,6 +122,7 @@ export function ChatMessages({
       onRetry={onRetry}
       onDiscard={onDiscard}
       onBack={onBack}
+      {...passed}
     />
   );
 }

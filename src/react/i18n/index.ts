@@ -1,5 +1,12 @@
 export { ChatLocaleProvider, useChatLocale, useChatStrings } from './context';
-export { chatStrings, defaultDateLocale, enStrings, ruStrings } from './strings';
+export {
+  chatErrorText,
+  chatStrings,
+  closeCodeError,
+  defaultDateLocale,
+  enStrings,
+  ruStrings,
+} from './strings';
 
 export type { ChatLocale, ChatLocaleProviderProps } from './context';
-export type { ChatLanguage, ChatStrings } from './strings';
+export type { ChatErrorCode, ChatLanguage, ChatStrings } from './strings';

@@ -82,6 +82,8 @@ export interface ChatStrings {
   emptyText: string;
   replyTargetMissing: string;
   jumpToReplyTarget: (name: string) => string;
+  /** Read before a quote, which is a button that goes to the quoted message. */
+  jumpToQuoted: string;
   newMessages: (count: number) => string;
   jumpToLatest: string;
   /** Read by screen readers when a message from someone else arrives. */
@@ -109,6 +111,145 @@ export interface ChatStrings {
 
   /** Toast titles for the store's notices (the toast's description is the server's own words). */
   notices: Record<NoticeCode, string>;
+
+  /** Errors from the server and the network, by code (see {@link chatErrorText}). */
+  errors: Record<ChatErrorCode, string>;
+  /** An error whose code the strings do not know. */
+  errorUnknown: (code: string) => string;
+  /** Why a message was not sent, under the failed message. */
+  failedBecause: (reason: string) => string;
+
+  /** A control's label with its keyboard shortcut, for tooltips. */
+  withShortcut: (label: string, key: string) => string;
+  /** Read once by screen readers on entering the message list. */
+  messagesKeyboardHint: string;
+  /** The row that marks a stretch of history not loaded yet. */
+  gapLoading: string;
+  /** A message scrolled to (search result, link) is announced like this. */
+  messageFocused: string;
+
+  syncCatchingUp: string;
+  /** The history could not be loaded and a new try is planned (`seconds` until it, when known). */
+  syncRetrying: (seconds: number | null) => string;
+  syncFailed: string;
+  /** The reason under `syncRetrying` / `syncFailed`. */
+  syncReason: (reason: string) => string;
+
+  charactersOver: (count: number) => string;
+  /** A text over the limit will go out as `parts` messages, in order. */
+  willSendInParts: (parts: number, max: number) => string;
+  /** An edit over the limit cannot be split, so it cannot be saved. */
+  editTooLong: (max: number) => string;
+  sendInParts: (parts: number) => string;
+
+  listLoadFailed: string;
+  listRefreshFailed: string;
+
+  searchConversationsHeading: string;
+  searchMessagesHeading: string;
+  searchingMessages: string;
+  noMessageResults: string;
+  /** The server has no message search: only what is loaded was searched. */
+  searchLoadedOnly: string;
+  /** The server's search failed; the loaded messages were searched instead. */
+  searchFailedLoadedOnly: (reason: string) => string;
+  /** More messages match than are listed. */
+  searchMoreResults: (count: number) => string;
+  /** Screen-reader summary after a search. */
+  searchResultsCount: (count: number) => string;
+  /** The conversation a search result is in, for its label. */
+  searchResultIn: (conversation: string) => string;
+}
+
+/**
+ * Error codes the strings word: the server's `code` values, `http_<status>`
+ * for a bare status, the RTK Query statuses in lower case, and the socket's
+ * close reasons. Any other code is worded by `errorUnknown`.
+ */
+export type ChatErrorCode =
+  | 'validation_error'
+  | 'bad_request'
+  | 'invalid_json'
+  | 'body_required'
+  | 'body_too_large'
+  | 'frame_too_large'
+  | 'rate_limited'
+  | 'not_found'
+  | 'forbidden'
+  | 'conflict'
+  | 'client_id_conflict'
+  | 'invalid_cursor'
+  | 'not_authenticated'
+  | 'token_expired'
+  | 'token_invalid'
+  | 'invalid_credentials'
+  | 'internal_error'
+  | 'server_error'
+  | 'fetch_error'
+  | 'timeout_error'
+  | 'parsing_error'
+  | 'network';
+
+const statusCodes: Record<number, ChatErrorCode> = {
+  400: 'bad_request',
+  401: 'not_authenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'body_too_large',
+  422: 'validation_error',
+  429: 'rate_limited',
+};
+
+const aliases: Record<string, ChatErrorCode> = {
+  custom_error: 'parsing_error',
+  unsupported_media_type: 'bad_request',
+  invalid_frame: 'bad_request',
+  unknown_type: 'bad_request',
+  private_conversation: 'conflict',
+  already_participant: 'conflict',
+  creator_cannot_leave: 'conflict',
+};
+
+/**
+ * The words for an error code in the given strings: a known code directly, an
+ * `http_<status>` by its status, anything else through `errorUnknown`. The raw
+ * detail of an error belongs in a tooltip or the console, never in the text.
+ *
+ * @example
+ * ```ts
+ * chatErrorText(ruStrings, 'rate_limited'); // 'Слишком много запросов — подождите немного'
+ * chatErrorText(enStrings, 'http_503'); // 'The server is having trouble — try again later'
+ * ```
+ */
+export function chatErrorText(strings: ChatStrings, code: string | null | undefined): string {
+  if (!code) return strings.errors.network;
+  const known = code in strings.errors ? (code as ChatErrorCode) : aliases[code];
+  if (known) return strings.errors[known];
+  const status = /^http_(\d{3})$/.exec(code);
+  if (status) {
+    const number = Number(status[1]);
+    const mapped = statusCodes[number];
+    if (mapped) return strings.errors[mapped];
+    if (number >= 500) return strings.errors.server_error;
+  }
+  return strings.errorUnknown(code);
+}
+
+/**
+ * The error code for a WebSocket close code: 4401 an expired or refused
+ * token, 4403 no access, 4404 no such conversation, anything else the network.
+ *
+ * @example
+ * ```ts
+ * closeCodeError(4404); // 'not_found'
+ * ```
+ */
+export function closeCodeError(code: number | null | undefined): ChatErrorCode {
+  if (code === 4401) return 'not_authenticated';
+  if (code === 4403) return 'forbidden';
+  if (code === 4404) return 'not_found';
+  return 'network';
 }
 
 const ruPlural = new Intl.PluralRules('ru');
@@ -135,7 +276,7 @@ export const ruStrings: ChatStrings = {
   close: 'Закрыть',
 
   conversationsHeading: 'Чаты',
-  searchLabel: 'Поиск бесед',
+  searchLabel: 'Поиск по беседам и сообщениям',
   searchPlaceholder: 'Поиск',
   clearSearch: 'Очистить поиск',
   newConversation: 'Новая беседа',
@@ -195,6 +336,7 @@ export const ruStrings: ChatStrings = {
   emptyText: 'Сообщение без текста',
   replyTargetMissing: 'Исходное сообщение не загружено',
   jumpToReplyTarget: (name) => `Перейти к сообщению, на которое ответили (${name})`,
+  jumpToQuoted: 'Перейти к исходному сообщению:',
   newMessages: (count) =>
     `${count} ${ru(count, ['новое сообщение', 'новых сообщения', 'новых сообщений'])}`,
   jumpToLatest: 'К последним сообщениям',
@@ -236,6 +378,72 @@ export const ruStrings: ChatStrings = {
     auth_expired: 'Сессия истекла — войдите снова',
     request_failed: 'Запрос не выполнен',
   },
+  errors: {
+    validation_error: 'Сервер не принял сообщение: проверьте текст',
+    bad_request: 'Сервер не понял запрос',
+    invalid_json: 'Сервер не понял запрос',
+    body_required: 'Сервер не понял запрос',
+    body_too_large: 'Слишком большой запрос',
+    frame_too_large: 'Сообщение слишком большое для отправки',
+    rate_limited: 'Слишком много запросов — подождите немного',
+    not_found: 'Не найдено: возможно, это удалили',
+    forbidden: 'Нет доступа',
+    conflict: 'Это действие сейчас невозможно',
+    client_id_conflict: 'Сообщение уже было отправлено раньше',
+    invalid_cursor: 'Не удалось загрузить эту часть истории',
+    not_authenticated: 'Сессия истекла — войдите снова',
+    token_expired: 'Сессия истекла — войдите снова',
+    token_invalid: 'Сессия недействительна — войдите снова',
+    invalid_credentials: 'Неверное имя пользователя или пароль',
+    internal_error: 'Ошибка на сервере — попробуйте позже',
+    server_error: 'Сервер работает с перебоями — попробуйте позже',
+    fetch_error: 'Нет связи с сервером',
+    timeout_error: 'Сервер не ответил вовремя',
+    parsing_error: 'Сервер прислал непонятный ответ',
+    network: 'Нет связи с сервером',
+  },
+  errorUnknown: (code) => `Ошибка (${code})`,
+  failedBecause: (reason) => `Не отправлено: ${reason}`,
+
+  withShortcut: (label, key) => `${label} (${key})`,
+  messagesKeyboardHint:
+    'Стрелки вверх и вниз — переход по сообщениям. R — ответить, E — изменить, Delete — удалить.',
+  gapLoading: 'Часть сообщений ещё загружается…',
+  messageFocused: 'Найденное сообщение',
+
+  syncCatchingUp: 'Загружаем пропущенные сообщения…',
+  syncRetrying: (seconds) =>
+    seconds === null
+      ? 'Не удалось загрузить сообщения. Повторим попытку…'
+      : `Не удалось загрузить сообщения. Повтор через ${seconds} с`,
+  syncFailed: 'Не удалось загрузить сообщения',
+  syncReason: (reason) => `Причина: ${reason}`,
+
+  charactersOver: (count) => `Лишних ${count} ${ru(count, ['символ', 'символа', 'символов'])}`,
+  willSendInParts: (parts, max) =>
+    `Сообщение длиннее ${max} символов — оно уйдёт ${parts} ${ru(parts, ['сообщением', 'сообщениями', 'сообщениями'])} по порядку`,
+  editTooLong: (max) => `Изменённое сообщение не может быть длиннее ${max} символов`,
+  sendInParts: (parts) =>
+    `Отправить ${parts} ${ru(parts, ['сообщением', 'сообщениями', 'сообщениями'])}`,
+
+  listLoadFailed: 'Не удалось загрузить беседы',
+  listRefreshFailed: 'Не удалось обновить список бесед',
+
+  searchConversationsHeading: 'Беседы',
+  searchMessagesHeading: 'Сообщения',
+  searchingMessages: 'Ищем в сообщениях…',
+  noMessageResults: 'В сообщениях ничего не найдено',
+  searchLoadedOnly:
+    'Сервер не умеет искать по сообщениям — показаны совпадения только среди загруженных',
+  searchFailedLoadedOnly: (reason) =>
+    `Поиск на сервере не удался (${reason}) — показаны совпадения среди загруженных сообщений`,
+  searchMoreResults: (count) =>
+    `Показаны ${count} ${ru(count, ['последнее совпадение', 'последних совпадения', 'последних совпадений'])}; уточните запрос, чтобы найти остальные`,
+  searchResultsCount: (count) =>
+    count === 0
+      ? 'Ничего не найдено'
+      : `Найдено: ${count} ${ru(count, ['сообщение', 'сообщения', 'сообщений'])}`,
+  searchResultIn: (conversation) => `в беседе «${conversation}»`,
 };
 
 /**
@@ -254,7 +462,7 @@ export const enStrings: ChatStrings = {
   close: 'Close',
 
   conversationsHeading: 'Chats',
-  searchLabel: 'Search conversations',
+  searchLabel: 'Search conversations and messages',
   searchPlaceholder: 'Search',
   clearSearch: 'Clear search',
   newConversation: 'New conversation',
@@ -314,6 +522,7 @@ export const enStrings: ChatStrings = {
   emptyText: 'Message without text',
   replyTargetMissing: 'Original message not loaded',
   jumpToReplyTarget: (name) => `Go to the message replied to (${name})`,
+  jumpToQuoted: 'Go to the quoted message:',
   newMessages: (count) => `${count} new ${count === 1 ? 'message' : 'messages'}`,
   jumpToLatest: 'Jump to latest messages',
   announceNewMessage: (name, text) => `New message from ${name}: ${text}`,
@@ -354,6 +563,68 @@ export const enStrings: ChatStrings = {
     auth_expired: 'Your session expired — please sign in again',
     request_failed: 'The request failed',
   },
+  errors: {
+    validation_error: 'The server did not accept the message: check the text',
+    bad_request: 'The server did not understand the request',
+    invalid_json: 'The server did not understand the request',
+    body_required: 'The server did not understand the request',
+    body_too_large: 'The request is too large',
+    frame_too_large: 'The message is too large to send',
+    rate_limited: 'Too many requests — wait a moment',
+    not_found: 'Not found: it may have been deleted',
+    forbidden: 'You have no access to this',
+    conflict: 'This cannot be done right now',
+    client_id_conflict: 'This message was already sent before',
+    invalid_cursor: 'Could not load this part of the history',
+    not_authenticated: 'Your session expired — please sign in again',
+    token_expired: 'Your session expired — please sign in again',
+    token_invalid: 'Your session is not valid — please sign in again',
+    invalid_credentials: 'Wrong username or password',
+    internal_error: 'Something went wrong on the server — try again later',
+    server_error: 'The server is having trouble — try again later',
+    fetch_error: 'No connection to the server',
+    timeout_error: 'The server did not answer in time',
+    parsing_error: 'The server sent an answer that could not be read',
+    network: 'No connection to the server',
+  },
+  errorUnknown: (code) => `Error (${code})`,
+  failedBecause: (reason) => `Not sent: ${reason}`,
+
+  withShortcut: (label, key) => `${label} (${key})`,
+  messagesKeyboardHint:
+    'Up and down arrows move between messages. R replies, E edits, Delete deletes.',
+  gapLoading: 'Some messages are still loading…',
+  messageFocused: 'Message found',
+
+  syncCatchingUp: 'Loading missed messages…',
+  syncRetrying: (seconds) =>
+    seconds === null
+      ? 'Could not load the messages. Trying again…'
+      : `Could not load the messages. Trying again in ${seconds} s`,
+  syncFailed: 'Could not load the messages',
+  syncReason: (reason) => `Reason: ${reason}`,
+
+  charactersOver: (count) => `${count} ${count === 1 ? 'character' : 'characters'} too many`,
+  willSendInParts: (parts, max) =>
+    `Longer than ${max} characters — it will go out as ${parts} messages, in order`,
+  editTooLong: (max) => `An edited message cannot be longer than ${max} characters`,
+  sendInParts: (parts) => `Send as ${parts} messages`,
+
+  listLoadFailed: 'Could not load the conversations',
+  listRefreshFailed: 'Could not refresh the conversations',
+
+  searchConversationsHeading: 'Conversations',
+  searchMessagesHeading: 'Messages',
+  searchingMessages: 'Searching messages…',
+  noMessageResults: 'No messages match',
+  searchLoadedOnly: 'This server cannot search messages — showing matches among loaded ones only',
+  searchFailedLoadedOnly: (reason) =>
+    `The server search failed (${reason}) — showing matches among loaded messages`,
+  searchMoreResults: (count) =>
+    `Showing the ${count} newest matches; refine the search to find the rest`,
+  searchResultsCount: (count) =>
+    count === 0 ? 'Nothing found' : `${count} ${count === 1 ? 'message' : 'messages'} found`,
+  searchResultIn: (conversation) => `in “${conversation}”`,
 };
 
 /**
