@@ -61,7 +61,7 @@ describe('searchMessages', () => {
     const [hit] = result.data!.results;
     const [[start, end]] = hit!.snippet.highlights as [[number, number]];
     expect(hit!.snippet.text.slice(start, end)).toBe('аудитор');
-    expect(store.getState().chat.messages.ids).toEqual([]);
+    expect(store.getState().chat.messages.conversations).toEqual({});
   });
 
   it.each([404, 405, 422, 501])(

@@ -11,7 +11,13 @@ import {
   useSearchMessagesQuery,
   describeChatError,
 } from 'unet-chat-redux';
-import type { ChatMessage, ChatQueryError, Conversation, MessageSearchHit } from 'unet-chat-redux';
+import type {
+  ChatMessage,
+  ChatQueryError,
+  Conversation,
+  MessageSearchHit,
+  Timeline,
+} from 'unet-chat-redux';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { ChatLayout, ChatSelect } from '../components';
 import type { ChatListError, ChatSelection, MessageSearchState } from '../components';
@@ -62,17 +68,19 @@ function listErrorOf(error: unknown): ChatListError | null {
 
 /** The loaded messages that contain every word of `query`, newest first, as search hits. */
 function searchLoaded(
-  entities: Record<string, ChatMessage | undefined>,
+  timelines: Record<string, Timeline>,
   conversationIds: ReadonlySet<string>,
   query: string,
 ): MessageSearchHit[] {
   const terms = searchTerms(query);
   if (terms.length === 0) return [];
   const found: ChatMessage[] = [];
-  for (const message of Object.values(entities)) {
-    if (!message || message.status !== 'sent' || message.text === null) continue;
-    if (!conversationIds.has(message.conversation_id)) continue;
-    if (matchesAllTerms(message.text, terms)) found.push(message);
+  for (const [conversationId, timeline] of Object.entries(timelines)) {
+    if (!conversationIds.has(conversationId)) continue;
+    for (const message of Object.values(timeline.messages.entities)) {
+      if (!message || message.status !== 'sent' || message.text === null) continue;
+      if (matchesAllTerms(message.text, terms)) found.push(message);
+    }
   }
   found.sort((a, b) => b.created_ms - a.created_ms);
   return found.slice(0, LOCAL_RESULTS_MAX).map((message) => ({
@@ -187,14 +195,14 @@ export function ChatContainer({
   // A cleared field stops searching at once; a typed one waits for a pause.
   const searchQuery = query.trim() === '' ? '' : pausedQuery;
   const remote = useSearchMessagesQuery({ q: searchQuery }, { skip: searchQuery === '' });
-  const entities = useChatSelector((state) => state.chat.messages.entities);
-  const deferredEntities = useDeferredValue(entities);
+  const timelines = useChatSelector((state) => state.chat.messages.conversations);
+  const deferredTimelines = useDeferredValue(timelines);
   const conversationIds = useMemo(() => new Set(conversations.map((c) => c.id)), [conversations]);
   const serverFailed = remote.isError && !remote.isFetching;
   const useLoaded = serverFailed || remote.data?.supported === false;
   const localResults = useMemo(
-    () => (useLoaded ? searchLoaded(deferredEntities, conversationIds, searchQuery) : []),
-    [useLoaded, deferredEntities, conversationIds, searchQuery],
+    () => (useLoaded ? searchLoaded(deferredTimelines, conversationIds, searchQuery) : []),
+    [useLoaded, deferredTimelines, conversationIds, searchQuery],
   );
   const remoteError = serverFailed ? listErrorOf(remote.error) : null;
   const messageSearch: MessageSearchState | null =
