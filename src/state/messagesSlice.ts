@@ -307,6 +307,15 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
     }
     const known = entities[id];
     if (known && known.status === 'sent') {
+      // Known already (say, a history page brought it first): the pending copy it confirms goes.
+      const confirmedKey = payload.confirms ?? message.client_id ?? undefined;
+      const pendingId = confirmedKey ? timeline.byClientId[confirmedKey] : undefined;
+      if (pendingId && pendingId !== id && entities[pendingId]?.status === 'pending') {
+        timeline.pendingIds = without(timeline.pendingIds, pendingId);
+        messagesAdapter.removeOne(timeline.messages, pendingId);
+        timeline.byClientId[confirmedKey as string] = id;
+        if (!known.client_id) entities[id] = { ...known, client_id: confirmedKey as string };
+      }
       const editing = timeline.editing[id];
       if (editing && payload.source !== 'edit') {
         // Our edit is on its way: it stays shown; the server's copy is what a failure restores.

