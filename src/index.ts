@@ -10,21 +10,9 @@
 export { createChat } from './createChat';
 export { chatReducer } from './state/chatReducer';
 
-// RTK Query API slice and its hooks
-export {
-  chatApi,
-  useGetConversationsQuery,
-  useGetConversationQuery,
-  useCreateConversationMutation,
-  useDeleteConversationMutation,
-  useGetMessagesQuery,
-  useSendMessageMutation,
-  useEditMessageMutation,
-  useDeleteMessageMutation,
-  useAddParticipantMutation,
-  useRemoveParticipantMutation,
-  useGetUsersQuery,
-} from './api/chatApi';
+// RTK Query API slice (its React hooks are in `unet-chat-redux/react`)
+export { chatApi } from './api/chatApi';
+export { attachChatApiModule } from './api/lateModules';
 
 // Direct API functions (the seed's names) and standalone clients
 export { createChatClient, getConversations, sendMessage, getCurrentUserId } from './api/client';
@@ -130,6 +118,7 @@ export type { ChatClient } from './api/client';
 export type { ChatQueryError } from './api/errors';
 export type { GetMessagesArgs, EditMessageArgs, ParticipantArgs } from './api/chatApi';
 export type { MessagePageParams } from './api/routes';
+export type { ChatApiModule } from './api/lateModules';
 export type { TokenStorage } from './api/tokens';
 export type {
   Conversation,

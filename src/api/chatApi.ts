@@ -1,4 +1,4 @@
-import { createApi } from '@reduxjs/toolkit/query/react';
+import { createApi } from './lateModules';
 import type { BaseQueryApi } from '@reduxjs/toolkit/query';
 import {
   conversationRemoved,
@@ -264,17 +264,3 @@ export const chatApi = createApi({
     }),
   }),
 });
-
-export const {
-  useGetConversationsQuery,
-  useGetConversationQuery,
-  useCreateConversationMutation,
-  useDeleteConversationMutation,
-  useGetMessagesQuery,
-  useSendMessageMutation,
-  useEditMessageMutation,
-  useDeleteMessageMutation,
-  useAddParticipantMutation,
-  useRemoveParticipantMutation,
-  useGetUsersQuery,
-} = chatApi;

@@ -22,6 +22,26 @@ export {
   parseParticipantIds,
 } from './components';
 
+// RTK Query's hooks of the chat's one API slice
+export {
+  chatApiHooks,
+  useGetConversationsQuery,
+  useGetConversationQuery,
+  useCreateConversationMutation,
+  useDeleteConversationMutation,
+  useGetMessagesQuery,
+  useSendMessageMutation,
+  useEditMessageMutation,
+  useDeleteMessageMutation,
+  useAddParticipantMutation,
+  useRemoveParticipantMutation,
+  useGetUsersQuery,
+  useLazyGetConversationsQuery,
+  useLazyGetConversationQuery,
+  useLazyGetMessagesQuery,
+  useLazyGetUsersQuery,
+} from './hooks/apiHooks';
+
 // Hooks
 export { useWebSocket } from './hooks/useWebSocket';
 export { useConversations, useSendMessage } from './hooks/seed';
@@ -53,6 +73,7 @@ export type {
   MessageComposerProps,
   MessageListProps,
 } from './components';
+export type { ChatApiWithHooks } from './hooks/apiHooks';
 export type { UseWebSocketOptions, UseWebSocketResult } from './hooks/useWebSocket';
 export type { SendMessageMutation } from './hooks/seed';
 export type { ConversationMessages } from './hooks/useConversationMessages';

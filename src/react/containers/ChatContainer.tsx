@@ -1,13 +1,12 @@
-import {
-  selectConversations,
-  selectLastMessages,
-  useCreateConversationMutation,
-  useDeleteConversationMutation,
-  useGetConversationsQuery,
-} from 'unet-chat-redux';
+import { selectConversations, selectLastMessages } from 'unet-chat-redux';
 import type { Conversation } from 'unet-chat-redux';
 import { useCallback, useState } from 'react';
 import { ChatLayout, ChatSelect } from '../components';
+import {
+  useCreateConversationMutation,
+  useDeleteConversationMutation,
+  useGetConversationsQuery,
+} from '../hooks/apiHooks';
 import { useChatNotices } from '../hooks/useChatNotices';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
 import { useChatSelector } from '../hooks/store';

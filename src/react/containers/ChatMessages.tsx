@@ -4,11 +4,11 @@ import {
   messageRetried,
   selectConversationById,
   submitMessage,
-  useGetConversationQuery,
 } from 'unet-chat-redux';
 import type { ChatMessage } from 'unet-chat-redux';
 import { useCallback } from 'react';
 import { ChatMessagesView } from '../components';
+import { useGetConversationQuery } from '../hooks/apiHooks';
 import { useConnection } from '../hooks/useConnection';
 import { useConversationMessages } from '../hooks/useConversationMessages';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
