@@ -95,6 +95,11 @@ export {
   selectNotices,
   selectAuthExpired,
 } from './state/selectors';
+export {
+  selectProtocolErrorCount,
+  selectProtocolErrors,
+  selectRecentProtocolErrors,
+} from './state/diagnosticsSlice';
 
 // Normalization and timestamps
 export { parseTimestamp } from './state/time';
@@ -112,7 +117,7 @@ export { defaultFrameCodec } from './socket/codec';
 export { createDefaultEnvironment, createManualEnvironment } from './socket/environment';
 export { conversationSocketUrl } from './socket/url';
 
-export type { Chat, ChatReducers } from './createChat';
+export type { Chat, ChatReducers, ChatStoreMiddleware, ChatStoreState } from './createChat';
 export type { ChatOptions } from './api/options';
 export type { ChatClient } from './api/client';
 export type { ChatQueryError } from './api/errors';
@@ -136,6 +141,7 @@ export type { MessagesState, Timeline } from './state/messagesSlice';
 export type { ConnectionState, ConnectionsState } from './state/connectionsSlice';
 export type { ChatNotice, NoticeCode, NoticesState } from './state/noticesSlice';
 export type { SessionState } from './state/sessionSlice';
+export type { DiagnosticsState, ProtocolErrorRecord } from './state/diagnosticsSlice';
 export type { UsersState } from './state/usersSlice';
 export type {
   MessageSource,

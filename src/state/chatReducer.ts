@@ -2,6 +2,7 @@ import { combineReducers } from '@reduxjs/toolkit';
 import type { UnknownAction } from '@reduxjs/toolkit';
 import { connectionsReducer } from './connectionsSlice';
 import { conversationsReducer } from './conversationsSlice';
+import { diagnosticsReducer } from './diagnosticsSlice';
 import { eventsBatched } from './events';
 import { messagesReducer } from './messagesSlice';
 import { noticesReducer } from './noticesSlice';
@@ -15,6 +16,7 @@ const combined = combineReducers({
   users: usersReducer,
   notices: noticesReducer,
   session: sessionReducer,
+  diagnostics: diagnosticsReducer,
 });
 
 /** The state the package keeps under `state.chat`. */
