@@ -141,7 +141,7 @@ export type { MessagesState, Timeline } from './state/messagesSlice';
 export type { ConnectionState, ConnectionsState } from './state/connectionsSlice';
 export type { ChatNotice, NoticeCode, NoticesState } from './state/noticesSlice';
 export type { SessionState } from './state/sessionSlice';
-export type { DiagnosticsState, ProtocolErrorRecord } from './state/diagnosticsSlice';
+export type { DiagnosticsState, ProtocolErrorRecord, ReasonCount } from './state/diagnosticsSlice';
 export type { UsersState } from './state/usersSlice';
 export type {
   MessageSource,
@@ -156,6 +156,10 @@ export type { NormalizedMessages, NormalizedConversations } from './state/normal
 export type { ChatSocketOptions } from './socket/options';
 export type { SocketFactory, SocketHandlers, ChatSocket } from './socket/transport';
 export type { WebSocketLike, WebSocketConstructor } from './socket/adapters/webSocket';
-export type { MemoryTransport, MemorySocket } from './socket/adapters/memory';
+export type { MemoryTransport, MemorySocket, MemorySocketState } from './socket/adapters/memory';
 export type { FrameCodec, ServerEvent, ClientFrame, DecodeResult } from './socket/codec';
-export type { ChatEnvironment, ManualEnvironment } from './socket/environment';
+export type {
+  ChatEnvironment,
+  ManualEnvironment,
+  ManualEnvironmentOptions,
+} from './socket/environment';

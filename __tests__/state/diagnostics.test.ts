@@ -71,11 +71,11 @@ describe('the diagnostics slice', () => {
 
       const diagnostics = selectProtocolErrors(store.getState());
       expect(selectProtocolErrorCount(store.getState())).toBe(4);
-      expect(diagnostics.byReason).toEqual({
-        'frame is not JSON': 2,
-        [diagnostics.recent[1]!.reason]: 1,
-        'unknown frame type "something:else"': 1,
-      });
+      expect(diagnostics.byReason).toEqual([
+        { reason: 'frame is not JSON', count: 2 },
+        { reason: diagnostics.recent[1]!.reason, count: 1 },
+        { reason: 'unknown frame type "something:else"', count: 1 },
+      ]);
       expect(diagnostics.recent[1]!.reason).toMatch(/^payload of "message:new"/);
       expect(selectRecentProtocolErrors(store.getState())).toEqual([
         { conversationId: CONVERSATION, reason: 'frame is not JSON', raw: '{not json' },
@@ -120,8 +120,12 @@ describe('the diagnostics slice', () => {
     const reports = fc.array(
       fc.record({
         conversationId: fc.constantFrom(CONVERSATION, 'other'),
-        // Few distinct short reasons, or a flood of unique long ones (a hostile server's `type`).
-        reason: fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.string({ maxLength: 400 })),
+        // Few distinct reasons, a flood of unique long ones (a hostile server's `type`), or
+        // names of Object.prototype's members.
+        reason: fc.oneof(
+          fc.constantFrom('a', 'b', '__proto__', 'constructor', 'valueOf'),
+          fc.string({ maxLength: 400 }),
+        ),
         raw: fc.string({ maxLength: 1000 }),
       }),
       { maxLength: 80 },
@@ -134,8 +138,9 @@ describe('the diagnostics slice', () => {
         );
         const { total, byReason, recent } = selectProtocolErrors(wrap(state));
         expect(total).toBe(list.length);
-        expect(Object.values(byReason).reduce((sum, n) => sum + n, 0)).toBe(list.length);
-        expect(Object.keys(byReason).length).toBeLessThanOrEqual(21);
+        expect(byReason.reduce((sum, { count }) => sum + count, 0)).toBe(list.length);
+        expect(byReason.length).toBeLessThanOrEqual(21);
+        expect(new Set(byReason.map(({ reason }) => reason)).size).toBe(byReason.length);
         expect(recent).toHaveLength(Math.min(list.length, 10));
         recent.forEach((record, i) => {
           const source = list[list.length - recent.length + i]!;
@@ -145,7 +150,12 @@ describe('the diagnostics slice', () => {
           // The excerpt is the start of what arrived.
           expect(source.raw.startsWith(record.raw.replace(/…$/, ''))).toBe(true);
         });
-        for (const key of Object.keys(byReason)) expect(key.length).toBeLessThanOrEqual(160);
+        for (const { reason } of byReason) expect(reason.length).toBeLessThanOrEqual(160);
+        // Each of the first 20 distinct reasons is counted apart, exactly.
+        for (const { reason, count } of byReason.filter((e) => e.reason !== '(other reasons)')) {
+          const clipped = (text: string) => (text.length > 160 ? `${text.slice(0, 159)}…` : text);
+          expect(count).toBe(list.filter((report) => clipped(report.reason) === reason).length);
+        }
       }),
     );
   });

@@ -19,6 +19,19 @@ export interface ProtocolErrorRecord {
 }
 
 /**
+ * How often one reason was seen.
+ *
+ * @example
+ * ```ts
+ * const counts: ReasonCount[] = selectProtocolErrors(store.getState()).byReason;
+ * ```
+ */
+export interface ReasonCount {
+  reason: string;
+  count: number;
+}
+
+/**
  * The `chat.diagnostics` state: malformed frames (and malformed items of
  * history answers) that were dropped, counted by reason, with the last few
  * kept whole enough to read in Redux DevTools. Every part is bounded, since a
@@ -28,8 +41,12 @@ export interface DiagnosticsState {
   protocolErrors: {
     /** Everything dropped since the store started. */
     total: number;
-    /** Counts by reason (at most {@link MAX_REASONS} reasons; the rest under {@link OTHER_REASONS}). */
-    byReason: Record<string, number>;
+    /**
+     * Counts by reason, in the order first seen (at most {@link MAX_REASONS}
+     * reasons; the rest count under {@link OTHER_REASONS}). A list, not a
+     * record: a reason is the server's text and may be `__proto__`.
+     */
+    byReason: ReasonCount[];
     /** The newest {@link MAX_RECENT}, oldest first. */
     recent: ProtocolErrorRecord[];
   };
@@ -49,17 +66,20 @@ const clip = (text: string, max: number) =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
 const initialState: DiagnosticsState = {
-  protocolErrors: { total: 0, byReason: {}, recent: [] },
+  protocolErrors: { total: 0, byReason: [], recent: [] },
 };
 
 /** The `chat.diagnostics` reducer: counts every `protocolErrorReported`. */
 export const diagnosticsReducer = createReducer(initialState, (builder) => {
   builder.addCase(protocolErrorReported, ({ protocolErrors }, { payload }) => {
     const reason = clip(String(payload.reason), MAX_REASON_LENGTH);
-    const known = Object.keys(protocolErrors.byReason);
-    const key =
-      reason in protocolErrors.byReason || known.length < MAX_REASONS ? reason : OTHER_REASONS;
-    protocolErrors.byReason[key] = (protocolErrors.byReason[key] ?? 0) + 1;
+    const { byReason } = protocolErrors;
+    const full = byReason.length >= MAX_REASONS;
+    const entry =
+      byReason.find((counted) => counted.reason === reason) ??
+      (full ? byReason.find((counted) => counted.reason === OTHER_REASONS) : undefined);
+    if (entry) entry.count += 1;
+    else byReason.push({ reason: full ? OTHER_REASONS : reason, count: 1 });
     protocolErrors.total += 1;
     protocolErrors.recent.push({
       conversationId: payload.conversationId,
@@ -92,7 +112,7 @@ export const selectProtocolErrorCount = (state: StateWithDiagnostics): number =>
  * @example
  * ```ts
  * const { total, byReason } = selectProtocolErrors(store.getState());
- * console.table(byReason);
+ * console.table(byReason); // [{ reason: 'frame is not JSON', count: 2 }, …]
  * ```
  */
 export const selectProtocolErrors = (
