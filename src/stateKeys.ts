@@ -1,6 +1,5 @@
 import { isAction } from '@reduxjs/toolkit';
 import type { Middleware } from '@reduxjs/toolkit';
-import { chatApi } from './api/chatApi';
 import { chatReducer } from './state/chatReducer';
 
 /*
@@ -10,7 +9,7 @@ import { chatReducer } from './state/chatReducer';
  */
 
 /** The root keys the chat's reducers occupy. */
-export const CHAT_STATE_KEYS = { chat: 'chat', chatApi: chatApi.reducerPath } as const;
+export const CHAT_STATE_KEYS = { chat: 'chat', chatApi: 'chatApi' } as const;
 
 const probe = { type: '@@unet-chat/probe' };
 const isRecord = (value: unknown): value is Record<string, unknown> =>
