@@ -4,7 +4,7 @@
 //   node scripts/bundle-size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
