@@ -9,6 +9,7 @@ export { createTestChat } from './testChat';
 export { createFakeChatServer } from './fakeServer';
 export { createFakeFetch } from './fakeFetch';
 export { installFetchGlobals } from './fetchGlobals';
+export { mockChatLayout } from './layout';
 export {
   FIXTURE_EPOCH,
   fakeConversation,
@@ -24,6 +25,7 @@ export {
 export { createManualEnvironment, createMemoryTransport } from 'unet-chat-redux';
 
 export type { TestChat, TestChatOptions } from './testChat';
+export type { ChatLayoutMockOptions } from './layout';
 export type { FakeChatServer, FakeChatServerSeed } from './fakeServer';
 export type { FakeAnswer, FakeFetch, FakeFetchHandler, RecordedRequest } from './fakeFetch';
 export type {
