@@ -6,6 +6,7 @@
 // example: store-setup
 import { configureStore } from '@reduxjs/toolkit';
 import {
+  createChat,
   selectConnection,
   selectMessagesOfConversation,
   selectNotices,
@@ -14,6 +15,7 @@ import {
 } from 'unet-chat-redux';
 import type { Chat } from 'unet-chat-redux';
 import {
+  createFakeFetch,
   createTestChat,
   fakeConversation,
   fakeConversationId,
@@ -31,8 +33,11 @@ function makeStore(chat: Chat) {
   });
 }
 
-let test: TestChat;
-afterEach(() => test.dispose());
+let test: TestChat | undefined;
+afterEach(() => {
+  test?.dispose();
+  test = undefined;
+});
 // end example
 
 const texts = (store: ReturnType<typeof makeStore>, id: string) =>
@@ -134,6 +139,29 @@ describe('docs/testing.md, store examples', () => {
     test.socketOf(conversationId)!.open();
     await test.flush();
     expect(selectConnection(store.getState(), conversationId).status).toBe('open');
+  });
+  // end example
+
+  // example: bare-fetch
+  it("answers the chat's requests with a bare scripted fetch", async () => {
+    const { fetchFn, requests } = createFakeFetch((request) =>
+      request.method === 'GET' ? { status: 200, body: [fakeConversation(1)] } : 'network-error',
+    );
+    const chat = createChat({
+      baseUrl: 'http://chat.test',
+      fetchFn,
+      getAccessToken: () => 'token',
+    });
+
+    expect(await chat.client.getConversations()).toEqual([fakeConversation(1)]);
+    expect(requests).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        path: '/api/unet-chat/conversations/',
+        authorization: 'Bearer token',
+      }),
+    ]);
+    chat.dispose();
   });
   // end example
 });
