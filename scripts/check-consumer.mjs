@@ -135,6 +135,12 @@ try {
     join(app, 'src', 'hostStores.cts'),
   );
   copyFileSync(join(fixtures, 'ssr.tsx'), join(app, 'src', 'ssr.tsx'));
+  // The Next.js example of docs/ssr.md (relative imports without extensions: bundler resolution).
+  mkdirSync(join(app, 'src', 'next'));
+  for (const file of ['store.ts', 'StoreProvider.tsx', 'page.tsx', 'loadChatState.ts']) {
+    copyFileSync(join(fixtures, 'next', file), join(app, 'src', 'next', file));
+  }
+  writeFileSync(join(app, 'src', 'css.d.ts'), "declare module '*.css';\n");
   for (const file of [
     'tsconfig.base.json',
     'tsconfig.bundler.json',

@@ -2,13 +2,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * docs/testing.md prints its examples as they run: every block marked
+ * The docs print their examples as they run: every block marked
  * `<!-- example: name -->` is the region `// example: name` … `// end example`
- * of the example tests beside this file (up to line breaks), and every region
- * is printed.
+ * of the files that run it (up to line breaks), and every region is printed.
  */
 const root = join(__dirname, '..', '..');
-const exampleFiles = ['hostStore.example.test.ts', 'hostScreen.example.test.tsx'];
+const pages: Record<string, string[]> = {
+  'testing.md': [
+    '__tests__/testing/hostStore.example.test.ts',
+    '__tests__/testing/hostScreen.example.test.tsx',
+  ],
+  // Rendered by __tests__/consumer/next.test.tsx, type-checked in the consumer app.
+  'ssr.md': [
+    '__tests__/consumer/next/store.ts',
+    '__tests__/consumer/next/StoreProvider.tsx',
+    '__tests__/consumer/next/page.tsx',
+    '__tests__/consumer/next/loadChatState.ts',
+  ],
+};
 
 /**
  * The code as tokens: whitespace and the trailing commas that line breaks bring
@@ -23,10 +34,10 @@ function normalize(code: string): string {
     .trim();
 }
 
-function regions(): Map<string, string> {
+function regions(files: string[]): Map<string, string> {
   const found = new Map<string, string>();
-  for (const file of exampleFiles) {
-    const source = readFileSync(join(__dirname, file), 'utf8');
+  for (const file of files) {
+    const source = readFileSync(join(root, file), 'utf8');
     for (const [, name, body] of source.matchAll(
       /^[ \t]*\/\/ example: ([\w-]+)\n([\s\S]*?)^[ \t]*\/\/ end example/gm,
     )) {
@@ -47,16 +58,16 @@ function printed(page: string): Map<string, string> {
   return found;
 }
 
-describe('docs/testing.md', () => {
-  const code = regions();
-  const docs = printed('testing.md');
+describe.each(Object.entries(pages))('docs/%s', (page, files) => {
+  const code = regions(files);
+  const docs = printed(page);
 
-  it('prints every example region of the tests', () => {
+  it('prints every example region of the code that runs it', () => {
     expect([...docs.keys()].sort()).toEqual([...code.keys()].sort());
-    expect(code.size).toBeGreaterThanOrEqual(6);
+    expect(code.size).toBeGreaterThanOrEqual(files.length);
   });
 
-  it.each([...regions().keys()])('prints the example %s exactly as it runs', (name) => {
+  it.each([...code.keys()])('prints the example %s exactly as it runs', (name) => {
     expect(docs.get(name)).toBe(code.get(name));
   });
 });
