@@ -28,6 +28,7 @@ const config: Config = {
   moduleNameMapper: {
     '^unet-chat-redux$': '<rootDir>/src/index.ts',
     '^unet-chat-redux/react$': '<rootDir>/src/react/index.ts',
+    '^unet-chat-redux/testing$': '<rootDir>/src/testing/index.ts',
     '\\.css$': '<rootDir>/__tests__/support/styleStub.ts',
   },
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],

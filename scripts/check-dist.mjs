@@ -1,29 +1,96 @@
 // Loads the built package the way a host would — by its name, through the
-// `exports` map — in both module systems, and checks that the React entry
-// shares the core's single API slice instead of bundling a second copy.
+// `exports` map — in both module systems, and checks what the build promises:
+// the React and testing entries share the core's single API slice instead of
+// bundling a second copy, the React entry is marked "use client", the core
+// loads no React, and importing one selector leaves the rest of the package out.
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { measure } from './bundle-size.mjs';
 
 const require = createRequire(import.meta.url);
-const cjsCore = require('unet-chat-redux');
-const cjsReact = require('unet-chat-redux/react');
-const esmCore = await import('unet-chat-redux');
-const esmReact = await import('unet-chat-redux/react');
+const cjs = {
+  core: require('unet-chat-redux'),
+  react: require('unet-chat-redux/react'),
+  testing: require('unet-chat-redux/testing'),
+};
+const esm = {
+  core: await import('unet-chat-redux'),
+  react: await import('unet-chat-redux/react'),
+  testing: await import('unet-chat-redux/testing'),
+};
 
-for (const [name, core, react] of [
-  ['cjs', cjsCore, cjsReact],
-  ['esm', esmCore, esmReact],
-]) {
+for (const [name, { core, react, testing }] of Object.entries({ cjs, esm })) {
   assert.equal(typeof core.createChat, 'function', `${name}: createChat`);
   assert.equal(core.chatApi.reducerPath, 'chatApi', `${name}: chatApi`);
   assert.equal(typeof react.ChatContainer, 'function', `${name}: ChatContainer`);
   assert.equal(typeof react.useWebSocket, 'function', `${name}: useWebSocket`);
-}
-for (const file of ['dist/react/index.js', 'dist/react/index.mjs']) {
-  assert.ok(
-    !readFileSync(file, 'utf8').includes('createApi('),
-    `${file} must import the core, not bundle it`,
+  // The hooks were attached to the core's own slice: one API slice, one cache.
+  assert.equal(react.chatApiHooks, core.chatApi, `${name}: one API slice`);
+  assert.equal(
+    typeof core.chatApi.endpoints.getConversations.useQuery,
+    'function',
+    `${name}: hooks`,
   );
+  assert.equal(react.useGetConversationsQuery, core.chatApi.useGetConversationsQuery, name);
+  assert.equal(typeof testing.createTestChat, 'function', `${name}: createTestChat`);
+  assert.equal(testing.createMemoryTransport, core.createMemoryTransport, `${name}: one core`);
 }
-console.log('dist: the package loads by name from CommonJS and ES modules');
+
+const importsOf = (file) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:from |require\()["']([^"']+)["']/g)].map(
+    ([, specifier]) => specifier,
+  );
+for (const entry of ['react', 'testing']) {
+  for (const file of [`dist/${entry}/index.js`, `dist/${entry}/index.mjs`]) {
+    assert.ok(
+      !readFileSync(file, 'utf8').includes('createApi('),
+      `${file} must import the core, not bundle it`,
+    );
+    assert.ok(importsOf(file).includes('unet-chat-redux'), `${file} imports the core by name`);
+  }
+}
+for (const file of [
+  'dist/index.js',
+  'dist/index.mjs',
+  'dist/testing/index.js',
+  'dist/testing/index.mjs',
+]) {
+  const reactImports = importsOf(file).filter((specifier) =>
+    /^(react|react-dom|react-redux|sonner|@tanstack\/react-virtual)(\/|$)|\/query\/react$/.test(
+      specifier,
+    ),
+  );
+  assert.deepEqual(reactImports, [], `${file} must not import React`);
+}
+
+// Bundlers drop module-level directives of files they bundle, and warn; the
+// directive must open the entry's built files for RSC frameworks to see it.
+for (const file of ['dist/react/index.js', 'dist/react/index.mjs']) {
+  assert.match(readFileSync(file, 'utf8'), /^"use client";\n/, `${file} starts with "use client"`);
+}
+for (const file of ['dist/index.mjs', 'dist/testing/index.mjs']) {
+  assert.doesNotMatch(readFileSync(file, 'utf8'), /"use client"/, `${file} is not client-only`);
+}
+
+// Tree shaking: a host that imports one selector gets neither the API slice
+// nor the socket layer (sizes are measured by `npm run size`, not asserted).
+const oneSelector = await measure(
+  "import { selectConversations } from 'unet-chat-redux'; export default selectConversations;",
+  undefined,
+  { code: true },
+);
+// Markers of the API slice, the runtime lookup, the socket layer's actions and the routes
+// (imports of the externals themselves may stay: a bundler cannot know they are pure).
+for (const marker of [
+  'unet-chat-redux/late-modules',
+  'chat/runtimeRequested',
+  'chat/messageComposed',
+  '/participants/',
+]) {
+  assert.ok(!oneSelector.code.includes(marker), `one selector must not bundle ${marker}`);
+}
+
+console.log(
+  'dist: three entries load by name from CommonJS and ES modules, share one API slice, the React entry is "use client", and one selector tree-shakes',
+);

@@ -5,8 +5,10 @@ import type { ChatClient } from './api/client';
 import type { ChatOptions } from './api/options';
 import { createChatRuntime } from './api/runtime';
 import { chatReducer } from './state/chatReducer';
+import type { ChatState } from './state/chatReducer';
 import { createChatMiddleware } from './socket/middleware';
 import { authExpired } from './state/events';
+import { stateKeysGuard } from './stateKeys';
 
 /** The reducers to spread into the host's `configureStore({ reducer })`. */
 export interface ChatReducers {
@@ -14,12 +16,44 @@ export interface ChatReducers {
   chatApi: typeof chatApi.reducer;
 }
 
+/**
+ * The part of the host's root state the chat needs: what {@link ChatReducers}
+ * put under `chat` and `chatApi`.
+ *
+ * @example
+ * ```ts
+ * const state: ChatStoreState = store.getState();
+ * ```
+ */
+export interface ChatStoreState {
+  chat: ChatState;
+  chatApi: ReturnType<typeof chatApi.reducer>;
+}
+
+/**
+ * The chat's middleware: one function, like RTK Query's `api.middleware`, so
+ * it fits every way RTK composes middleware. Typed with the state it needs,
+ * so a store without {@link ChatReducers} does not type-check.
+ *
+ * @example
+ * ```ts
+ * const middleware: ChatStoreMiddleware = chat.middleware;
+ * ```
+ */
+// `{}` is Redux's own "adds nothing to dispatch" (as in RTK Query's `api.middleware`).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type ChatStoreMiddleware = Middleware<{}, ChatStoreState>;
+
 /** One chat instance: add its reducers and middleware to a store. */
 export interface Chat {
   /** `{ chat, chatApi }`: spread them into the root reducer map. */
   reducers: ChatReducers;
-  /** Append to the store's middleware (`getDefaultMiddleware().concat(chat.middleware)`). */
-  middleware: [Middleware, Middleware, Middleware];
+  /**
+   * Add it to the store's middleware however the store composes them:
+   * `getDefaultMiddleware().concat(chat.middleware)`, `.concat(hostApi.middleware, chat.middleware)`,
+   * `.prepend(chat.middleware)` or `new Tuple(…, chat.middleware)`.
+   */
+  middleware: ChatStoreMiddleware;
   /** The REST API as plain async functions, sharing this instance's auth. */
   client: ChatClient;
   /**
@@ -38,10 +72,23 @@ export interface Chat {
   dispose(): void;
 }
 
+/** Middlewares in order as one middleware, exactly as `applyMiddleware` chains them. */
+function chainMiddleware(parts: readonly Middleware[]): Middleware {
+  return (storeApi) => {
+    const chain = parts.map((part) => part(storeApi));
+    return (next) =>
+      chain.reduceRight<(action: unknown) => unknown>((inner, part) => part(inner), next);
+  };
+}
+
 /**
  * Creates a chat instance for one store. Configuration (token getter,
  * refresh, socket factory) is given here once and never enters Redux state;
  * two instances in one process are fully independent.
+ *
+ * When the store is created, the chat checks that its keys `chat` and
+ * `chatApi` hold its own state, and throws a clear error when a key is
+ * missing or taken by another reducer (see docs/errors.md).
  *
  * @example
  * ```ts
@@ -59,7 +106,7 @@ export function createChat(options: ChatOptions = {}): Chat {
   runtime.endSession = (reason) => chat.endSession(reason);
   return {
     reducers: { chat: chatReducer, chatApi: chatApi.reducer },
-    middleware: chat.middleware,
+    middleware: chainMiddleware([stateKeysGuard, ...chat.middleware]),
     client: clientForRuntime(runtime),
     endSession: () => chat.endSession('logout'),
     dispose: chat.dispose,

@@ -10,25 +10,12 @@
 export { createChat } from './createChat';
 export { chatReducer } from './state/chatReducer';
 
-// RTK Query API slice and its hooks
-export {
-  chatApi,
-  useGetConversationsQuery,
-  useGetConversationQuery,
-  useCreateConversationMutation,
-  useDeleteConversationMutation,
-  useGetMessagesQuery,
-  useGetMessageChangesQuery,
-  useSendMessageMutation,
-  useEditMessageMutation,
-  useDeleteMessageMutation,
-  useAddParticipantMutation,
-  useRemoveParticipantMutation,
-  useGetUsersQuery,
-} from './api/chatApi';
+// RTK Query API slice (its React hooks are in `unet-chat-redux/react`)
+export { chatApi } from './api/chatApi';
+export { attachChatApiModule } from './api/lateModules';
 
 // [ext] Message search (injected into chatApi) and its word matching
-export { searchApi, useSearchMessagesQuery, useLazySearchMessagesQuery } from './api/searchApi';
+export { searchApi } from './api/searchApi';
 export { makeSnippet, matchesAllTerms, matchRanges, searchTerms } from './api/searchText';
 
 // Direct API functions (the seed's names) and standalone clients
@@ -127,6 +114,11 @@ export {
   selectNotices,
   selectAuthExpired,
 } from './state/selectors';
+export {
+  selectProtocolErrorCount,
+  selectProtocolErrors,
+  selectRecentProtocolErrors,
+} from './state/diagnosticsSlice';
 
 // Normalization and timestamps
 export { parseTimestamp } from './state/time';
@@ -144,7 +136,7 @@ export { defaultFrameCodec } from './socket/codec';
 export { createDefaultEnvironment, createManualEnvironment } from './socket/environment';
 export { conversationSocketUrl } from './socket/url';
 
-export type { Chat, ChatReducers } from './createChat';
+export type { Chat, ChatReducers, ChatStoreMiddleware, ChatStoreState } from './createChat';
 export type { ChatOptions } from './api/options';
 export type { ChatClient } from './api/client';
 export type { ChatQueryError } from './api/errors';
@@ -158,6 +150,7 @@ export type { MessageChanges } from './api/validate';
 export type { MessagePageParams } from './api/routes';
 export type { MessageSearchArgs, MessageSearchHit, MessageSearchResult } from './api/searchApi';
 export type { SearchSnippet, TextRange } from './api/searchText';
+export type { ChatApiModule } from './api/lateModules';
 export type { TokenStorage } from './api/tokens';
 export type {
   Conversation,
@@ -183,6 +176,7 @@ export type { MessagesState, Timeline } from './state/messagesSlice';
 export type { ConnectionState, ConnectionsState } from './state/connectionsSlice';
 export type { ChatNotice, NoticeCode, NoticesState } from './state/noticesSlice';
 export type { SessionState } from './state/sessionSlice';
+export type { DiagnosticsState, ProtocolErrorRecord, ReasonCount } from './state/diagnosticsSlice';
 export type { UsersState } from './state/usersSlice';
 export type {
   MessageSource,
@@ -200,6 +194,10 @@ export type { ChatSocketOptions } from './socket/options';
 export type { ChatPersistenceOptions, KeyValueStorage } from './socket/listeners/persistence';
 export type { SocketFactory, SocketHandlers, ChatSocket } from './socket/transport';
 export type { WebSocketLike, WebSocketConstructor } from './socket/adapters/webSocket';
-export type { MemoryTransport, MemorySocket } from './socket/adapters/memory';
+export type { MemoryTransport, MemorySocket, MemorySocketState } from './socket/adapters/memory';
 export type { FrameCodec, ServerEvent, ClientFrame, DecodeResult } from './socket/codec';
-export type { ChatEnvironment, ManualEnvironment } from './socket/environment';
+export type {
+  ChatEnvironment,
+  ManualEnvironment,
+  ManualEnvironmentOptions,
+} from './socket/environment';

@@ -4,13 +4,14 @@ import type { UnknownAction } from '@reduxjs/toolkit';
 import {
   chatApi,
   chatReducer,
-  createChat,
   loadOlderMessages,
   messageComposed,
   messagesReceived,
   submitMessage,
 } from 'unet-chat-redux';
 import type { ChatState } from 'unet-chat-redux';
+import { createChatRuntime } from '../../src/api/runtime';
+import { createChatMiddleware } from '../../src/socket/middleware';
 import { createFakeFetch } from '../support/fakeFetch';
 import type { FakeAnswer } from '../support/fakeFetch';
 import { CONVERSATION, message, messages } from '../support/factories';
@@ -21,15 +22,19 @@ import { CONVERSATION, message, messages } from '../support/factories';
  */
 function mockStore(chatState: ChatState, answer: (url: string, method: string) => FakeAnswer) {
   const { fetchFn } = createFakeFetch((request) => answer(request.url, request.method));
-  const chat = createChat({
-    baseUrl: 'https://chat.example.test',
-    fetchFn,
-    getAccessToken: () => 't',
-    getCurrentUserId: () => 1,
-    socket: { enabled: false },
-    maxRetries: 0,
-  });
-  const [runtimeMiddleware, , apiMiddleware] = chat.middleware;
+  const runtime = createChatRuntime(
+    {
+      baseUrl: 'https://chat.example.test',
+      fetchFn,
+      getAccessToken: () => 't',
+      getCurrentUserId: () => 1,
+      socket: { enabled: false },
+      maxRetries: 0,
+    },
+    () => undefined,
+  );
+  // The chat's own middlewares without its listener, whose effects would add actions.
+  const [runtimeMiddleware, , apiMiddleware] = createChatMiddleware(runtime).middleware;
   const state = { chat: chatState, chatApi: chatApi.reducer(undefined, { type: 'init' }) };
   // redux-mock-store's types predate Redux 5's `unknown` actions; the runtime contract is the same.
   const middlewares = [thunk, runtimeMiddleware, apiMiddleware] as unknown as Parameters<

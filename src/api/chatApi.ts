@@ -1,4 +1,4 @@
-import { createApi } from '@reduxjs/toolkit/query/react';
+import { createApi } from './lateModules';
 import type { BaseQueryApi } from '@reduxjs/toolkit/query';
 import {
   conversationRemoved,
@@ -341,18 +341,3 @@ export const chatApi = createApi({
     }),
   }),
 });
-
-export const {
-  useGetConversationsQuery,
-  useGetConversationQuery,
-  useCreateConversationMutation,
-  useDeleteConversationMutation,
-  useGetMessagesQuery,
-  useGetMessageChangesQuery,
-  useSendMessageMutation,
-  useEditMessageMutation,
-  useDeleteMessageMutation,
-  useAddParticipantMutation,
-  useRemoveParticipantMutation,
-  useGetUsersQuery,
-} = chatApi;

@@ -80,6 +80,7 @@ function toResult(data: unknown): MessageSearchResult | null {
  *
  * @example
  * ```tsx
+ * // In React (unet-chat-redux/react):
  * const { data } = useSearchMessagesQuery({ q: 'консультация' }, { skip: q.length === 0 });
  * if (data && !data.supported) showLocalResults();
  * ```
@@ -107,5 +108,3 @@ export const searchApi = chatApi.injectEndpoints({
     }),
   }),
 });
-
-export const { useSearchMessagesQuery, useLazySearchMessagesQuery } = searchApi;

@@ -24,6 +24,29 @@ export {
   MESSAGE_SHORTCUTS,
 } from './components';
 
+// RTK Query's hooks of the chat's one API slice
+export {
+  chatApiHooks,
+  useGetConversationsQuery,
+  useGetConversationQuery,
+  useCreateConversationMutation,
+  useDeleteConversationMutation,
+  useGetMessagesQuery,
+  useGetMessageChangesQuery,
+  useSendMessageMutation,
+  useEditMessageMutation,
+  useDeleteMessageMutation,
+  useAddParticipantMutation,
+  useRemoveParticipantMutation,
+  useGetUsersQuery,
+  useLazyGetConversationsQuery,
+  useLazyGetConversationQuery,
+  useLazyGetMessagesQuery,
+  useLazyGetUsersQuery,
+  useSearchMessagesQuery,
+  useLazySearchMessagesQuery,
+} from './hooks/apiHooks';
+
 // Hooks
 export { useWebSocket } from './hooks/useWebSocket';
 export { useConversations, useSendMessage } from './hooks/seed';
@@ -64,6 +87,7 @@ export type {
   MessageSearchResultsProps,
   MessageSearchState,
 } from './components';
+export type { ChatApiWithHooks } from './hooks/apiHooks';
 export type { UseWebSocketOptions, UseWebSocketResult } from './hooks/useWebSocket';
 export type { SendMessageMutation } from './hooks/seed';
 export type { ConversationMessages } from './hooks/useConversationMessages';

@@ -2,6 +2,7 @@ import { combineReducers } from '@reduxjs/toolkit';
 import type { UnknownAction } from '@reduxjs/toolkit';
 import { connectionsReducer } from './connectionsSlice';
 import { conversationsReducer } from './conversationsSlice';
+import { diagnosticsReducer } from './diagnosticsSlice';
 import { draftsReducer } from './draftsSlice';
 import { eventsBatched, sessionEnded } from './events';
 import { messagesReducer } from './messagesSlice';
@@ -17,6 +18,7 @@ const combined = combineReducers({
   notices: noticesReducer,
   drafts: draftsReducer,
   session: sessionReducer,
+  diagnostics: diagnosticsReducer,
 });
 
 /** The state the package keeps under `state.chat`. */

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useGetConversationQuery } from 'unet-chat-redux';
+import { useGetConversationQuery } from 'unet-chat-redux/react';
 import type { Message } from 'unet-chat-redux';
 import { ChatMessages } from 'unet-chat-redux/react';
 import { mockLayout } from '../components/layout';

@@ -5,10 +5,6 @@ import {
   searchTerms,
   selectConversations,
   selectLastMessages,
-  useCreateConversationMutation,
-  useDeleteConversationMutation,
-  useGetConversationsQuery,
-  useSearchMessagesQuery,
   describeChatError,
 } from 'unet-chat-redux';
 import type {
@@ -21,6 +17,12 @@ import type {
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { ChatLayout, ChatSelect } from '../components';
 import type { ChatListError, ChatSelection, MessageSearchState } from '../components';
+import {
+  useCreateConversationMutation,
+  useDeleteConversationMutation,
+  useGetConversationsQuery,
+  useSearchMessagesQuery,
+} from '../hooks/apiHooks';
 import { useChatNotices } from '../hooks/useChatNotices';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
 import { useChatSelector } from '../hooks/store';

@@ -5,12 +5,12 @@ import {
   selectConversationById,
   selectConversationMessage,
   submitMessage,
-  useGetConversationQuery,
 } from 'unet-chat-redux';
 import type { ChatMessage } from 'unet-chat-redux';
 import { useCallback } from 'react';
 import { ChatMessagesView } from '../components';
 import type { ChatMessagesViewProps } from '../components';
+import { useGetConversationQuery } from '../hooks/apiHooks';
 import { useConnection } from '../hooks/useConnection';
 import { useConversationMessages } from '../hooks/useConversationMessages';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';

@@ -1,4 +1,4 @@
-import { useGetConversationsQuery, useSendMessageMutation } from 'unet-chat-redux';
+import { useGetConversationsQuery, useSendMessageMutation } from './apiHooks';
 import type { Message, SendMessageBody } from 'unet-chat-redux';
 import { useCallback, useMemo } from 'react';
 

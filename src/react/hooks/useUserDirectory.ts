@@ -1,4 +1,5 @@
-import { selectUsers, selectUsersById, useGetUsersQuery } from 'unet-chat-redux';
+import { selectUsers, selectUsersById } from 'unet-chat-redux';
+import { useGetUsersQuery } from './apiHooks';
 import type { ChatUser } from 'unet-chat-redux';
 import { useChatSelector } from './store';
 
