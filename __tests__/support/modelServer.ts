@@ -274,6 +274,16 @@ export function createModelServer(options: ModelServerOptions = {}) {
     return count;
   }
 
+  /** Answers the held requests that match, leaving the others held. */
+  function releaseWhere(match: (request: RecordedRequest) => boolean): number {
+    const chosen = held.filter((entry) => match(entry.request));
+    for (const entry of chosen) {
+      held.splice(held.indexOf(entry), 1);
+      entry.resolve(answer(entry.request));
+    }
+    return chosen.length;
+  }
+
   /** Accepts sockets the client opened, reads what they sent, delivers queued frames. */
   function pump(): void {
     for (const socket of memory.sockets) {
@@ -338,6 +348,7 @@ export function createModelServer(options: ModelServerOptions = {}) {
     pump,
     deliver,
     release,
+    releaseWhere,
     cutSockets,
     held: () => held.length,
     /** The live messages of a conversation, in server order. */
