@@ -34,7 +34,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-dynamic-delete': 'off' },
   },
   {
-    files: ['__tests__/**/*.{ts,tsx}', 'bench/**/*.ts'],
+    files: ['__tests__/**/*.{ts,tsx}', 'bench/**/*.ts', 'soak/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

@@ -318,6 +318,8 @@ export interface StoredPendingMessage {
   error: string | null;
   errorCode: string | null;
   attempts: number;
+  /** See `ChatMessage.sent_after_ms`. */
+  sentAfterMs?: number | null;
 }
 
 /** Unsent messages of the current user came back from storage (after a reload). */

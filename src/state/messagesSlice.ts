@@ -39,9 +39,6 @@ export type { MessagesState, Timeline } from './timelineModel';
 
 const initialState: MessagesState = { conversations: {} };
 
-/** A pending copy may be matched by text to a server copy without `client_id` only this close in time. */
-const ECHO_MATCH_WINDOW_MS = 5 * 60_000;
-
 function timelineOf(state: MessagesState, conversationId: string): Timeline {
   const timeline = state.conversations[conversationId];
   // messagesReducer creates it beforehand (see CREATES_TIMELINE).
@@ -61,6 +58,7 @@ function toChatMessage(message: Message, previous?: ChatMessage): ChatMessage {
   // Bookkeeping of the pending copy does not follow the confirmed message.
   delete stored.errorCode;
   delete stored.attempts;
+  delete stored.sent_after_ms;
   return stored;
 }
 
@@ -153,7 +151,8 @@ function findPendingCopy(
   }
   // A server that echoes no client_id: the oldest pending message from the
   // same sender with the same text and reply target that has been sent at
-  // least once (a message never sent cannot be on the server).
+  // least once (a message never sent cannot be on the server), and that is
+  // newer than what was known when it was sent (times of the server's clock).
   const createdMs = sortableTimestamp(message.created_at);
   return timeline.pendingIds.find((id) => {
     const pending = entities[id];
@@ -164,7 +163,7 @@ function findPendingCopy(
       pending.sender_id === message.sender_id &&
       pending.text === message.text &&
       pending.reply_to === message.reply_to &&
-      createdMs >= pending.created_ms - ECHO_MATCH_WINDOW_MS
+      createdMs >= (pending.sent_after_ms ?? -Infinity)
     );
   });
 }
@@ -498,12 +497,20 @@ const applyEvent = createReducer(initialState, (builder) => {
           error: stored.error,
           errorCode: stored.errorCode,
           attempts: stored.attempts,
+          ...(stored.sentAfterMs != null ? { sent_after_ms: stored.sentAfterMs } : {}),
         });
       }
     })
     .addCase(messageSendAttempted, (state, { payload }) => {
-      const message = pendingOf(state.conversations[payload.conversationId], payload.clientId);
-      if (message) message.attempts = (message.attempts ?? 0) + 1;
+      const timeline = state.conversations[payload.conversationId];
+      const message = pendingOf(timeline, payload.clientId);
+      if (!timeline || !message) return;
+      if (!message.attempts) {
+        const newest = timeline.ids.at(-1);
+        const newestMs = newest ? timeline.messages.entities[newest]?.created_ms : undefined;
+        if (newestMs !== undefined) message.sent_after_ms = newestMs;
+      }
+      message.attempts = (message.attempts ?? 0) + 1;
     })
     .addCase(messageSendFailed, (state, { payload }) => {
       const message = pendingOf(state.conversations[payload.conversationId], payload.clientId);

@@ -32,6 +32,12 @@ export interface ChatMessage extends Message {
    * blindly to a server that cannot deduplicate).
    */
   attempts?: number;
+  /**
+   * Pending messages only, once sent: the `created_ms` of the newest message
+   * known when it was first sent. Its server copy can only be newer (by the
+   * server's clock, whatever the client's says).
+   */
+  sent_after_ms?: number;
 }
 
 /**

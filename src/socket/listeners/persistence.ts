@@ -122,6 +122,7 @@ function toStored(message: ChatMessage, tab: string): StoredEntry {
     error: message.error,
     errorCode: message.errorCode ?? null,
     attempts: message.attempts ?? 0,
+    sentAfterMs: message.sent_after_ms ?? null,
     tab,
   };
 }
