@@ -1,7 +1,6 @@
 import {
   chatApi,
   disconnectRequested,
-  messageEditStarted,
   reconnectRequested,
   selectConnection,
   selectLastMessage,

@@ -94,24 +94,32 @@ const commands = [
     }),
   ),
   fc.constant(command('cut the sockets', (_m, { harness }) => harness.server.cutSockets())),
-  fc.boolean().map((down) =>
-    command(`server ${down ? 'down' : 'up'}`, (_m, { harness }) => harness.server.setUp(!down)),
-  ),
-  fc.boolean().map((refuse) =>
-    command(`sockets ${refuse ? 'refused' : 'accepted'}`, (_m, { harness }) =>
-      harness.server.setSocketsAccepted(!refuse),
+  fc
+    .boolean()
+    .map((down) =>
+      command(`server ${down ? 'down' : 'up'}`, (_m, { harness }) => harness.server.setUp(!down)),
     ),
-  ),
-  fc.boolean().map((hold) =>
-    command(`answers ${hold ? 'held' : 'flowing'}`, (_m, { harness }) =>
-      harness.server.setAutoAnswer(!hold),
+  fc
+    .boolean()
+    .map((refuse) =>
+      command(`sockets ${refuse ? 'refused' : 'accepted'}`, (_m, { harness }) =>
+        harness.server.setSocketsAccepted(!refuse),
+      ),
     ),
-  ),
-  fc.boolean().map((hold) =>
-    command(`frames ${hold ? 'held' : 'flowing'}`, (_m, { harness }) =>
-      harness.server.setAutoDeliver(!hold),
+  fc
+    .boolean()
+    .map((hold) =>
+      command(`answers ${hold ? 'held' : 'flowing'}`, (_m, { harness }) =>
+        harness.server.setAutoAnswer(!hold),
+      ),
     ),
-  ),
+  fc
+    .boolean()
+    .map((hold) =>
+      command(`frames ${hold ? 'held' : 'flowing'}`, (_m, { harness }) =>
+        harness.server.setAutoDeliver(!hold),
+      ),
+    ),
   fc.nat(5).map((index) =>
     command(`answer held request #${index}`, async (_m, { harness }) => {
       harness.server.release(index);
@@ -124,19 +132,23 @@ const commands = [
       await harness.settle(3);
     }),
   ),
-  fc.constantFrom<'history' | 'post'>('history', 'post').chain((what) =>
-    fc.constantFrom<'network-error' | 'lose' | 503>('network-error', 'lose', 503).map((how) =>
-      command(`the next ${what} request: ${how}`, (_m, { harness }) =>
-        harness.server.fail(
-          what === 'history' ? isHistory : isPost,
-          how === 503 ? { status: 503, body: { detail: 'busy' } } : how,
+  fc
+    .constantFrom<'history' | 'post'>('history', 'post')
+    .chain((what) =>
+      fc
+        .constantFrom<'network-error' | 'lose' | 503>('network-error', 'lose', 503)
+        .map((how) =>
+          command(`the next ${what} request: ${how}`, (_m, { harness }) =>
+            harness.server.fail(
+              what === 'history' ? isHistory : isPost,
+              how === 503 ? { status: 503, body: { detail: 'busy' } } : how,
+            ),
+          ),
         ),
-      ),
     ),
-  ),
-  fc.integer({ min: 0, max: 20_000 }).map((ms) =>
-    command(`${ms} ms pass`, async (_m, { harness }) => harness.advance(ms, 1000)),
-  ),
+  fc
+    .integer({ min: 0, max: 20_000 })
+    .map((ms) => command(`${ms} ms pass`, async (_m, { harness }) => harness.advance(ms, 1000))),
   conversation.map((id) =>
     command(
       `leave ${id.slice(-2)}`,
