@@ -1,3 +1,4 @@
+import type { SyncPhase } from 'unet-chat-redux';
 import { useId, useState } from 'react';
 import type { ChatUser, Conversation } from '../../api/types';
 import type { ChatMessage, ConnectionStatus } from '../../state/model';
@@ -22,7 +23,7 @@ export interface ChatSyncState {
    * messages are being fetched (a quiet note); `retrying` / `failed`: loading
    * failed — the reason and a Retry button instead of an endless spinner.
    */
-  phase: 'idle' | 'loading' | 'catchingUp' | 'live' | 'retrying' | 'failed';
+  phase: SyncPhase;
   /** The failure in the transport's or server's words (tooltip only). */
   error: string | null;
   /** The failure's code, worded in the UI's language (see `chatErrorText`). */

@@ -2,9 +2,14 @@ import {
   chatApi,
   messageDiscarded,
   messageRetried,
+  draftChanged,
   selectConversationById,
   selectConversationMessage,
+  selectDraft,
+  selectGapAfterId,
+  selectSyncStatus,
   submitMessage,
+  syncRetryRequested,
 } from 'unet-chat-redux';
 import type { ChatMessage } from 'unet-chat-redux';
 import { useCallback } from 'react';
@@ -61,6 +66,17 @@ export function ChatMessages({
   const { messages, hasMoreOlder, loadingOlder, historyLoaded, loadOlder } =
     useConversationMessages(conversationId);
   const connection = useConnection(conversationId);
+  const sync = useChatSelector((state) => selectSyncStatus(state, conversationId));
+  const gapAfterId = useChatSelector((state) => selectGapAfterId(state, conversationId));
+  const draft = useChatSelector((state) => selectDraft(state, conversationId));
+  const onDraftChange = useCallback(
+    (text: string) => dispatch(draftChanged({ conversationId, text })),
+    [dispatch, conversationId],
+  );
+  const onRetrySync = useCallback(
+    () => dispatch(syncRetryRequested({ conversationId })),
+    [dispatch, conversationId],
+  );
 
   const resolveMessage = useCallback(
     (id: string) => selectConversationMessage(store.getState(), conversationId, id),
@@ -122,6 +138,11 @@ export function ChatMessages({
       onRetry={onRetry}
       onDiscard={onDiscard}
       onBack={onBack}
+      sync={sync}
+      onRetrySync={onRetrySync}
+      gapAfterId={gapAfterId}
+      draft={draft}
+      onDraftChange={onDraftChange}
       {...passed}
     />
   );

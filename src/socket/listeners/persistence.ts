@@ -210,7 +210,8 @@ export function createPersistence(
     else tabs.delete(tab);
     record.tabs = Object.fromEntries(tabs);
     write(userId, record);
-    renewLeaseWhileNeeded(mine.length > 0);
+    // While anything is unsent — ours, or another tab's that may be closed — check back.
+    renewLeaseWhileNeeded(record.outbox.length > 0);
   }
 
   function renewLeaseWhileNeeded(needed: boolean): void {

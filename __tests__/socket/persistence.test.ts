@@ -1,0 +1,216 @@
+import { draftChanged, selectDraft, submitMessage, subscribeToConversation } from 'unet-chat-redux';
+import type { KeyValueStorage } from 'unet-chat-redux';
+import { createSyncHarness } from '../support/syncHarness';
+import type { SyncHarness } from '../support/syncHarness';
+import { createModelServer } from '../support/modelServer';
+
+/**
+ * The durable outbox and drafts: unsent messages and drafts survive a reload
+ * (a new store on the same storage and tab), go out in order exactly once,
+ * stay per user, and leave no trace after a logout.
+ */
+const C = '0190c000-0000-7000-8000-0000000000d1';
+
+function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, value),
+    removeItem: (key) => void data.delete(key),
+  };
+}
+
+const harnesses: SyncHarness[] = [];
+afterEach(() => {
+  for (const harness of harnesses.splice(0)) harness.chat.dispose();
+});
+
+function open(
+  server: ReturnType<typeof createModelServer>,
+  storage: KeyValueStorage,
+  tabId: string,
+  socket = true,
+) {
+  const harness = createSyncHarness(
+    {},
+    { persistence: { storage, tabId }, socket: { enabled: socket } },
+    { server },
+  );
+  harnesses.push(harness);
+  return harness;
+}
+
+const stored = (storage: { data: Map<string, string> }) =>
+  [...storage.data.values()].map(
+    (raw) => JSON.parse(raw) as { outbox: Array<{ text: string; tab: string }>; drafts: object },
+  );
+
+describe('the durable outbox', () => {
+  it('keeps unsent messages across a reload and sends them once, in order', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    const before = open(server, storage, 'tab-1');
+    before.store.dispatch(subscribeToConversation(C));
+    await before.settle();
+    server.setUp(false);
+    for (const text of ['one', 'two', 'three'])
+      before.store.dispatch(submitMessage({ conversationId: C, text }));
+    await before.settle();
+    expect(stored(storage)[0]?.outbox.map((entry) => entry.text)).toEqual(['one', 'two', 'three']);
+
+    // The page reloads while the server is still down: the old store is gone.
+    before.chat.dispose();
+    server.setUp(true);
+    const after = open(server, storage, 'tab-1');
+    after.store.dispatch(subscribeToConversation(C));
+    await after.settle();
+    expect(after.messagesOf(C).map((m) => [m.text, m.status])).toEqual([
+      ['one', 'sent'],
+      ['two', 'sent'],
+      ['three', 'sent'],
+    ]);
+    expect(server.messagesOf(C).map((m) => m.text)).toEqual(['one', 'two', 'three']);
+    expect(storage.data.size).toBe(0);
+  });
+
+  it('does not send twice a message whose answer was lost before the reload', async () => {
+    const server = createModelServer({ idempotency: false, paging: false, changes: false });
+    const storage = memoryStorage();
+    const before = open(server, storage, 'tab-1', false);
+    before.store.dispatch(subscribeToConversation(C));
+    await before.settle();
+    server.fail((request) => request.method === 'POST', 'lose');
+    before.store.dispatch(submitMessage({ conversationId: C, text: 'landed, answer lost' }));
+    await before.settle();
+    before.chat.dispose();
+
+    const after = open(server, storage, 'tab-1', false);
+    after.store.dispatch(subscribeToConversation(C));
+    await after.advance(60_000);
+    expect(server.messagesOf(C).map((m) => m.text)).toEqual(['landed, answer lost']);
+    expect(after.messagesOf(C).map((m) => m.status)).toEqual(['sent']);
+  });
+
+  it('keeps a refused message as failed across a reload, with its reason', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    server.fail((request) => request.method === 'POST', {
+      status: 400,
+      body: { detail: 'text: too long', code: 'validation_error' },
+    });
+    const before = open(server, storage, 'tab-1', false);
+    before.store.dispatch(subscribeToConversation(C));
+    before.store.dispatch(submitMessage({ conversationId: C, text: 'too long' }));
+    await before.settle();
+    before.chat.dispose();
+    const after = open(server, storage, 'tab-1', false);
+    after.store.dispatch(subscribeToConversation(C));
+    await after.settle();
+    expect(after.messagesOf(C)[0]).toMatchObject({
+      status: 'failed',
+      errorCode: 'validation_error',
+    });
+    expect(server.messagesOf(C)).toEqual([]);
+  });
+
+  it('keeps each tab’s entries: two tabs of one user never clobber each other', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    server.setUp(false);
+    const first = open(server, storage, 'tab-1', false);
+    const second = open(server, storage, 'tab-2', false);
+    first.store.dispatch(submitMessage({ conversationId: C, text: 'from tab 1' }));
+    second.store.dispatch(submitMessage({ conversationId: C, text: 'from tab 2' }));
+    await first.settle();
+    await second.settle();
+    expect(
+      stored(storage)[0]
+        ?.outbox.map((entry) => `${entry.tab}:${entry.text}`)
+        .sort(),
+    ).toEqual(['tab-1:from tab 1', 'tab-2:from tab 2']);
+  });
+
+  it('adopts what a closed tab left unsent once its lease runs out', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    server.setUp(false);
+    const closed = open(server, storage, 'tab-closed', false);
+    closed.store.dispatch(submitMessage({ conversationId: C, text: 'left behind' }));
+    await closed.settle();
+    closed.chat.dispose();
+
+    server.setUp(true);
+    const survivor = open(server, storage, 'tab-survivor', false);
+    survivor.store.dispatch(subscribeToConversation(C));
+    await survivor.settle();
+    // Its lease is still fresh: the closed tab might only be reloading.
+    expect(server.messagesOf(C)).toEqual([]);
+    // The survivor checks back every 10 s; 30 s after the last renewal the entry is adopted.
+    await survivor.advance(45_000, 1000);
+    expect(server.messagesOf(C).map((m) => m.text)).toEqual(['left behind']);
+    expect(storage.data.size).toBe(0);
+  });
+
+  it('reads corrupt storage as empty and keeps working', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    storage.setItem('unet-chat-redux:http://chat.test:1', '{not json');
+    const harness = open(server, storage, 'tab-1');
+    harness.store.dispatch(subscribeToConversation(C));
+    harness.store.dispatch(submitMessage({ conversationId: C, text: 'fine' }));
+    await harness.settle();
+    expect(server.messagesOf(C).map((m) => m.text)).toEqual(['fine']);
+  });
+
+  it('a logout erases the user’s unsent messages and drafts from storage', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    server.setUp(false);
+    const harness = open(server, storage, 'tab-1', false);
+    harness.store.dispatch(submitMessage({ conversationId: C, text: 'private' }));
+    harness.store.dispatch(draftChanged({ conversationId: C, text: 'a private draft' }));
+    await harness.advance(1_000);
+    expect(storage.data.size).toBe(1);
+    harness.chat.endSession();
+    expect(storage.data.size).toBe(0);
+    expect(harness.store.getState().chat.drafts).toEqual({});
+  });
+});
+
+describe('drafts', () => {
+  it('keep a conversation’s draft across a reload', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    const before = open(server, storage, 'tab-1');
+    before.store.dispatch(draftChanged({ conversationId: C, text: 'half a thought' }));
+    await before.advance(1_000);
+    before.chat.dispose();
+    const after = open(server, storage, 'tab-1');
+    after.store.dispatch(subscribeToConversation(C));
+    await after.settle();
+    expect(selectDraft(after.store.getState(), C)).toBe('half a thought');
+  });
+
+  it('are written even when the page goes away before the write delay', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    const before = open(server, storage, 'tab-1');
+    before.store.dispatch(draftChanged({ conversationId: C, text: 'typed just now' }));
+    await before.settle();
+    before.chat.dispose();
+    const after = open(server, storage, 'tab-1');
+    after.store.dispatch(subscribeToConversation(C));
+    await after.settle();
+    expect(selectDraft(after.store.getState(), C)).toBe('typed just now');
+  });
+
+  it('an empty draft is removed', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    const harness = open(server, storage, 'tab-1');
+    harness.store.dispatch(draftChanged({ conversationId: C, text: 'x' }));
+    harness.store.dispatch(draftChanged({ conversationId: C, text: '   ' }));
+    expect(harness.store.getState().chat.drafts).toEqual({});
+  });
+});
