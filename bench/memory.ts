@@ -1,3 +1,4 @@
+import { selectMessagesOfConversation } from '../src/index';
 import { chatReducer, messagesReceived } from '../src/index';
 import type { ChatState, Message } from '../src/index';
 import { PAGE, conversationId, emptyChatState, latestPage, messageRange } from './fixtures';
@@ -76,7 +77,7 @@ export function runMemoryBenchmark(
       retainedBy(
         () => loadPaged(json),
         (state) => {
-          const kept = state.messages.conversations[conversationId(0)]?.ids.length;
+          const kept = selectMessagesOfConversation({ chat: state }, conversationId(0)).length;
           if (kept !== messages)
             throw new Error(`memory benchmark: the store kept ${kept} messages`);
         },

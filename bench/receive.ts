@@ -1,3 +1,4 @@
+import { selectMessagesOfConversation } from '../src/index';
 import type { UnknownAction } from '@reduxjs/toolkit';
 import { chatReducer, messagesReceived } from '../src/index';
 import type { ChatState, Message } from '../src/index';
@@ -60,7 +61,8 @@ const packageContender: Contender<ChatState> = {
       source: 'catchUp',
       page: { direction: 'newer', cursor: cursorId, limit: PAGE },
     }),
-  orderedIds: (state) => state.messages.conversations[conversationId(CONVERSATION)]?.ids ?? [],
+  orderedIds: (state) =>
+    selectMessagesOfConversation({ chat: state }, conversationId(CONVERSATION)).map((m) => m.id),
 };
 
 function baselineContender(

@@ -1,3 +1,4 @@
+import { timelineMessages } from '../src/index';
 import { createSelector } from '@reduxjs/toolkit';
 import {
   chatReducer,
@@ -23,18 +24,13 @@ const noMessages: ChatMessage[] = [];
 /** What most apps write first: a new array on every call. */
 const naiveMap: MessagesSelector = (state, id) => {
   const timeline = state.chat.messages.conversations[id];
-  return timeline
-    ? timeline.ids.map((messageId) => timeline.messages.entities[messageId] as ChatMessage)
-    : noMessages;
+  return timeline ? [...timelineMessages(timeline)] : noMessages;
 };
 
 /** Memoized on its input, but one memo shared by every screen that reads a conversation. */
 const naiveMemoized: MessagesSelector = createSelector(
   [(state: ChatRootState, id: string) => state.chat.messages.conversations[id]],
-  (timeline) =>
-    timeline
-      ? timeline.ids.map((messageId) => timeline.messages.entities[messageId] as ChatMessage)
-      : noMessages,
+  (timeline) => (timeline ? [...timelineMessages(timeline)] : noMessages),
 );
 
 /**

@@ -98,6 +98,7 @@ export {
   makeSelectMessages,
   selectMessagesOfConversation,
   selectConversationMessage,
+  timelineMessages,
   selectMessageById,
   selectMessageWithReply,
   selectLastMessage,

@@ -284,9 +284,19 @@ describe('the socket middleware', () => {
   });
 
   it('applies a burst of 1,000 frames as one batched dispatch', async () => {
-    const { memory, store, messagesOf, settle, actions } = make(() => ({ status: 200, body: [] }));
+    const { memory, store, messagesOf, settle, actions, requests } = make(() => ({
+      status: 200,
+      body: [],
+    }));
     store.dispatch(subscribeToConversation(CONVERSATION));
     memory.last()!.open();
+    // Every request of the subscription answered (history, changes cursor), so only the burst is left.
+    for (let round = 0; round < 100; round++) {
+      await settle(1);
+      const answered = actions.filter((a) => /\/(fulfilled|rejected)$/.test(a.type)).length;
+      if (answered >= requests.length && selectPaging(store.getState(), CONVERSATION).historyLoaded)
+        break;
+    }
     await settle();
     let notifications = 0;
     const unsubscribe = store.subscribe(() => (notifications += 1));

@@ -28,6 +28,7 @@ import {
 import type { ChatState, Message, PageRequest } from 'unet-chat-redux';
 import type { UnknownAction } from '@reduxjs/toolkit';
 import { CONVERSATION, message, messages } from '../support/factories';
+import { countIn } from '../../src/state/chunks';
 
 /**
  * The messages reducer alone: every event applied to a fresh state, no
@@ -119,7 +120,7 @@ describe('messages: ordering and identity', () => {
       catchUp([m], after(message(6))),
     );
     expect(idsOf(state).filter((id) => id === m.id)).toHaveLength(1);
-    expect(state.messages.conversations[CONVERSATION]?.messages.ids).toHaveLength(7);
+    expect(countIn(state.messages.conversations[CONVERSATION]!.chunks)).toBe(7);
     expect(idsOf(state)).toHaveLength(7);
   });
 

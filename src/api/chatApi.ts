@@ -15,6 +15,8 @@ import {
 } from '../state/events';
 import type { PageRequest } from '../state/events';
 import type { ChatMessage } from '../state/model';
+import { messageOfTimeline } from '../state/timelineModel';
+import type { Timeline } from '../state/timelineModel';
 import { describeChatError, describeRejection } from './errors';
 import type { ChatQueryError } from './errors';
 import { routes } from './routes';
@@ -92,22 +94,13 @@ const ABORTED: { error: ChatQueryError } = {
 const runtimeBaseQuery = (request: ChatRequest, api: BaseQueryApi, extraOptions: object) =>
   resolveRuntime(api.dispatch).baseQuery(request, api, extraOptions);
 
-type ChatState = {
-  chat: {
-    messages: {
-      conversations: Record<
-        string,
-        { messages: { entities: Record<string, ChatMessage | undefined> } }
-      >;
-    };
-  };
-};
+type ChatState = { chat: { messages: { conversations: Record<string, Timeline> } } };
 
 /** The message as the store knows it, when the store has the chat reducer. */
 function storedMessage(getState: () => unknown, id: string): ChatMessage | undefined {
   const state = getState() as Partial<ChatState>;
   for (const timeline of Object.values(state.chat?.messages.conversations ?? {})) {
-    const message = timeline.messages.entities[id];
+    const message = messageOfTimeline(timeline, id);
     if (message) return message;
   }
   return undefined;

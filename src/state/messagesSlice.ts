@@ -28,9 +28,17 @@ import {
 } from './events';
 import type { MessagesReceivedPayload } from './events';
 import type { ChatMessage } from './model';
+import {
+  findChunk,
+  insertMessages,
+  lastIdIn,
+  removeMessages,
+  replaceMessage,
+  storedMessage,
+  storedWithKey,
+} from './chunks';
+import type { KeyOf, MessageChunk } from './chunks';
 import { sortableTimestamp } from './time';
-import { mergeSorted } from './timeline';
-import type { KeyOf } from './timeline';
 import { emptyTimeline, messagesAdapter, phaseOf } from './timelineModel';
 import type { MessagesState, Timeline } from './timelineModel';
 
@@ -46,20 +54,28 @@ function timelineOf(state: MessagesState, conversationId: string): Timeline {
   return timeline;
 }
 
-function toChatMessage(message: Message, previous?: ChatMessage): ChatMessage {
-  const stored: ChatMessage = {
-    ...previous,
+function toChatMessage(
+  message: Message,
+  conversationId: string,
+  previous?: ChatMessage,
+  createdMs = sortableTimestamp(message.created_at),
+): ChatMessage {
+  return {
+    ...(previous ? withoutBookkeeping(previous) : undefined),
     ...message,
+    // One string per conversation, not one per message (JSON.parse makes a new one each time).
+    conversation_id: conversationId,
     client_id: message.client_id ?? previous?.client_id ?? null,
     status: 'sent',
     error: null,
-    created_ms: sortableTimestamp(message.created_at),
+    created_ms: createdMs,
   };
-  // Bookkeeping of the pending copy does not follow the confirmed message.
-  delete stored.errorCode;
-  delete stored.attempts;
-  delete stored.sent_after_ms;
-  return stored;
+}
+
+/** A pending copy's bookkeeping does not follow the confirmed message (fields a server added do). */
+function withoutBookkeeping(message: ChatMessage): Partial<ChatMessage> {
+  const { errorCode: _code, attempts: _attempts, sent_after_ms: _sentAfter, ...kept } = message;
+  return kept;
 }
 
 function sameContent(known: ChatMessage, message: Message): boolean {
@@ -73,68 +89,76 @@ function sameContent(known: ChatMessage, message: Message): boolean {
   );
 }
 
-/** Reads keys from the untouched base state, so binary searches create no Immer drafts. */
-function keyReader(timeline: Timeline, extra: Map<string, number>): KeyOf {
-  const entities = timeline.messages.entities;
-  const base = (isDraft(entities) ? original(entities) : entities) ?? {};
-  return (id) => extra.get(id) ?? base[id]?.created_ms ?? entities[id]?.created_ms ?? 0;
+/** The plain value behind an Immer draft (reading through a draft creates a Proxy per value). */
+function plain<Value>(value: Value): Value {
+  if (!isDraft(value)) return value;
+  return (original(value as never) ?? current(value as never)) as Value;
 }
 
-/** The plain array behind an Immer draft: searching a draft goes through a Proxy per element. */
-function plain(list: string[]): readonly string[] {
-  return isDraft(list) ? current(list) : list;
+/** A confirmed message as the base state holds it (or this reduction added it), without creating drafts. */
+function confirmedOf(timeline: Timeline, id: string): ChatMessage | undefined {
+  const stored = storedMessage(timeline.chunks, id);
+  if (stored) return stored;
+  const found = findChunk(timeline.chunks, id);
+  return found ? (plain(found.chunk.entities)[id] ?? found.chunk.entities[id]) : undefined;
 }
 
-function insertIds(timeline: Timeline, batch: string[], keyOf: KeyOf): void {
-  if (batch.length > 0) timeline.ids = mergeSorted(plain(timeline.ids), batch, keyOf);
+/** `created_ms` of a chunk's message, read from its base entities when it has them. */
+function keyInChunk(
+  chunk: MessageChunk,
+  entities: Record<string, ChatMessage | undefined>,
+  id: string,
+): number {
+  return (entities[id] ?? chunk.entities[id])?.created_ms ?? 0;
 }
 
-function without(list: string[], id: string): string[] {
-  const items = plain(list);
-  const at = items.lastIndexOf(id);
-  return at < 0 ? list : [...items.slice(0, at), ...items.slice(at + 1)];
-}
-
-function forgetClientId(timeline: Timeline, message: ChatMessage | undefined): void {
-  const clientId = message?.client_id;
-  if (clientId && timeline.byClientId[clientId] === message.id)
-    delete timeline.byClientId[clientId];
+/** Keys (`created_ms`) of confirmed ids: the messages of this batch first, then the chunks. */
+function keyReader(timeline: Timeline, batch: Map<string, number>): KeyOf {
+  return (id) => batch.get(id) ?? confirmedOf(timeline, id)?.created_ms ?? 0;
 }
 
 /**
- * Removes confirmed messages from the timeline. A removed watermark hands
- * over to the message before it, which is covered by definition.
+ * Removes confirmed messages. A removed watermark hands over to the newest
+ * remaining message older than it, which is covered by definition.
  */
-function removeConfirmed(timeline: Timeline, ids: ReadonlySet<string>): void {
-  if (ids.size === 0) return;
-  const list = plain(timeline.ids);
-  if (timeline.watermark !== null && ids.has(timeline.watermark)) {
-    let at = list.indexOf(timeline.watermark) - 1;
-    while (at >= 0 && ids.has(list[at] as string)) at -= 1;
-    timeline.watermark = at >= 0 ? (list[at] as string) : null;
+function removeConfirmed(
+  timeline: Timeline,
+  ids: ReadonlySet<string>,
+  keyOf: KeyOf,
+): ChatMessage[] {
+  if (ids.size === 0) return [];
+  const watermark = timeline.watermark;
+  const watermarkKey = watermark !== null ? keyOf(watermark) : null;
+  const removed = removeMessages(timeline.chunks, ids);
+  if (watermark !== null && watermarkKey !== null && ids.has(watermark)) {
+    timeline.watermark = newestAtMost(timeline, watermarkKey);
   }
-  timeline.ids = list.filter((id) => !ids.has(id));
-  for (const id of ids) forgetClientId(timeline, timeline.messages.entities[id]);
-  messagesAdapter.removeMany(timeline.messages, [...ids]);
+  return removed;
+}
+
+/** The newest confirmed id whose key is at most `key` (null when none). */
+function newestAtMost(timeline: Timeline, key: number): string | null {
+  for (let c = timeline.chunks.length - 1; c >= 0; c--) {
+    const chunk = timeline.chunks[c] as MessageChunk;
+    const entities = plain(chunk.entities);
+    const ids = plain(chunk.ids);
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const id = ids[i] as string;
+      if (keyInChunk(chunk, entities, id) <= key) return id;
+    }
+  }
+  return null;
 }
 
 /** Removes a message from wherever its conversation keeps it, stashes included. */
 function removeMessage(timeline: Timeline, id: string): void {
   delete timeline.editing[id];
-  const stashed = timeline.deleting[id];
-  if (stashed) {
-    forgetClientId(timeline, stashed);
-    delete timeline.deleting[id];
+  delete timeline.deleting[id];
+  if (timeline.pending.entities[id]) {
+    messagesAdapter.removeOne(timeline.pending, id);
+    return;
   }
-  const message = timeline.messages.entities[id];
-  if (!message) return;
-  if (message.status === 'sent') {
-    removeConfirmed(timeline, new Set([id]));
-  } else {
-    timeline.pendingIds = without(timeline.pendingIds, id);
-    forgetClientId(timeline, message);
-    messagesAdapter.removeOne(timeline.messages, id);
-  }
+  removeConfirmed(timeline, new Set([id]), keyReader(timeline, new Map()));
 }
 
 /** The pending copy an incoming server message confirms, if any. */
@@ -143,18 +167,17 @@ function findPendingCopy(
   message: Message,
   payload: MessagesReceivedPayload,
 ): string | undefined {
-  const { entities } = timeline.messages;
+  const { entities, ids } = timeline.pending;
+  if (ids.length === 0) return undefined;
   const byKey = payload.confirms ?? message.client_id ?? undefined;
-  if (byKey) {
-    const id = timeline.byClientId[byKey];
-    return id && entities[id]?.status === 'pending' ? id : undefined;
-  }
+  // A pending message's id is its client_id.
+  if (byKey) return entities[byKey]?.status === 'pending' ? byKey : undefined;
   // A server that echoes no client_id: the oldest pending message from the
   // same sender with the same text and reply target that has been sent at
   // least once (a message never sent cannot be on the server), and that is
   // newer than what was known when it was sent (times of the server's clock).
   const createdMs = sortableTimestamp(message.created_at);
-  return timeline.pendingIds.find((id) => {
+  return ids.find((id) => {
     const pending = entities[id];
     return (
       pending !== undefined &&
@@ -183,26 +206,41 @@ function cursorIgnored(payload: MessagesReceivedPayload, keyOf: KeyOf): boolean 
  * A page is the server's truth for the span it covers: a known confirmed
  * message strictly inside `(fromKey, toKey)` that the page lacks was deleted
  * meanwhile. (Equal keys are left alone: ties may lie either side of the span.)
+ * Only the chunks that reach into the span are read.
  */
 function pruneInside(
   timeline: Timeline,
   page: ReadonlySet<string>,
   fromKey: number,
   toKey: number,
-  keyOf: KeyOf,
 ): void {
   const gone = new Set<string>();
-  for (const id of plain(timeline.ids)) {
-    const key = keyOf(id);
-    if (key > fromKey && key < toKey && !page.has(id)) gone.add(id);
+  for (let c = timeline.chunks.length - 1; c >= 0; c--) {
+    const chunk = timeline.chunks[c] as MessageChunk;
+    const entities = plain(chunk.entities);
+    const ids = plain(chunk.ids);
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const id = ids[i] as string;
+      const key = keyInChunk(chunk, entities, id);
+      if (key > fromKey && key < toKey && !page.has(id)) gone.add(id);
+    }
+    const first = ids[0];
+    if (first !== undefined && keyInChunk(chunk, entities, first) <= fromKey) break;
   }
-  removeConfirmed(timeline, gone);
+  removeConfirmed(timeline, gone, keyReader(timeline, new Map()));
 }
 
 /** The id of the newest of `ids` by key (the last one among equals). */
-function newestOf(ids: readonly string[], keyOf: KeyOf): string | null {
+function newestOf(ids: Iterable<string>, keyOf: KeyOf): string | null {
   let newest: string | null = null;
-  for (const id of ids) if (newest === null || keyOf(id) >= keyOf(newest)) newest = id;
+  let newestKey = -Infinity;
+  for (const id of ids) {
+    const key = keyOf(id);
+    if (newest === null || key >= newestKey) {
+      newest = id;
+      newestKey = key;
+    }
+  }
   return newest;
 }
 
@@ -223,7 +261,7 @@ function reachedNewest(timeline: Timeline, epoch: number | undefined): void {
   sync.failure = null;
   if (epoch === undefined || !sync.socketOpen || epoch !== sync.epoch) return;
   sync.syncedEpoch = epoch;
-  timeline.watermark = timeline.ids.at(-1) ?? timeline.watermark;
+  timeline.watermark = lastIdIn(timeline.chunks) ?? timeline.watermark;
 }
 
 /**
@@ -235,17 +273,18 @@ function reachedNewest(timeline: Timeline, epoch: number | undefined): void {
 function applyNewestPage(
   timeline: Timeline,
   payload: MessagesReceivedPayload,
-  fresh: string[],
+  pageIds: ReadonlySet<string>,
+  fresh: readonly ChatMessage[],
   keyOf: KeyOf,
 ): void {
   const limit = payload.page?.limit ?? Infinity;
-  const pageIds = new Set(payload.ids.filter((id) => timeline.messages.entities[id]));
   const everything = payload.ids.length !== limit;
-  const firstKey = payload.ids.reduce((min, id) => Math.min(min, keyOf(id)), Infinity);
-  const newest = newestOf([...pageIds], keyOf);
+  let firstKey = Infinity;
+  for (const id of payload.ids) firstKey = Math.min(firstKey, keyOf(id));
+  const newest = newestOf(pageIds, keyOf);
   const lastKey = newest === null ? -Infinity : keyOf(newest);
   const watermark = timeline.watermark;
-  const freshIds = new Set(fresh);
+  const freshIds = new Set(fresh.map((message) => message.id));
   const touches =
     watermark === null ||
     everything ||
@@ -254,15 +293,21 @@ function applyNewestPage(
 
   if (!touches) {
     // Everything up to the old watermark is stale: the page does not reach it.
-    const stale = new Set(plain(timeline.ids).filter((id) => keyOf(id) <= keyOf(watermark)));
-    removeConfirmed(timeline, stale);
+    const watermarkKey = keyOf(watermark);
+    const stale = new Set<string>();
+    for (const chunk of timeline.chunks) {
+      const entities = plain(chunk.entities);
+      for (const id of plain(chunk.ids))
+        if (keyInChunk(chunk, entities, id) <= watermarkKey) stale.add(id);
+    }
+    removeConfirmed(timeline, stale, keyOf);
     timeline.watermark = null;
     timeline.hasMoreOlder = true;
   } else if (!timeline.sync.historyLoaded || everything) {
     timeline.hasMoreOlder = !everything;
   }
-  insertIds(timeline, fresh, keyOf);
-  pruneInside(timeline, pageIds, everything ? -Infinity : firstKey, lastKey, keyOf);
+  insertMessages(timeline.chunks, fresh);
+  pruneInside(timeline, pageIds, everything ? -Infinity : firstKey, lastKey);
   advanceWatermark(timeline, newest, keyOf);
   timeline.sync.historyLoaded = true;
   reachedNewest(timeline, payload.page?.epoch);
@@ -272,114 +317,124 @@ function applyNewestPage(
 function applyCatchUpPage(
   timeline: Timeline,
   payload: MessagesReceivedPayload,
-  fresh: string[],
+  pageIds: ReadonlySet<string>,
+  fresh: readonly ChatMessage[],
   keyOf: KeyOf,
 ): void {
   const page = payload.page;
   if (!page) return;
-  const pageIds = new Set(payload.ids.filter((id) => timeline.messages.entities[id]));
-  insertIds(timeline, fresh, keyOf);
+  insertMessages(timeline.chunks, fresh);
   // Only a page asked for from the current watermark is contiguous with it
   // (an answer to an older request still brings real messages, nothing more).
   if (page.cursor === null || page.cursor !== timeline.watermark) return;
-  const newest = newestOf([...pageIds], keyOf);
-  if (newest !== null) pruneInside(timeline, pageIds, keyOf(page.cursor), keyOf(newest), keyOf);
+  const newest = newestOf(pageIds, keyOf);
+  if (newest !== null) pruneInside(timeline, pageIds, keyOf(page.cursor), keyOf(newest));
   advanceWatermark(timeline, newest, keyOf);
   if (payload.ids.length < page.limit) reachedNewest(timeline, page.epoch);
 }
 
 function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
-  const timeline = timelineOf(state, payload.conversationId);
-  const { entities } = timeline.messages;
-  const extraKeys = new Map<string, number>();
-  const fresh: string[] = [];
+  const conversationId = payload.conversationId;
+  const timeline = timelineOf(state, conversationId);
+  const batchKeys = new Map<string, number>();
+  const fresh: ChatMessage[] = [];
   const delivered: string[] = [];
+  const freshIds = new Set<string>();
+  // Looked up in the state the reduction started with (no drafts, no scans).
+  const storedChunks = plain(timeline.chunks);
 
   for (const id of payload.ids) {
     const message = payload.entities[id];
-    if (!message || message.conversation_id !== payload.conversationId) continue;
+    if (!message || message.conversation_id !== conversationId) continue;
+    if (freshIds.has(id)) continue;
     const deleting = timeline.deleting[id];
     if (deleting) {
       // Our delete is on its way: keep it hidden, but remember the server's copy.
-      timeline.deleting[id] = toChatMessage(message, deleting);
+      timeline.deleting[id] = toChatMessage(message, conversationId, deleting);
       continue;
     }
-    const known = entities[id];
-    if (known && known.status === 'sent') {
+    const key = sortableTimestamp(message.created_at);
+    // Found by its key (no scan); a message whose time changed is found the slow way.
+    const known =
+      storedWithKey(storedChunks, id, key) ??
+      (payload.page || payload.updatesOnly ? confirmedOf(timeline, id) : undefined);
+    if (known) {
       // Known already (say, a history page brought it first): the pending copy it confirms goes.
       const confirmedKey = payload.confirms ?? message.client_id ?? undefined;
-      const pendingId = confirmedKey ? timeline.byClientId[confirmedKey] : undefined;
-      if (pendingId && pendingId !== id && entities[pendingId]?.status === 'pending') {
-        timeline.pendingIds = without(timeline.pendingIds, pendingId);
-        messagesAdapter.removeOne(timeline.messages, pendingId);
-        timeline.byClientId[confirmedKey as string] = id;
-        if (!known.client_id) entities[id] = { ...known, client_id: confirmedKey as string };
+      if (confirmedKey && confirmedKey !== id && timeline.pending.entities[confirmedKey]) {
+        messagesAdapter.removeOne(timeline.pending, confirmedKey);
+        if (!known.client_id)
+          replaceMessage(timeline.chunks, { ...known, client_id: confirmedKey });
       }
       const editing = timeline.editing[id];
       if (editing && payload.source !== 'edit') {
         // Our edit is on its way: it stays shown; the server's copy is what a failure restores.
-        timeline.editing[id] = toChatMessage(message, editing);
+        timeline.editing[id] = toChatMessage(message, conversationId, editing);
       } else {
         delete timeline.editing[id];
         // An unchanged copy keeps its reference, so selectors and rows do not re-render.
-        if (!sameContent(known, message)) entities[id] = toChatMessage(message, known);
+        if (!sameContent(known, message))
+          replaceMessage(timeline.chunks, toChatMessage(message, conversationId, known));
       }
+      batchKeys.set(id, known.created_ms);
       delivered.push(id);
       continue;
     }
     // An edit of a message we never loaded must not be inserted out of context.
     if (payload.updatesOnly) continue;
     const pendingId = findPendingCopy(timeline, message, payload);
-    const pending = pendingId ? entities[pendingId] : undefined;
-    if (pendingId && pending) {
-      timeline.pendingIds = without(timeline.pendingIds, pendingId);
-      messagesAdapter.removeOne(timeline.messages, pendingId);
-    }
-    const stored = toChatMessage(message);
+    const pending = pendingId ? timeline.pending.entities[pendingId] : undefined;
+    if (pendingId && pending) messagesAdapter.removeOne(timeline.pending, pendingId);
+    const stored = toChatMessage(message, conversationId, undefined, key);
     stored.client_id = message.client_id ?? pending?.client_id ?? null;
-    if (stored.client_id) timeline.byClientId[stored.client_id] = id;
-    messagesAdapter.addOne(timeline.messages, stored);
-    extraKeys.set(id, stored.created_ms);
-    fresh.push(id);
+    batchKeys.set(id, stored.created_ms);
+    fresh.push(stored);
+    freshIds.add(id);
     delivered.push(id);
   }
 
-  const keyOf = keyReader(timeline, extraKeys);
+  const keyOf = keyReader(timeline, batchKeys);
   const page = payload.page;
   if (!page) {
     // Live frames, our own send and edit answers: always shown, in time order.
     // Only live frames while live are known to be contiguous with the watermark.
-    insertIds(timeline, fresh, keyOf);
+    insertMessages(timeline.chunks, fresh);
     if (payload.source === 'socket' && !payload.updatesOnly && timeline.sync.phase === 'live') {
       advanceWatermark(timeline, newestOf(delivered, keyOf), keyOf);
     }
     return;
   }
   if (page.direction === 'older') {
-    insertIds(timeline, fresh, keyOf);
+    insertMessages(timeline.chunks, fresh);
     timeline.hasMoreOlder = !cursorIgnored(payload, keyOf) && payload.ids.length >= page.limit;
     timeline.loadingOlder = false;
     timeline.error = null;
     return;
   }
+  const pageIds = new Set(delivered);
   if (page.direction === 'latest' || cursorIgnored(payload, keyOf)) {
-    applyNewestPage(timeline, payload, fresh, keyOf);
+    applyNewestPage(timeline, payload, pageIds, fresh, keyOf);
   } else {
-    applyCatchUpPage(timeline, payload, fresh, keyOf);
+    applyCatchUpPage(timeline, payload, pageIds, fresh, keyOf);
   }
   timeline.sync.failedAttempts = 0;
 }
 
 function pendingOf(timeline: Timeline | undefined, clientId: string): ChatMessage | undefined {
-  const message = timeline?.messages.entities[clientId];
-  return message && message.status !== 'sent' ? message : undefined;
+  return timeline?.pending.entities[clientId];
 }
 
-function addPending(timeline: Timeline, message: ChatMessage): void {
-  if (timeline.byClientId[message.id] !== undefined) return;
-  messagesAdapter.addOne(timeline.messages, message);
-  timeline.pendingIds.push(message.id);
-  timeline.byClientId[message.id] = message.id;
+function addPending(timeline: Timeline, message: ChatMessage, restored = false): void {
+  if (timeline.pending.entities[message.id]) return;
+  // A restored message may have been confirmed meanwhile (its echo came before the reload).
+  if (restored) {
+    for (const chunk of timeline.chunks) {
+      const entities = plain(chunk.entities);
+      for (const id of plain(chunk.ids))
+        if ((entities[id] ?? chunk.entities[id])?.client_id === message.id) return;
+    }
+  }
+  messagesAdapter.addOne(timeline.pending, message);
 }
 
 /** Events that change the sync facts; the phase is recomputed after each. */
@@ -483,22 +538,26 @@ const applyEvent = createReducer(initialState, (builder) => {
     })
     .addCase(outboxRestored, (state, { payload }) => {
       for (const stored of payload.messages) {
-        addPending(timelineOf(state, stored.conversationId), {
-          id: stored.clientId,
-          client_id: stored.clientId,
-          conversation_id: stored.conversationId,
-          sender_id: stored.senderId,
-          text: stored.text,
-          reply_to: stored.replyTo,
-          is_edited: false,
-          created_at: stored.createdAt,
-          created_ms: sortableTimestamp(stored.createdAt),
-          status: stored.status,
-          error: stored.error,
-          errorCode: stored.errorCode,
-          attempts: stored.attempts,
-          ...(stored.sentAfterMs != null ? { sent_after_ms: stored.sentAfterMs } : {}),
-        });
+        addPending(
+          timelineOf(state, stored.conversationId),
+          {
+            id: stored.clientId,
+            client_id: stored.clientId,
+            conversation_id: stored.conversationId,
+            sender_id: stored.senderId,
+            text: stored.text,
+            reply_to: stored.replyTo,
+            is_edited: false,
+            created_at: stored.createdAt,
+            created_ms: sortableTimestamp(stored.createdAt),
+            status: stored.status,
+            error: stored.error,
+            errorCode: stored.errorCode,
+            attempts: stored.attempts,
+            ...(stored.sentAfterMs != null ? { sent_after_ms: stored.sentAfterMs } : {}),
+          },
+          true,
+        );
       }
     })
     .addCase(messageSendAttempted, (state, { payload }) => {
@@ -506,8 +565,8 @@ const applyEvent = createReducer(initialState, (builder) => {
       const message = pendingOf(timeline, payload.clientId);
       if (!timeline || !message) return;
       if (!message.attempts) {
-        const newest = timeline.ids.at(-1);
-        const newestMs = newest ? timeline.messages.entities[newest]?.created_ms : undefined;
+        const newest = lastIdIn(timeline.chunks);
+        const newestMs = newest ? confirmedOf(timeline, newest)?.created_ms : undefined;
         if (newestMs !== undefined) message.sent_after_ms = newestMs;
       }
       message.attempts = (message.attempts ?? 0) + 1;
@@ -535,11 +594,10 @@ const applyEvent = createReducer(initialState, (builder) => {
     })
     .addCase(messageEditStarted, (state, { payload }) => {
       for (const timeline of Object.values(state.conversations)) {
-        const message = timeline.messages.entities[payload.id];
-        if (!message || message.status !== 'sent') continue;
-        timeline.editing[payload.id] ??= isDraft(message) ? current(message) : message;
-        message.text = payload.text;
-        message.is_edited = true;
+        const message = confirmedOf(timeline, payload.id);
+        if (!message) continue;
+        timeline.editing[payload.id] ??= message;
+        replaceMessage(timeline.chunks, { ...message, text: payload.text, is_edited: true });
       }
     })
     .addCase(messageEditFailed, (state, { payload }) => {
@@ -547,20 +605,16 @@ const applyEvent = createReducer(initialState, (builder) => {
       const confirmed = timeline?.editing[payload.previous.id];
       // Restores what the server last confirmed, never an older copy.
       if (!timeline || !confirmed) return;
-      if (timeline.messages.entities[confirmed.id])
-        timeline.messages.entities[confirmed.id] = confirmed;
+      replaceMessage(timeline.chunks, plain(confirmed));
       delete timeline.editing[confirmed.id];
     })
     .addCase(messageDeleteStarted, (state, { payload }) => {
       for (const timeline of Object.values(state.conversations)) {
-        const message = timeline.messages.entities[payload.id];
-        if (!message || message.status !== 'sent') continue;
-        const confirmed = timeline.editing[payload.id] ?? message;
-        timeline.deleting[payload.id] = isDraft(confirmed) ? current(confirmed) : confirmed;
+        const message = confirmedOf(timeline, payload.id);
+        if (!message) continue;
+        timeline.deleting[payload.id] = plain(timeline.editing[payload.id]) ?? message;
         delete timeline.editing[payload.id];
-        removeConfirmed(timeline, new Set([payload.id]));
-        // The client_id still names this message while the delete may fail.
-        if (confirmed.client_id) timeline.byClientId[confirmed.client_id] = payload.id;
+        removeConfirmed(timeline, new Set([payload.id]), keyReader(timeline, new Map()));
       }
     })
     .addCase(messageDeleteFailed, (state, { payload: { message } }) => {
@@ -569,13 +623,7 @@ const applyEvent = createReducer(initialState, (builder) => {
       // Nothing to restore once the server confirmed the deletion by socket.
       if (!timeline || !confirmed) return;
       delete timeline.deleting[message.id];
-      messagesAdapter.addOne(timeline.messages, confirmed);
-      if (confirmed.client_id) timeline.byClientId[confirmed.client_id] = confirmed.id;
-      insertIds(
-        timeline,
-        [confirmed.id],
-        keyReader(timeline, new Map([[confirmed.id, confirmed.created_ms]])),
-      );
+      insertMessages(timeline.chunks, [plain(confirmed)]);
     })
     .addCase(messagesRemoved, (state, { payload }) => {
       const timeline = state.conversations[payload.conversationId];
@@ -590,7 +638,7 @@ const applyEvent = createReducer(initialState, (builder) => {
       // was asked for before a conversation was created must not wipe it.
       const listed = new Set(payload.map((conversation) => conversation.id));
       for (const [id, timeline] of Object.entries(state.conversations)) {
-        if (listed.has(id) || timeline.sync.subscribers > 0 || timeline.pendingIds.length > 0)
+        if (listed.has(id) || timeline.sync.subscribers > 0 || timeline.pending.ids.length > 0)
           continue;
         delete state.conversations[id];
       }

@@ -7,10 +7,13 @@ import type { Conversation, Message } from '../api/types';
  * message itself is normalized the same way), and a conversation's [ext]
  * `last_message` is a message.
  */
-export const messageSchema = new schema.Entity<Message>('messages');
-messageSchema.define({ reply_to: messageSchema });
+export const messageSchema = /*#__PURE__*/ (() => {
+  const message = new schema.Entity<Message>('messages');
+  message.define({ reply_to: message });
+  return message;
+})();
 
-export const conversationSchema = new schema.Entity<Conversation>('conversations', {
+export const conversationSchema = /*#__PURE__*/ new schema.Entity<Conversation>('conversations', {
   last_message: messageSchema,
 });
 
@@ -32,11 +35,28 @@ export interface NormalizedConversations {
  * that repeats a message (a server answer merged with an echo) stays unique.
  */
 export function normalizeMessages(messages: readonly Message[]): NormalizedMessages {
+  // The contract's messages are flat (`reply_to` is an id): for them normalizr's
+  // result is the messages by id, and building it directly is several times
+  // cheaper for a burst of thousands. A nested `reply_to` goes through normalizr.
+  if (messages.every(isFlat)) {
+    const entities: Record<string, Message> = {};
+    const ids: string[] = [];
+    for (const message of messages) {
+      if (entities[message.id] === undefined) ids.push(message.id);
+      entities[message.id] = message;
+    }
+    return { entities, ids };
+  }
   const { entities, result } = normalize<Message, { messages?: Record<string, Message> }, string[]>(
     messages,
     [messageSchema],
   );
   return { entities: entities.messages ?? {}, ids: [...new Set(result)] };
+}
+
+function isFlat(message: Message): boolean {
+  const reply = (message as { reply_to: unknown }).reply_to;
+  return reply === null || typeof reply !== 'object';
 }
 
 /** Normalizes a list of conversations (and their embedded last messages). */

@@ -5,8 +5,10 @@ import type { ConnectionState } from './connectionsSlice';
 import { idleConnection } from './connectionsSlice';
 import type { ConversationEntity } from './conversationsSlice';
 import { conversationsAdapter } from './conversationsSlice';
+import type { MessageChunk } from './chunks';
 import { emptyTimeline } from './messagesSlice';
 import type { Timeline } from './messagesSlice';
+import { hasGap, messageOfTimeline, newestIdOf, pendingMessagesOf } from './timelineModel';
 import type { ChatMessage, SyncPhase } from './model';
 import type { ChatNotice } from './noticesSlice';
 import { sortableTimestamp } from './time';
@@ -159,18 +161,33 @@ function perConversation<Result>(
   };
 }
 
-function messagesOfTimeline(timeline: Timeline | undefined): ChatMessage[] {
-  if (!timeline) return noMessages;
-  const { entities } = timeline.messages;
-  const messages: ChatMessage[] = [];
-  for (const id of timeline.ids) {
-    const message = entities[id];
-    if (message) messages.push(message);
+/** Each chunk's messages, computed once per chunk object: a live message rebuilds one chunk's list. */
+const chunkMessages = new WeakMap<MessageChunk, ChatMessage[]>();
+
+function messagesOfChunk(chunk: MessageChunk): ChatMessage[] {
+  let list = chunkMessages.get(chunk);
+  if (!list) {
+    list = [];
+    for (const id of chunk.ids) {
+      const message = chunk.entities[id];
+      if (message) list.push(message);
+    }
+    chunkMessages.set(chunk, list);
   }
-  for (const id of timeline.pendingIds) {
-    const message = entities[id];
-    if (message) messages.push(message);
+  return list;
+}
+
+function messagesOfParts(
+  chunks: readonly MessageChunk[] | undefined,
+  pending: Timeline['pending'] | undefined,
+): ChatMessage[] {
+  if (!chunks || !pending) return noMessages;
+  const parts = chunks.map(messagesOfChunk);
+  for (const id of pending.ids) {
+    const message = pending.entities[id];
+    if (message) parts.push([message]);
   }
+  const messages = parts.length === 1 ? (parts[0] as ChatMessage[]) : parts.flat();
   return messages.length ? messages : noMessages;
 }
 
@@ -179,10 +196,28 @@ function messagesOfTimeline(timeline: Timeline | undefined): ChatMessage[] {
  * components that each show a different conversation.
  */
 export const makeSelectMessages = () =>
-  createSelector([selectTimeline], messagesOfTimeline, {
-    // A change that leaves this conversation's messages as they were must not give a new array.
-    memoizeOptions: { resultEqualityCheck: arraysShallowEqual },
-  });
+  createSelector(
+    [
+      (state: ChatRootState, conversationId: string) =>
+        selectTimeline(state, conversationId)?.chunks,
+      (state: ChatRootState, conversationId: string) =>
+        selectTimeline(state, conversationId)?.pending,
+    ],
+    messagesOfParts,
+  );
+
+/**
+ * The messages of a timeline in display order (confirmed by time, then
+ * unsent) — for code that holds a timeline rather than the state, e.g. a
+ * search over every loaded conversation.
+ *
+ * @example
+ * ```ts
+ * for (const timeline of Object.values(state.chat.messages.conversations)) timelineMessages(timeline);
+ * ```
+ */
+export const timelineMessages = (timeline: Timeline): ChatMessage[] =>
+  messagesOfParts(timeline.chunks, timeline.pending);
 
 /**
  * The messages of a conversation in display order: confirmed ones by time,
@@ -210,8 +245,10 @@ export const selectConversationMessage = (
   state: ChatRootState,
   conversationId: string,
   id: string,
-): ChatMessage | undefined =>
-  state.chat.messages.conversations[conversationId]?.messages.entities[id];
+): ChatMessage | undefined => {
+  const timeline = state.chat.messages.conversations[conversationId];
+  return timeline ? messageOfTimeline(timeline, id) : undefined;
+};
 
 /**
  * One message by id (a pending one by its client id), in whichever
@@ -225,7 +262,7 @@ export const selectConversationMessage = (
  */
 export const selectMessageById = (state: ChatRootState, id: string): ChatMessage | undefined => {
   for (const timeline of Object.values(state.chat.messages.conversations)) {
-    const message = timeline.messages.entities[id];
+    const message = messageOfTimeline(timeline, id);
     if (message) return message;
   }
   return undefined;
@@ -284,8 +321,10 @@ function newestMessage(
   timeline: Timeline | undefined,
   preview: Message | undefined,
 ): Message | ChatMessage | undefined {
-  const lastId = timeline?.pendingIds.at(-1) ?? timeline?.ids.at(-1);
-  const known = lastId ? timeline?.messages.entities[lastId] : undefined;
+  if (!timeline) return preview;
+  const lastPending = timeline.pending.ids.at(-1);
+  const lastId = lastPending ?? newestIdOf(timeline);
+  const known = lastId ? messageOfTimeline(timeline, lastId) : undefined;
   if (!known) return preview;
   if (!preview || known.status !== 'sent') return known;
   return sortableTimestamp(preview.created_at) > known.created_ms ? preview : known;
@@ -325,8 +364,8 @@ export const selectUnsentMessages = perConversation(() =>
   createSelector(
     [selectTimeline],
     (timeline): ChatMessage[] => {
-      if (!timeline?.pendingIds.length) return noMessages;
-      return timeline.pendingIds.flatMap((id) => timeline.messages.entities[id] ?? []);
+      if (!timeline?.pending.ids.length) return noMessages;
+      return pendingMessagesOf(timeline);
     },
     { memoizeOptions: { resultEqualityCheck: arraysShallowEqual } },
   ),
@@ -446,14 +485,17 @@ export const selectSyncStatus = perConversation(() =>
 export const selectGapAfterId = (state: ChatRootState, conversationId: string): string | null => {
   const timeline = state.chat.messages.conversations[conversationId];
   if (!timeline || timeline.sync.phase === 'live' || timeline.watermark === null) return null;
-  return timeline.ids.at(-1) === timeline.watermark ? null : timeline.watermark;
+  return hasGap(timeline) ? timeline.watermark : null;
 };
 
 /** The id of the newest confirmed message of a conversation. */
 export const selectNewestMessageId = (
   state: ChatRootState,
   conversationId: string,
-): string | undefined => state.chat.messages.conversations[conversationId]?.ids.at(-1);
+): string | undefined => {
+  const timeline = state.chat.messages.conversations[conversationId];
+  return timeline ? newestIdOf(timeline) : undefined;
+};
 
 /**
  * The catch-up cursor of a conversation: the newest message up to which the

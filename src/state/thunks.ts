@@ -9,6 +9,7 @@ import {
 } from './events';
 import type { ChatRootState } from './selectors';
 import { selectTimeline } from './selectors';
+import { oldestIdOf } from './timelineModel';
 
 type ChatThunk<Result> = ThunkAction<Result, ChatRootState, unknown, UnknownAction>;
 
@@ -52,7 +53,7 @@ export const loadOlderMessages =
   (conversationId: string): ChatThunk<Promise<void>> =>
   async (dispatch, getState) => {
     const timeline = selectTimeline(getState(), conversationId);
-    const before = timeline?.ids[0];
+    const before = timeline ? oldestIdOf(timeline) : undefined;
     // Scroll-back extends the contiguous range, which starts at the oldest message.
     if (!timeline || !before || timeline.loadingOlder || !timeline.hasMoreOlder) return;
     dispatch(olderMessagesRequested({ conversationId }));

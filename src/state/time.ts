@@ -12,6 +12,9 @@ const HAS_ZONE = /(?:z|[+-]\d{2}(?::?\d{2})?)$/i;
  * ```
  */
 export function parseTimestamp(value: string): number {
+  // The common case, as servers send it ("2024-01-01T12:00:00.000Z"): no clean-up needed.
+  if (value.length >= 20 && value.charCodeAt(value.length - 1) === 90 /* Z */ && value[10] === 'T')
+    return Date.parse(value);
   const text = value.trim().replace(' ', 'T');
   return Date.parse(text.includes('T') && !HAS_ZONE.test(text) ? `${text}Z` : text);
 }

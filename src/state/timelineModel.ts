@@ -1,5 +1,6 @@
-import { createEntityAdapter } from '@reduxjs/toolkit';
 import type { EntityState } from '@reduxjs/toolkit';
+import { chunkAdapter, countIn, firstIdIn, lastIdIn, messageIn } from './chunks';
+import type { MessageChunk } from './chunks';
 import type { ChatMessage, SyncPhase, SyncState } from './model';
 
 /**
@@ -7,13 +8,13 @@ import type { ChatMessage, SyncPhase, SyncState } from './model';
  * table (a shard, so that a dispatch copies only the conversation it
  * touches), the display order, and the sync model.
  *
- * The sync model, drawn:
+ * The sync model, drawn (the confirmed messages in display order):
  * ```
- *   ids:  [ m1 … m40 ] [ m57  m58 ]   pendingIds: [ p1 ]
- *          └ contiguous ┘ └ known, but maybe not contiguous: shown after a gap
- *                   watermark = m40
+ *   confirmed:  [ m1 … m40 ] [ m57  m58 ]   pending: [ p1 ]
+ *                └ contiguous ┘ └ known, but maybe not contiguous: shown after a gap
+ *                         watermark = m40
  * ```
- * Everything from `ids[0]` up to the `watermark` is contiguous on the server:
+ * Everything from the oldest stored message up to the `watermark` is contiguous on the server:
  * no message of the server lies between two of them that the store lacks.
  * Messages newer than the watermark are known (our own sends answered by
  * REST, live frames that arrived while catching up) but there may be others
@@ -24,12 +25,10 @@ import type { ChatMessage, SyncPhase, SyncState } from './model';
  * extends it.
  */
 export interface Timeline {
-  /** Every message of the conversation the store holds, confirmed and pending, by id. */
-  messages: EntityState<ChatMessage, string>;
-  /** Confirmed messages, ordered by `created_at` (ties: first learned first). */
-  ids: string[];
-  /** Messages composed here and not yet confirmed (pending or failed), in compose order. */
-  pendingIds: string[];
+  /** Confirmed messages in display order, in bounded chunks (see `chunks.ts`). */
+  chunks: MessageChunk[];
+  /** Messages composed here and not yet confirmed (pending or failed), in compose order; ids are their `client_id`s. */
+  pending: EntityState<ChatMessage, string>;
   /** The newest message up to which the store has every message (null: none yet). */
   watermark: string | null;
   /** Older messages may exist on the server ("load older" makes sense). */
@@ -37,8 +36,6 @@ export interface Timeline {
   loadingOlder: boolean;
   /** The last scroll-back error, cleared by the next successful page. */
   error: string | null;
-  /** `client_id` → id of the message carrying it: how echoes find their pending copy. */
-  byClientId: Record<string, string>;
   /** Our edits not yet confirmed: id → the server's latest copy, restored if the edit fails. */
   editing: Record<string, ChatMessage>;
   /** Our deletes not yet confirmed: id → the server's latest copy, hidden meanwhile. */
@@ -51,8 +48,8 @@ export interface MessagesState {
   conversations: Record<string, Timeline>;
 }
 
-/** Manages each conversation's entity table. */
-export const messagesAdapter = createEntityAdapter<ChatMessage>();
+/** Manages every chunk's and the pending messages' entity tables. */
+export const messagesAdapter = chunkAdapter;
 
 export function initialSyncState(): SyncState {
   return {
@@ -71,14 +68,12 @@ export function initialSyncState(): SyncState {
 
 export function emptyTimeline(): Timeline {
   return {
-    messages: messagesAdapter.getInitialState(),
-    ids: [],
-    pendingIds: [],
+    chunks: [],
+    pending: messagesAdapter.getInitialState(),
     watermark: null,
     hasMoreOlder: true,
     loadingOlder: false,
     error: null,
-    byClientId: {},
     editing: {},
     deleting: {},
     sync: initialSyncState(),
@@ -96,4 +91,34 @@ export function phaseOf(sync: SyncState): SyncPhase {
   if (!sync.historyLoaded) return 'loading';
   if (!sync.socketOpen) return 'disconnected';
   return sync.syncedEpoch === sync.epoch ? 'live' : 'catchingUp';
+}
+
+/** A confirmed or pending message of the timeline by id (a pending one by its client id). */
+export function messageOfTimeline(timeline: Timeline, id: string): ChatMessage | undefined {
+  return timeline.pending.entities[id] ?? messageIn(timeline.chunks, id);
+}
+
+/** The pending and failed messages, in compose order. */
+export function pendingMessagesOf(timeline: Timeline): ChatMessage[] {
+  const list: ChatMessage[] = [];
+  for (const id of timeline.pending.ids) {
+    const message = timeline.pending.entities[id];
+    if (message) list.push(message);
+  }
+  return list;
+}
+
+/** The oldest confirmed message's id (the scroll-back cursor). */
+export const oldestIdOf = (timeline: Timeline): string | undefined => firstIdIn(timeline.chunks);
+
+/** The newest confirmed message's id. */
+export const newestIdOf = (timeline: Timeline): string | undefined => lastIdIn(timeline.chunks);
+
+/** How many confirmed messages the timeline holds. */
+export const confirmedCountOf = (timeline: Timeline): number => countIn(timeline.chunks);
+
+/** Whether confirmed messages are known beyond the watermark (a gap may lie between). */
+export function hasGap(timeline: Timeline): boolean {
+  const newest = lastIdIn(timeline.chunks);
+  return newest !== undefined && newest !== timeline.watermark;
 }

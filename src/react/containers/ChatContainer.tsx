@@ -6,6 +6,7 @@ import {
   selectConversations,
   selectLastMessages,
   describeChatError,
+  timelineMessages,
 } from 'unet-chat-redux';
 import type {
   ChatMessage,
@@ -79,8 +80,8 @@ function searchLoaded(
   const found: ChatMessage[] = [];
   for (const [conversationId, timeline] of Object.entries(timelines)) {
     if (!conversationIds.has(conversationId)) continue;
-    for (const message of Object.values(timeline.messages.entities)) {
-      if (!message || message.status !== 'sent' || message.text === null) continue;
+    for (const message of timelineMessages(timeline)) {
+      if (message.status !== 'sent' || message.text === null) continue;
       if (matchesAllTerms(message.text, terms)) found.push(message);
     }
   }

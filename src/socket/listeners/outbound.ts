@@ -68,7 +68,7 @@ export function createOutbox(context: SocketBase) {
   }
 
   function messageOf(conversationId: string, clientId: string): ChatMessage | undefined {
-    return timelineOf(conversationId)?.messages.entities[clientId];
+    return timelineOf(conversationId)?.pending.entities[clientId];
   }
 
   function isStillPending(conversationId: string, clientId: string): boolean {
@@ -79,8 +79,8 @@ export function createOutbox(context: SocketBase) {
   function head(conversationId: string): ChatMessage | undefined {
     const timeline = timelineOf(conversationId);
     if (!timeline) return undefined;
-    for (const id of timeline.pendingIds) {
-      const message = timeline.messages.entities[id];
+    for (const id of timeline.pending.ids) {
+      const message = timeline.pending.entities[id];
       if (message?.status === 'pending') return message;
     }
     return undefined;
@@ -209,7 +209,7 @@ export function createOutbox(context: SocketBase) {
     for (const [conversationId, timeline] of Object.entries(
       store.getState().chat.messages.conversations,
     )) {
-      if (timeline.pendingIds.length > 0) flush(conversationId);
+      if (timeline.pending.ids.length > 0) flush(conversationId);
     }
   }
 
@@ -248,7 +248,7 @@ export function createOutbox(context: SocketBase) {
       const store = context.store;
       const found = store
         ? Object.values(store.getState().chat.messages.conversations).some(
-            (timeline) => timeline.messages.entities[clientId]?.status === 'pending',
+            (timeline) => timeline.pending.entities[clientId]?.status === 'pending',
           )
         : false;
       if (!found) unsure.delete(clientId);

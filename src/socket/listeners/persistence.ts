@@ -130,9 +130,9 @@ function toStored(message: ChatMessage, tab: string): StoredEntry {
 function unsentMessages(chat: ChatState): ChatMessage[] {
   const unsent: ChatMessage[] = [];
   for (const timeline of Object.values(chat.messages.conversations)) {
-    for (const id of timeline.pendingIds) {
-      const message = timeline.messages.entities[id];
-      if (message && message.status !== 'sent') unsent.push(message);
+    for (const id of timeline.pending.ids) {
+      const message = timeline.pending.entities[id];
+      if (message) unsent.push(message);
     }
   }
   return unsent;

@@ -3,6 +3,7 @@ import { describeChatError, errorCodeOf } from '../../api/errors';
 import type { ChatQueryError } from '../../api/errors';
 import { changesReceived, syncFailed, syncRetryDue } from '../../state/events';
 import type { Timeline } from '../../state/messagesSlice';
+import { hasGap } from '../../state/timelineModel';
 import { reconnectDelay } from '../backoff';
 import type { SocketBase } from '../context';
 
@@ -120,7 +121,7 @@ export function createSyncRunner(context: SocketBase) {
         // No socket to tell us: look over REST now and then (at once for a gap we know of).
         const polled = lastPoll.get(conversationId);
         const since = polled === undefined ? POLL_INTERVAL_MS : environment.now() - polled;
-        const gap = timeline.ids.length > 0 && timeline.watermark !== timeline.ids.at(-1);
+        const gap = hasGap(timeline);
         const gapUnchecked = gap && (polled === undefined || since >= 1000);
         if (gapUnchecked || since >= POLL_INTERVAL_MS) return catchUpWork(conversationId, timeline);
         if (!pollTimers.has(conversationId)) {

@@ -1,0 +1,196 @@
+import fc from 'fast-check';
+import { createNextState } from '@reduxjs/toolkit';
+import {
+  MAX_CHUNK,
+  findChunk,
+  idsIn,
+  insertMessages,
+  messageIn,
+  removeMessages,
+  replaceMessage,
+  storedMessage,
+  storedWithKey,
+  trimOldest,
+} from '../../src/state/chunks';
+import type { MessageChunk } from '../../src/state/chunks';
+import type { ChatMessage } from 'unet-chat-redux';
+
+/**
+ * The chunked storage of a conversation against the simplest model of it: a
+ * list ordered by key, ties in the order inserted. Operations run inside
+ * Immer produces like the reducer's — several in one produce too, so that
+ * later operations meet chunks that earlier ones created or moved.
+ */
+let nextId = 0;
+function message(key: number, text = ''): ChatMessage {
+  const id = `m${String(nextId++).padStart(6, '0')}`;
+  return {
+    id,
+    conversation_id: 'c',
+    sender_id: 1,
+    text,
+    reply_to: null,
+    is_edited: false,
+    created_at: new Date(key).toISOString(),
+    created_ms: key,
+    client_id: null,
+    status: 'sent',
+    error: null,
+  };
+}
+
+type Operation =
+  | { kind: 'insert'; keys: number[] }
+  | { kind: 'remove'; picks: number[] }
+  | { kind: 'replace'; pick: number }
+  | { kind: 'trim'; keep: number };
+
+const key = fc.integer({ min: 0, max: 400 });
+const operation: fc.Arbitrary<Operation> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(key, { minLength: 1, maxLength: 700 })
+      .map((keys) => ({ kind: 'insert' as const, keys })),
+  },
+  // Newer than everything and older than everything: the fast paths.
+  {
+    weight: 2,
+    arbitrary: fc.integer({ min: 1, max: 600 }).map((count) => ({
+      kind: 'insert' as const,
+      keys: Array.from({ length: count }, (_, i) => 1000 + i),
+    })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 1, max: 600 }).map((count) => ({
+      kind: 'insert' as const,
+      keys: Array.from({ length: count }, (_, i) => -count + i),
+    })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.nat(), { maxLength: 80 })
+      .map((picks) => ({ kind: 'remove' as const, picks })),
+  },
+  { weight: 2, arbitrary: fc.nat().map((pick) => ({ kind: 'replace' as const, pick })) },
+  { weight: 1, arbitrary: fc.nat(1500).map((keep) => ({ kind: 'trim' as const, keep })) },
+);
+
+function applyToModel(model: ChatMessage[], op: Operation, made: ChatMessage[]): ChatMessage[] {
+  switch (op.kind) {
+    case 'insert':
+      // A stable sort keeps ties in insertion order.
+      return [...model, ...made].sort((a, b) => a.created_ms - b.created_ms);
+    case 'remove': {
+      const gone = new Set(op.picks.map((pick) => model[pick % Math.max(1, model.length)]?.id));
+      return model.filter((m) => !gone.has(m.id));
+    }
+    case 'replace': {
+      const target = model[op.pick % Math.max(1, model.length)];
+      return target
+        ? model.map((m) => (m.id === target.id ? { ...m, text: 'replaced' } : m))
+        : model;
+    }
+    case 'trim':
+      return model.slice(Math.max(0, model.length - op.keep));
+  }
+}
+
+function applyToChunks(
+  chunks: MessageChunk[],
+  model: ChatMessage[],
+  op: Operation,
+  made: ChatMessage[],
+): void {
+  switch (op.kind) {
+    case 'insert':
+      insertMessages(chunks, made);
+      return;
+    case 'remove':
+      removeMessages(
+        chunks,
+        new Set(op.picks.map((pick) => model[pick % Math.max(1, model.length)]?.id ?? '')),
+      );
+      return;
+    case 'replace': {
+      const target = model[op.pick % Math.max(1, model.length)];
+      if (target) replaceMessage(chunks, { ...target, text: 'replaced' });
+      return;
+    }
+    case 'trim':
+      trimOldest(chunks, op.keep);
+  }
+}
+
+function check(chunks: readonly MessageChunk[], model: readonly ChatMessage[]): void {
+  expect(idsIn(chunks)).toEqual(model.map((m) => m.id));
+  // Plain comparisons, one expect each: expect() per message would dominate the run.
+  const shapes = chunks.map((chunk) => ({
+    empty: chunk.ids.length === 0,
+    tooBig: chunk.ids.length > MAX_CHUNK,
+    sameKeys: Object.keys(chunk.entities).sort().join() === [...chunk.ids].sort().join(),
+  }));
+  expect(shapes.filter((shape) => shape.empty || shape.tooBig || !shape.sameKeys)).toEqual([]);
+  const texts = new Map(model.map((m) => [m.id, m.text]));
+  const wrongText = chunks.flatMap((chunk) =>
+    chunk.ids.filter((id) => chunk.entities[id]?.text !== texts.get(id)),
+  );
+  expect(wrongText).toEqual([]);
+  const sample = model.filter((_m, i) => i % Math.max(1, Math.ceil(model.length / 40)) === 0);
+  const lost = sample.filter(
+    (m) =>
+      messageIn(chunks, m.id)?.text !== m.text ||
+      storedMessage(chunks, m.id)?.id !== m.id ||
+      storedWithKey(chunks, m.id, m.created_ms)?.id !== m.id ||
+      findChunk(chunks, m.id)?.chunk.entities[m.id]?.id !== m.id,
+  );
+  expect(lost.map((m) => m.id)).toEqual([]);
+}
+
+describe('chunked message storage', () => {
+  it('stays equal to an ordered list through any sequence of inserts, removals, replacements and trims, in any grouping into reductions', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(operation, { minLength: 1, maxLength: 3 }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (reductions) => {
+          let state: { chunks: MessageChunk[] } = { chunks: [] };
+          let model: ChatMessage[] = [];
+          for (const operations of reductions) {
+            state = createNextState(state, (draft) => {
+              for (const op of operations) {
+                const made = op.kind === 'insert' ? op.keys.map((k) => message(k)) : [];
+                applyToChunks(draft.chunks as MessageChunk[], model, op, made);
+                model = applyToModel(model, op, made);
+                // Lookups in the middle of a reduction see what it did so far.
+                for (const m of made.slice(0, 5))
+                  expect(messageIn(draft.chunks, m.id)?.id).toBe(m.id);
+              }
+            });
+            check(state.chunks, model);
+          }
+        },
+      ),
+      { numRuns: Number(process.env.CHUNK_RUNS ?? 60) },
+    );
+  });
+
+  it('copies only the chunk it touches: the others keep their identity', () => {
+    const first = createNextState({ chunks: [] as MessageChunk[] }, (draft) => {
+      insertMessages(
+        draft.chunks,
+        Array.from({ length: 2000 }, (_, i) => message(i)),
+      );
+    });
+    const next = createNextState(first, (draft) => {
+      insertMessages(draft.chunks, [message(5000)]);
+    });
+    const kept = next.chunks.filter((chunk, i) => chunk === first.chunks[i]);
+    expect(kept).toHaveLength(first.chunks.length - 1);
+    expect(Object.isFrozen(next.chunks.at(-1))).toBe(true);
+  });
+});
