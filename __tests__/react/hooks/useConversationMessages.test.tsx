@@ -66,8 +66,6 @@ describe('useConversationMessages', () => {
     ]);
 
     act(() => result.current.loadOlder());
-    await new Promise((r) => setTimeout(r, 300));
-    console.log(JSON.stringify(harness.server.requestsTo('GET', `/messages/${CONVERSATION}`).map((r) => r.url)), JSON.stringify(harness.store.getState().chat.messages.conversations[CONVERSATION]?.chunks.map((c) => c.ids)));
     await waitFor(() => expect(result.current.messages).toHaveLength(5));
     await waitFor(() => expect(result.current.hasMoreOlder).toBe(false));
 
