@@ -5,6 +5,8 @@ import { badRequest, installErrorHandler, notFound, replyWithError } from './err
 import { loggerSettings } from './log';
 import { registerRoutes } from './routes';
 import type { RouteContext } from './routes';
+import { installRequestGuard } from './security';
+import type { RequestGuard } from './security';
 import { registerStatic, wantsAppShell } from './static';
 
 /** Set once `close()` has been called. */
@@ -12,11 +14,23 @@ export interface ShutdownState {
   requested: boolean;
 }
 
-/** JSON bodies only; an empty body reads as "no body" so bodiless DELETEs with a JSON header pass. */
+// Fatal: bytes that are not UTF-8 are refused rather than silently turned into U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * JSON bodies only; an empty body reads as "no body" so bodiless DELETEs with a
+ * JSON header pass; a body that is not valid UTF-8 is 400 `invalid_encoding`.
+ */
 function installJsonParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    let text: string;
+    try {
+      text = typeof body === 'string' ? body : utf8.decode(body);
+    } catch {
+      done(badRequest('The body is not valid UTF-8.', 'invalid_encoding'), undefined);
+      return;
+    }
     if (text.trim() === '') {
       done(null, undefined);
       return;
@@ -30,13 +44,15 @@ function installJsonParser(app: FastifyInstance): void {
 }
 
 /**
- * The Fastify app with every REST route, JSON-only error answers and, when
- * configured, the static demo. It does not listen; `startServer` does.
+ * The Fastify app with every REST route, JSON-only error answers, the Host
+ * check and security headers and, when configured, the static demo. It does
+ * not listen; `startServer` does.
  */
 export async function buildApp(
   config: ServerConfig,
   context: RouteContext,
   shutdown: ShutdownState,
+  guard: RequestGuard,
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerSettings(config.logger),
@@ -52,6 +68,8 @@ export async function buildApp(
     // Without this a kept-alive client would hold shutdown until its idle timeout.
     if (shutdown.requested) reply.header('connection', 'close');
   });
+  // First of all hooks: a request for another host name is refused before anything runs.
+  installRequestGuard(app, guard);
   installJsonParser(app);
   installErrorHandler(app);
   await registerRoutes(app, context);
