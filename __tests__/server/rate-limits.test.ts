@@ -66,7 +66,7 @@ describe('token buckets', () => {
   });
 
   it('takes from every bucket or from none, answering the longest wait', () => {
-    let now = 0;
+    const now = 0;
     const wide = new TokenBucket({ burst: 5, perSecond: 1 }, () => now);
     const narrow = new TokenBucket({ burst: 1, perSecond: 2 }, () => now);
     expect(takeAll([wide, narrow]).ok).toBe(true);
@@ -76,12 +76,11 @@ describe('token buckets', () => {
   });
 
   it('keeps memory bounded under a spray of keys, forgetting refilled buckets first', () => {
-    let now = 0;
+    const now = 0;
     const buckets = new KeyedBuckets<string>({ burst: 1, perSecond: 1 }, 100, () => now);
     buckets.take('held');
     for (let index = 0; index < 1000; index += 1) buckets.get(`idle-${index}`);
     expect(buckets.size).toBeLessThanOrEqual(100);
-    now = 0;
     const fresh = new KeyedBuckets<string>({ burst: 1, perSecond: 0.001 }, 10, () => now);
     fresh.take('spent');
     for (let index = 0; index < 9; index += 1) fresh.get(`full-${index}`);
