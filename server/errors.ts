@@ -37,14 +37,16 @@ export class RateLimitedError extends HttpError {
   }
 }
 
+/** The detail of a `rate_limited` answer: what was too much, and the wait. */
+export function rateLimitedDetail(what: string, retryAfterMs: number): string {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  return `Too many ${what}; try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+}
+
 /** A 429 for a refused take from a token bucket, with its wait in the detail. */
 export function rateLimited(what: string, retryAfterMs: number): RateLimitedError {
   const wait = Math.max(1, Math.ceil(retryAfterMs));
-  const seconds = Math.ceil(wait / 1000);
-  return new RateLimitedError(
-    wait,
-    `Too many ${what}; try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
-  );
+  return new RateLimitedError(wait, rateLimitedDetail(what, wait));
 }
 
 export const badRequest = (detail: string, code = 'bad_request') =>

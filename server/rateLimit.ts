@@ -120,3 +120,19 @@ export class KeyedBuckets<Key> {
     }
   }
 }
+
+// How long a refused REST request is held before its 429 goes out.
+const MIN_HOLD_MS = 250;
+const MAX_HOLD_MS = 1000;
+
+/**
+ * Waits before a 429 is answered (a tarpit): a client that sends one request
+ * after another on each connection, as HTTP/1.1 clients do, is slowed to a few
+ * refusals per second per connection, so answering a flood costs the server
+ * little. Held between 250 ms and 1 s, never longer than the wait it announces
+ * by much.
+ */
+export function holdRefusal(retryAfterMs: number): Promise<void> {
+  const ms = Math.min(MAX_HOLD_MS, Math.max(MIN_HOLD_MS, retryAfterMs));
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

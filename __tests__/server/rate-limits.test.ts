@@ -24,7 +24,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-function send(socket: TestSocket, text: string, clientId = crypto.randomUUID()): string {
+function send(socket: TestSocket, text: string, clientId: string = crypto.randomUUID()): string {
   socket.send({ type: 'message:send', payload: { text, reply_to: null, client_id: clientId } });
   return clientId;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { rateLimited, unauthorized } from '../errors';
 import { verifyPassword } from '../passwords';
+import { holdRefusal } from '../rateLimit';
 import type { TokenBucket } from '../rateLimit';
 import { parseLogin, parseRefresh } from '../validation';
 import type { RouteContext } from './context';
@@ -29,6 +30,7 @@ export function authRoutes(app: FastifyInstance, { store, sessions, limits }: Ro
       const verdict = bucket.take();
       if (!verdict.ok) {
         for (const taken of charged) taken.refund();
+        await holdRefusal(verdict.retryAfterMs);
         // Refused even with the right password: that is what stops guessing.
         throw rateLimited('login attempts', verdict.retryAfterMs);
       }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { callerOf } from '../auth';
 import { rateLimited } from '../errors';
+import { holdRefusal } from '../rateLimit';
 import type { RouteContext } from './context';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -14,6 +15,8 @@ export function limitRestWrites({ limits }: RouteContext) {
   return async (request: FastifyRequest): Promise<void> => {
     if (limits.writesPerUser === null || !WRITES.has(request.method)) return;
     const verdict = limits.writesPerUser.take(callerOf(request));
-    if (!verdict.ok) throw rateLimited('writes', verdict.retryAfterMs);
+    if (verdict.ok) return;
+    await holdRefusal(verdict.retryAfterMs);
+    throw rateLimited('writes', verdict.retryAfterMs);
   };
 }

@@ -27,6 +27,7 @@ export interface ConnectionOwner {
 /** One open socket of one user on one conversation. */
 export class Connection {
   private expiryTimer: NodeJS.Timeout | undefined;
+  private holdTimer: NodeJS.Timeout | undefined;
   readonly userId: number;
   readonly sessionId: string | null;
 
@@ -73,7 +74,22 @@ export class Connection {
     );
   }
 
+  /**
+   * Stops reading this socket for `ms`: frames already read are still answered,
+   * the rest wait in TCP, which slows the sender down. A flood then costs the
+   * server a bounded slice of its time instead of stalling everyone else.
+   */
+  holdReading(ms: number): void {
+    if (this.holdTimer !== undefined) return;
+    this.socket.pause();
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.socket.resume();
+    }, ms);
+  }
+
   dispose(): void {
     clearTimeout(this.expiryTimer);
+    clearTimeout(this.holdTimer);
   }
 }

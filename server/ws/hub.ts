@@ -62,6 +62,9 @@ export class SocketHub {
       noServer: true,
       // Somewhat above the frame limit, so an oversize frame gets an error frame instead of 1009.
       maxPayload: options.maxFrameBytes * 4,
+      // One client frame per socket per event-loop turn: a flooding socket then takes turns
+      // with every other socket and HTTP request instead of holding the loop for a whole read.
+      allowSynchronousEvents: false,
       // Without this, ws would echo the first protocol offered: possibly `bearer.<token>`.
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });

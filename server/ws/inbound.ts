@@ -1,6 +1,6 @@
 import type { RawData } from 'ws';
 import type { ChatService } from '../chat';
-import { HttpError, rateLimited } from '../errors';
+import { HttpError, rateLimitedDetail } from '../errors';
 import { takeAll } from '../rateLimit';
 import type { TokenBucket } from '../rateLimit';
 import { parseMessageDraft } from '../validation';
@@ -14,6 +14,10 @@ export interface InboundContext {
   userSendBucket(): TokenBucket | null;
   onInternalError(error: unknown): void;
 }
+
+// A socket refused for its rate stops being read for a while (see Connection.holdReading).
+const MIN_HOLD_MS = 100;
+const MAX_HOLD_MS = 1000;
 
 function byteLength(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
@@ -56,8 +60,11 @@ function sendMessage(context: InboundContext, connection: Connection, payload: u
   const verdict = takeAll(buckets);
   if (!verdict.ok) {
     // Refused, never dropped: the client waits retry_after_ms and sends again, in order.
-    const error = rateLimited('messages', verdict.retryAfterMs);
-    reject(connection, error.code, error.detail, clientId, { retry_after_ms: error.retryAfterMs });
+    const retryAfterMs = Math.max(1, Math.ceil(verdict.retryAfterMs));
+    reject(connection, 'rate_limited', rateLimitedDetail('messages', retryAfterMs), clientId, {
+      retry_after_ms: retryAfterMs,
+    });
+    connection.holdReading(Math.min(MAX_HOLD_MS, Math.max(MIN_HOLD_MS, retryAfterMs)));
     return;
   }
   if (!isRecord(payload)) {
