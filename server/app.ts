@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config';
@@ -44,6 +45,34 @@ function installJsonParser(app: FastifyInstance): void {
 }
 
 /**
+ * What the HTTP parser refuses before Fastify sees a request (a malformed
+ * request line or header, bytes after a body) is answered in our error format
+ * too, instead of Fastify's own.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, text, detail, code] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          'Request headers are too large.',
+          'headers_too_large',
+        ]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request took too long to arrive.', 'request_timeout']
+        : [400, 'Bad Request', 'Malformed HTTP request.', 'bad_request'];
+  const body = JSON.stringify({ detail, code });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
  * The Fastify app with every REST route, JSON-only error answers, the Host
  * check and security headers and, when configured, the static demo. It does
  * not listen; `startServer` does.
@@ -63,6 +92,7 @@ export async function buildApp(
     // Requests that arrive on a kept-alive connection while closing are still served
     // (with `Connection: close`), rather than answered 503 in Fastify's own format.
     return503OnClosing: false,
+    clientErrorHandler: answerClientError,
   });
   app.addHook('onSend', async (_request, reply) => {
     // Without this a kept-alive client would hold shutdown until its idle timeout.
