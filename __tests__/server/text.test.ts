@@ -185,6 +185,12 @@ describe('what cannot be stored faithfully is refused', () => {
     });
   });
 
+  it('closes a socket that sends a text frame which is not UTF-8 with 1007, as the protocol says', async () => {
+    const own = await server.openSocket(room.id, aibek.access);
+    own.raw.send(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), { binary: false });
+    expect((await own.closed).code).toBe(1007);
+  });
+
   it('either stores any string exactly or refuses it with a 4xx, never a changed copy (property)', async () => {
     const piece = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 8 }),
