@@ -1,13 +1,24 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { ChatUser, Conversation, Message } from '../src/api/types';
-import { conflict, forbidden, invalid, notFound } from './errors';
+import { checkChangesCursor, encodeChangesCursor } from './changesCursor';
+import type { ChangesPosition } from './changesCursor';
+import { HttpError, conflict, forbidden, invalid, notFound } from './errors';
 import type { ChatEvent, ChatEventListener, ParticipantPayload } from './events';
 import { toConversation, toMessage } from './serialize';
 import type { ConversationRow, MessageRow, Store } from './store';
 import type { ConversationInput, MessageDraft, PageQuery, SendMessageInput } from './validation';
 
-/** Whether a user may open a socket on a conversation, and if not, why. */
-export type JoinVerdict = 'ok' | 'not_found' | 'not_participant';
+/** [ext] The answer of `GET /messages/{conversation_id}/changes/`. */
+export interface ChangesPage {
+  /** Where to ask from next time (opaque). */
+  cursor: string;
+  /** Messages edited after the cursor, in their current state, in change order. */
+  messages: Message[];
+  /** Messages deleted after the cursor. */
+  deleted: { id: string; conversation_id: string }[];
+  /** Whether more changes wait beyond `cursor`. */
+  has_more: boolean;
+}
 
 /**
  * The business rules of the chat: who may see and change what. REST routes and
@@ -106,7 +117,10 @@ export class ChatService {
     this.publish(id, { type: 'conversation:deleted', payload: { id } });
   }
 
-  /** Any participant of a group adds members; private conversations never change. */
+  /**
+   * Any participant of a group adds members, except someone the creator removed:
+   * only the creator brings them back. Private conversations never change.
+   */
   addParticipant(userId: number, conversationId: string, newUserId: number): ParticipantPayload {
     const row = this.visibleConversation(userId, conversationId);
     if (row.type === 'private') {
@@ -117,7 +131,18 @@ export class ChatService {
     if (this.store.isParticipant(conversationId, newUserId)) {
       throw conflict('That user already takes part in the conversation.', 'already_participant');
     }
-    this.store.addParticipant(conversationId, newUserId, this.now());
+    const removal = this.store.removal(conversationId, newUserId);
+    if (removal && removal.removed_by === row.created_by && userId !== row.created_by) {
+      throw new HttpError(
+        403,
+        'Only the creator may add back a user the creator removed.',
+        'removed_by_creator',
+      );
+    }
+    this.store.transaction(() => {
+      this.store.clearRemoval(conversationId, newUserId);
+      this.store.addParticipant(conversationId, newUserId, this.now());
+    });
     const payload = { conversation_id: conversationId, user_id: newUserId };
     this.publish(conversationId, { type: 'participant:added', payload });
     return payload;
@@ -145,7 +170,18 @@ export class ChatService {
         'creator_cannot_leave',
       );
     }
-    this.store.removeParticipant(conversationId, removedId);
+    this.store.transaction(() => {
+      this.store.removeParticipant(conversationId, removedId);
+      // Remembered so that only the creator can undo it; leaving on one's own is not.
+      if (removedId !== userId) {
+        this.store.recordRemoval({
+          conversation_id: conversationId,
+          user_id: removedId,
+          removed_by: userId,
+          removed_at: this.now(),
+        });
+      }
+    });
     this.publish(conversationId, {
       type: 'participant:removed',
       payload: { conversation_id: conversationId, user_id: removedId },
@@ -203,14 +239,15 @@ export class ChatService {
         throw invalid('reply_to: must name a message of this conversation.');
       }
     }
+    const id = uuidv7();
     const row: MessageRow = {
-      id: uuidv7(),
+      id,
       conversation_id: conversationId,
       sender_id: senderId,
       text: draft.text,
       reply_to: draft.reply_to,
       is_edited: 0,
-      created_at: this.now(),
+      created_at: this.nextCreatedAt(conversationId, id),
       updated_at: null,
       deleted_at: null,
       client_id: draft.client_id,
@@ -221,12 +258,30 @@ export class ChatService {
     return { message, created: true };
   }
 
+  /**
+   * A new message's `created_at`: the clock, but never before the newest message
+   * of its conversation (deleted ones included, they are cursors too). A clock
+   * stepped back, or a restart on a clock behind the database, would otherwise
+   * put the message before messages a client already has, and `after=` catch-up
+   * would never return it. Sharing the newest's millisecond is fine only when
+   * the id sorts after it; otherwise the message takes the next millisecond.
+   */
+  private nextCreatedAt(conversationId: string, id: string): number {
+    const now = this.now();
+    const newest = this.store.newestPosition(conversationId);
+    if (!newest || now > newest.created_at) return now;
+    return id > newest.id ? newest.created_at : newest.created_at + 1;
+  }
+
   /** Only the sender edits; the message becomes `is_edited` with a fresh `updated_at`. */
   editMessage(userId: number, messageId: string, text: string): Message {
     const row = this.visibleMessage(userId, messageId);
     if (row.sender_id !== userId) throw forbidden('Only the sender may edit a message.');
     const updatedAt = this.now();
-    this.store.editMessage(messageId, text, updatedAt);
+    this.store.transaction(() => {
+      this.store.editMessage(messageId, text, updatedAt);
+      this.store.recordChange(messageId, row.conversation_id, 'edited');
+    });
     const message = toMessage({ ...row, text, is_edited: 1, updated_at: updatedAt });
     this.publish(row.conversation_id, { type: 'message:updated', payload: message });
     return message;
@@ -236,17 +291,61 @@ export class ChatService {
   deleteMessage(userId: number, messageId: string): void {
     const row = this.visibleMessage(userId, messageId);
     if (row.sender_id !== userId) throw forbidden('Only the sender may delete a message.');
-    this.store.deleteMessage(messageId, this.now());
+    this.store.transaction(() => {
+      this.store.deleteMessage(messageId, this.now());
+      this.store.recordChange(messageId, row.conversation_id, 'deleted');
+    });
     this.publish(row.conversation_id, {
       type: 'message:deleted',
       payload: { id: messageId, conversation_id: row.conversation_id },
     });
   }
 
-  /** Whether `userId` may open a socket on `conversationId` (sockets tell 4403 from 4404). */
-  canJoin(userId: number, conversationId: string): JoinVerdict {
-    if (!this.store.conversation(conversationId)) return 'not_found';
-    return this.store.isParticipant(conversationId, userId) ? 'ok' : 'not_participant';
+  /**
+   * [ext] Edits and deletions in a conversation after `since` (none: just the
+   * current cursor), each message once in its latest state, in change order.
+   */
+  listChanges(
+    userId: number,
+    conversationId: string,
+    since: ChangesPosition | null,
+    limit: number,
+  ): ChangesPage {
+    this.visibleConversation(userId, conversationId);
+    const databaseId = this.store.databaseId();
+    const lastSeq = this.store.lastChangeSeq();
+    if (since === null) {
+      return {
+        cursor: encodeChangesCursor(databaseId, lastSeq),
+        messages: [],
+        deleted: [],
+        has_more: false,
+      };
+    }
+    const after = checkChangesCursor(since, databaseId, lastSeq);
+    const rows = this.store.changesSince(conversationId, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const hasMore = rows.length > limit;
+    // A full page ends at its last change; otherwise nothing in this conversation is newer.
+    const cursorSeq = hasMore ? (page[page.length - 1]?.seq ?? after) : lastSeq;
+    return {
+      cursor: encodeChangesCursor(databaseId, cursorSeq),
+      messages: page
+        .filter((change) => change.kind === 'edited')
+        .map((change) => toMessage(change.message)),
+      deleted: page
+        .filter((change) => change.kind === 'deleted')
+        .map(({ message }) => ({ id: message.id, conversation_id: message.conversation_id })),
+      has_more: hasMore,
+    };
+  }
+
+  /** Whether `userId` may open a socket on `conversationId`: it exists and they take part. */
+  canJoin(userId: number, conversationId: string): boolean {
+    return (
+      this.store.conversation(conversationId) !== undefined &&
+      this.store.isParticipant(conversationId, userId)
+    );
   }
 
   /** Whether `userId` still takes part in `conversationId`. */

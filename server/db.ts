@@ -9,6 +9,11 @@ export type Db = Database.Database;
  * Schema versions, applied in order; `PRAGMA user_version` remembers how many ran.
  * Append a new entry to change the schema, never edit an applied one.
  * Times are epoch milliseconds; ids of conversations and messages are UUID text.
+ * Tables of the second entry: `auth_sessions` (one per login, the family of its
+ * refresh tokens) and `refresh_tokens` (rotation and reuse detection);
+ * `message_changes` (the latest edit or delete of each message, numbered by a
+ * server-wide sequence: the "changes since" cursor); `removals` (who the creator
+ * removed from a group); `server_meta` (a random id per database, in cursors).
  */
 const migrations: readonly string[] = [
   `
@@ -85,6 +90,39 @@ const migrations: readonly string[] = [
     SELECT id FROM messages WHERE deleted_at IS NULL ORDER BY created_at, id;
   INSERT INTO message_search (rowid, text)
     SELECT k.key, m.text FROM message_search_keys k JOIN messages m ON m.id = k.message_id;
+  `,
+  // Hardening (issue 11) and "changes since" (issue 8).
+  `
+  CREATE TABLE auth_sessions (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    revoked_reason TEXT
+  );
+  CREATE TABLE refresh_tokens (
+    jti TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES auth_sessions (id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+  CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id);
+  CREATE TABLE message_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE REFERENCES messages (id) ON DELETE CASCADE,
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('edited', 'deleted'))
+  );
+  CREATE INDEX message_changes_in_order ON message_changes (conversation_id, seq);
+  CREATE TABLE removals (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    removed_by INTEGER NOT NULL REFERENCES users (id),
+    removed_at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  INSERT INTO server_meta (key, value) VALUES ('database_id', lower(hex(randomblob(8))));
   `,
 ];
 

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** The JSON body of every error answer: `{detail, code}`. */
+/** The JSON body of every error answer: `{detail, code}` (plus `retry_after_ms` on a 429). */
 export interface ErrorBody {
   detail: string;
   code: string;
+  retry_after_ms?: number;
 }
 
 /**
@@ -20,6 +21,32 @@ export class HttpError extends Error {
     super(detail);
     this.name = 'HttpError';
   }
+}
+
+/**
+ * 429 `rate_limited`: REST answers it with `Retry-After` (whole seconds) and
+ * `retry_after_ms` in the body; a socket answers an `error` frame with `retry_after_ms`.
+ */
+export class RateLimitedError extends HttpError {
+  constructor(
+    readonly retryAfterMs: number,
+    detail = 'Too many requests; slow down.',
+  ) {
+    super(429, detail, 'rate_limited');
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** The detail of a `rate_limited` answer: what was too much, and the wait. */
+export function rateLimitedDetail(what: string, retryAfterMs: number): string {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  return `Too many ${what}; try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+}
+
+/** A 429 for a refused take from a token bucket, with its wait in the detail. */
+export function rateLimited(what: string, retryAfterMs: number): RateLimitedError {
+  const wait = Math.max(1, Math.ceil(retryAfterMs));
+  return new RateLimitedError(wait, rateLimitedDetail(what, wait));
 }
 
 export const badRequest = (detail: string, code = 'bad_request') =>
@@ -79,6 +106,13 @@ export function describeError(error: unknown): {
   body: ErrorBody;
   internal: boolean;
 } {
+  if (error instanceof RateLimitedError) {
+    return {
+      status: error.status,
+      body: { detail: error.detail, code: error.code, retry_after_ms: error.retryAfterMs },
+      internal: false,
+    };
+  }
   if (error instanceof HttpError) {
     return {
       status: error.status,
@@ -113,6 +147,9 @@ export function replyWithError(error: unknown, request: FastifyRequest, reply: F
   const { status, body, internal } = describeError(error);
   if (internal) request.log.error({ err: error }, 'request failed');
   if (status === 401) reply.header('WWW-Authenticate', 'Bearer');
+  if (body.retry_after_ms !== undefined) {
+    reply.header('Retry-After', String(Math.max(1, Math.ceil(body.retry_after_ms / 1000))));
+  }
   return reply.code(status).send(body);
 }
 

@@ -14,7 +14,10 @@ export type ServerFrame =
   | { type: 'participant:added'; payload: ParticipantPayload }
   | { type: 'participant:removed'; payload: ParticipantPayload }
   | { type: 'conversation:deleted'; payload: { id: string } }
-  | { type: 'error'; payload: { code: string; detail: string; client_id?: string } }
+  | {
+      type: 'error';
+      payload: { code: string; detail: string; client_id?: string; retry_after_ms?: number };
+    }
   | { type: 'pong'; payload: Record<string, never> };
 
 /** A change to a conversation, as the socket hub fans it out to that conversation's sockets. */

@@ -2,17 +2,24 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { TokenService } from './auth';
+import type { Authenticator } from './auth';
 import { ChatService } from './chat';
 import { resolveConfig } from './config';
 import type { ServerOptions } from './config';
 import { closeDatabase, openDatabase } from './db';
+import { KeyedBuckets } from './rateLimit';
+import type { RestLimits } from './routes';
+import { loadJwtSecret } from './secret';
+import { RequestGuard } from './security';
+import { AuthSessions } from './sessions';
 import { Store } from './store';
 import { seedDemoUsers } from './users';
 import { SocketHub } from './ws';
 
 export { DEMO_PASSWORD, DEMO_USERS } from './demoUsers';
 export { CloseCode } from './ws';
-export type { ServerOptions } from './config';
+export { DEFAULT_MAX_SOCKETS_PER_USER, DEFAULT_RATE_LIMITS } from './config';
+export type { RateLimit, RateLimitOptions, ServerOptions } from './config';
 
 /** A listening server. */
 export interface RunningServer {
@@ -46,25 +53,48 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     await seedDemoUsers(db);
     const store = new Store(db);
-    const tokens = new TokenService(config.jwtSecret, {
+    const tokens = new TokenService(config.jwtSecret ?? loadJwtSecret(config.db), {
       access: config.accessTtlSeconds,
       refresh: config.refreshTtlSeconds,
     });
+    const sessions = new AuthSessions(db, tokens, store, config.refreshReuseGraceSeconds * 1000);
+    const auth: Authenticator = { tokens, store, isRevoked: (sid) => sessions.isRevoked(sid) };
+    const { rateLimits } = config;
+    const buckets = <Key>(limit: typeof rateLimits.restWritesPerUser) =>
+      limit ? new KeyedBuckets<Key>(limit) : null;
+    const limits: RestLimits = {
+      writesPerUser: buckets<number>(rateLimits.restWritesPerUser),
+      loginFailuresPerUsername: buckets<string>(rateLimits.loginFailuresPerUsername),
+      loginAttemptsPerAddress: buckets<string>(rateLimits.loginAttemptsPerAddress),
+    };
+    const guard = new RequestGuard({
+      listenHost: config.host,
+      allowedHosts: config.allowedHosts,
+      allowedOrigins: config.allowedOrigins,
+    });
     const chat = new ChatService(store, config.now);
     const shutdown = { requested: false };
-    app = await buildApp(config, { chat, store, tokens }, shutdown);
+    app = await buildApp(config, { chat, store, tokens, sessions, auth, limits }, shutdown, guard);
     const http = app;
+    let listeningPort = config.port;
     const hub = new SocketHub({
       chat,
-      tokens,
-      store,
+      auth,
       log: http.log,
       maxFrameBytes: config.maxFrameBytes,
+      guard,
+      port: () => listeningPort,
+      sendsPerConnection: rateLimits.socketSendsPerConnection,
+      sendsPerUser: rateLimits.socketSendsPerUser,
+      maxSocketsPerUser: config.maxSocketsPerUser,
     });
     chat.subscribe((event) => hub.dispatch(event));
+    // A logout or a reused refresh token ends the session's sockets too.
+    sessions.onRevoked((sessionId) => hub.closeSession(sessionId));
     http.server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
     await http.listen({ port: config.port, host: config.host });
     const { port } = http.server.address() as AddressInfo;
+    listeningPort = port;
 
     let closing: Promise<void> | undefined;
     const close = () => {

@@ -40,6 +40,24 @@ export interface Cursor {
   id: string;
 }
 
+/** What a `message_changes` row records: the latest change of a message. */
+export type ChangeKind = 'edited' | 'deleted';
+
+/** A changed message as `changesSince` lists it: its change's sequence number and current row. */
+export interface ChangedMessage {
+  seq: number;
+  kind: ChangeKind;
+  message: MessageRow;
+}
+
+/** A `removals` row: `removed_by` took `user_id` out of the conversation. */
+export interface RemovalRow {
+  conversation_id: string;
+  user_id: number;
+  removed_by: number;
+  removed_at: number;
+}
+
 const LIVE = 'deleted_at IS NULL';
 
 /**
@@ -127,6 +145,40 @@ export class Store {
         `SELECT * FROM messages WHERE conversation_id = ? AND ${LIVE}
            AND (created_at > ? OR (created_at = ? AND id > ?))
          ORDER BY created_at, id LIMIT ?`,
+      ),
+      newestAny: db.prepare<[string], Cursor>(
+        `SELECT created_at, id FROM messages WHERE conversation_id = ?
+         ORDER BY created_at DESC, id DESC LIMIT 1`,
+      ),
+      // REPLACE drops the message's previous change, and AUTOINCREMENT never reuses a number.
+      recordChange: db.prepare<[string, string, ChangeKind]>(
+        `INSERT OR REPLACE INTO message_changes (message_id, conversation_id, kind)
+         VALUES (?, ?, ?)`,
+      ),
+      changesSince: db.prepare<
+        [string, number, number],
+        MessageRow & { seq: number; kind: ChangeKind }
+      >(
+        `SELECT c.seq, c.kind, m.* FROM message_changes c
+         JOIN messages m ON m.id = c.message_id
+         WHERE c.conversation_id = ? AND c.seq > ?
+         ORDER BY c.seq LIMIT ?`,
+      ),
+      lastChangeSeq: db.prepare<[], { seq: number }>(
+        "SELECT seq FROM sqlite_sequence WHERE name = 'message_changes'",
+      ),
+      databaseId: db.prepare<[], { value: string }>(
+        "SELECT value FROM server_meta WHERE key = 'database_id'",
+      ),
+      removal: db.prepare<[string, number], RemovalRow>(
+        'SELECT * FROM removals WHERE conversation_id = ? AND user_id = ?',
+      ),
+      recordRemoval: db.prepare<[RemovalRow]>(
+        `INSERT OR REPLACE INTO removals (conversation_id, user_id, removed_by, removed_at)
+         VALUES (@conversation_id, @user_id, @removed_by, @removed_at)`,
+      ),
+      clearRemoval: db.prepare<[string, number]>(
+        'DELETE FROM removals WHERE conversation_id = ? AND user_id = ?',
       ),
     };
   }
@@ -223,6 +275,49 @@ export class Store {
   messagesBefore(conversationId: string, cursor: Cursor, limit: number): MessageRow[] {
     const { created_at, id } = cursor;
     return this.sql.before.all(conversationId, created_at, created_at, id, limit).reverse();
+  }
+
+  /** The position of the newest message of a conversation, deleted ones included. */
+  newestPosition(conversationId: string): Cursor | undefined {
+    return this.sql.newestAny.get(conversationId);
+  }
+
+  /** Records that a message was edited or deleted, as the newest change of the server. */
+  recordChange(messageId: string, conversationId: string, kind: ChangeKind): void {
+    this.sql.recordChange.run(messageId, conversationId, kind);
+  }
+
+  /** Up to `limit` messages of a conversation whose latest change is after `seq`, in change order. */
+  changesSince(conversationId: string, seq: number, limit: number): ChangedMessage[] {
+    return this.sql.changesSince
+      .all(conversationId, seq, limit)
+      .map(({ seq: at, kind, ...row }) => ({
+        seq: at,
+        kind,
+        message: row,
+      }));
+  }
+
+  /** The number of the newest change ever recorded (0 before the first). */
+  lastChangeSeq(): number {
+    return this.sql.lastChangeSeq.get()?.seq ?? 0;
+  }
+
+  /** A random id made when the database was created. */
+  databaseId(): string {
+    return this.sql.databaseId.get()?.value ?? '';
+  }
+
+  removal(conversationId: string, userId: number): RemovalRow | undefined {
+    return this.sql.removal.get(conversationId, userId);
+  }
+
+  recordRemoval(row: RemovalRow): void {
+    this.sql.recordRemoval.run(row);
+  }
+
+  clearRemoval(conversationId: string, userId: number): void {
+    this.sql.clearRemoval.run(conversationId, userId);
   }
 
   /** Up to `limit` live messages newer than `cursor`, oldest first. */

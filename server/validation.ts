@@ -8,6 +8,8 @@ export const LIMITS = {
   participantsMax: 500,
   pageDefault: 50,
   pageMax: 200,
+  changesDefault: 200,
+  changesMax: 500,
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -63,15 +65,36 @@ export function requireObject(body: unknown, what = 'Request body'): Fields {
   return body as Fields;
 }
 
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses (400 `invalid_characters`) what SQLite's UTF-8 cannot keep as sent: a
+ * lone UTF-16 surrogate (it would come back as U+FFFD) and NUL. Everything else
+ * is stored verbatim.
+ */
+export function requireStorable(value: string, name: string): string {
+  if (value.includes('\u0000')) {
+    throw badRequest(`${name}: must not contain NUL (U+0000).`, 'invalid_characters');
+  }
+  if (LONE_SURROGATE.test(value)) {
+    throw badRequest(
+      `${name}: contains a lone UTF-16 surrogate, which is not a character.`,
+      'invalid_characters',
+    );
+  }
+  return value;
+}
+
+// Kept verbatim (no trimming): what the sender wrote is what everyone reads back.
 function messageText(fields: Fields): string {
   const value = fields.text;
   if (typeof value !== 'string') throw invalid('text: must be a string.');
-  const text = value.trim();
-  if (text.length === 0) throw invalid('text: must not be empty.');
-  if (codePoints(text) > LIMITS.textMax) {
+  if (value.trim().length === 0) throw invalid('text: must not be empty.');
+  if (codePoints(value) > LIMITS.textMax) {
     throw invalid(`text: must be at most ${LIMITS.textMax} characters.`);
   }
-  return text;
+  return requireStorable(value, 'text');
 }
 
 function optionalUuid(fields: Fields, name: string): string | null {
@@ -99,7 +122,7 @@ function optionalString(fields: Fields, name: string, max: number): string | nul
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw invalid(`${name}: must be a string or null.`);
   if (codePoints(value) > max) throw invalid(`${name}: must be at most ${max} characters.`);
-  return value;
+  return requireStorable(value, name);
 }
 
 function title(fields: Fields): string | null {
@@ -215,6 +238,31 @@ export function parsePageQuery(query: unknown): PageQuery {
     before: before?.toLowerCase() ?? null,
     after: after?.toLowerCase() ?? null,
   };
+}
+
+/** The query of `GET /messages/{conversation_id}/changes/`: `since` is still opaque here. */
+export interface ChangesQuery {
+  since: string | null;
+  limit: number;
+}
+
+/** Validates `since` (presence only; its format is the cursor's business) and `limit`. */
+export function parseChangesQuery(query: unknown): ChangesQuery {
+  const fields = (typeof query === 'object' && query !== null ? query : {}) as Fields;
+  const rawLimit = single(fields, 'limit');
+  let limit: number = LIMITS.changesDefault;
+  if (rawLimit !== undefined) {
+    if (!/^\d{1,6}$/.test(rawLimit)) throw invalid('limit: must be an integer.');
+    limit = Number(rawLimit);
+    if (limit < 1 || limit > LIMITS.changesMax) {
+      throw invalid(`limit: must be between 1 and ${LIMITS.changesMax}.`);
+    }
+  }
+  const since = fields.since;
+  if (since !== undefined && typeof since !== 'string') {
+    throw badRequest('since: must be given once.', 'invalid_cursor');
+  }
+  return { since: since ?? null, limit };
 }
 
 /** An id taken from the path: anything but a UUID names nothing, so 404. */

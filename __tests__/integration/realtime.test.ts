@@ -248,7 +248,8 @@ describe('real time over real sockets', () => {
     e.store.dispatch(subscribeToConversation(group.id));
     await waitFor(() => statusOf(e, group.id) === 'failed', 5000, 'failed');
     const connection = selectConnection(e.store.getState(), group.id);
-    expect(connection).toMatchObject({ code: 4403, retryable: false });
+    // The server answers an outsider 4404, as for a conversation that does not exist.
+    expect(connection).toMatchObject({ code: 4404, retryable: false });
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(counting.opened).toHaveLength(1);
     expect(e.store.getState().chat.notices.items.map((n) => n.code)).toContain('connection_failed');

@@ -333,7 +333,8 @@ describe('authorization over WebSocket', () => {
   it.each([
     ['keeps the socket of a participant open', 'bakyt', 'group', null],
     ['keeps the socket of the creator open', 'aibek', 'group', null],
-    ['closes the socket of a non-participant with 4403', 'elena', 'group', 4403],
+    // Like REST's 404: an outsider cannot tell a conversation of others from none at all.
+    ['closes the socket of a non-participant with 4404', 'elena', 'group', 4404],
     ['closes a socket for a conversation that does not exist with 4404', 'aibek', 'missing', 4404],
     ['closes a socket for an id that is not a UUID with 4404', 'aibek', 'not-a-uuid', 4404],
   ] as const)('%s', async (_name, user, target, code) => {
@@ -371,10 +372,10 @@ describe('authorization over WebSocket', () => {
     expect(closed).toBe(4401);
   });
 
-  it('refuses a socket for a participant who was removed', async () => {
+  it('refuses a socket for a participant who was removed with 4404, as for any outsider', async () => {
     const world = await buildWorld();
     await cast.bakyt.request('DELETE', `${API}/conversations/${world.group.id}/participants/3`);
     const socket = await server.openSocket(world.group.id, cast.bakyt.access);
-    expect((await socket.closed).code).toBe(4403);
+    expect((await socket.closed).code).toBe(4404);
   });
 });

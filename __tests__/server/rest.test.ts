@@ -153,7 +153,7 @@ describe('conversations', () => {
 });
 
 describe('messages', () => {
-  it('sends a message (201) with trimmed text, millisecond UTC time and a v7 id', async () => {
+  it('sends a message (201) with its text verbatim (spaces kept), millisecond UTC time and a v7 id', async () => {
     const group = await createGroup(cast.aibek, [cast.aizada]);
     const clientId = crypto.randomUUID();
     const { status, body } = await cast.aizada.request<Message>('POST', `${API}/messages/`, {
@@ -168,7 +168,7 @@ describe('messages', () => {
       id: expect.stringMatching(UUID),
       conversation_id: group.id,
       sender_id: 2,
-      text: 'Салам!',
+      text: '  Салам!  ',
       reply_to: null,
       is_edited: false,
       created_at: expect.stringMatching(ISO_MS_UTC),

@@ -96,7 +96,7 @@ describe('fan-out', () => {
     expect(echo.payload).toMatchObject({
       conversation_id: s.room.id,
       sender_id: 2,
-      text: 'over socket',
+      text: ' over socket ',
       client_id: clientId,
       is_edited: false,
     });

@@ -19,11 +19,16 @@ export function createChatStore(
 ) {
   const auth = { access: session.access, refresh: session.refresh };
   const refreshAccessToken = jest.fn(async () => {
-    const answer = await rawRequest<{ access?: string }>(server.url, 'POST', '/api/auth/refresh/', {
-      body: { refresh: auth.refresh },
-    });
+    const answer = await rawRequest<{ access?: string; refresh?: string }>(
+      server.url,
+      'POST',
+      '/api/auth/refresh/',
+      { body: { refresh: auth.refresh } },
+    );
     if (answer.status !== 200 || !answer.body.access) return false;
     auth.access = answer.body.access;
+    // The server rotates refresh tokens: the old one is used up.
+    if (answer.body.refresh) auth.refresh = answer.body.refresh;
     return true;
   });
   const chat = createChat({

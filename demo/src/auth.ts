@@ -68,12 +68,25 @@ export async function refreshUser(): Promise<boolean> {
     body: JSON.stringify({ refresh: auth.refresh }),
   });
   if (!response.ok) return false;
-  const { access } = (await response.json()) as { access?: string };
+  const { access, refresh } = (await response.json()) as { access?: string; refresh?: string };
   if (!access) return false;
-  authStorage.setItem(AUTH_DATA_KEY, JSON.stringify({ ...auth, access }));
+  // The server rotates refresh tokens: keep the new one, the old one is used up.
+  authStorage.setItem(
+    AUTH_DATA_KEY,
+    JSON.stringify({ ...auth, access, refresh: refresh ?? auth.refresh }),
+  );
   return true;
 }
 
+/** Forgets the credentials and revokes the session on the server (`keepalive` outlives a reload). */
 export function logout(): void {
+  const auth = currentAuth();
   authStorage.removeItem(AUTH_DATA_KEY);
+  if (!auth) return;
+  void fetch('/api/auth/logout/', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refresh: auth.refresh }),
+    keepalive: true,
+  }).catch(() => undefined);
 }

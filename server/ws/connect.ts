@@ -8,6 +8,28 @@ export interface SocketTarget {
   token: string | null;
 }
 
+/** [ext] The subprotocol a client offers to say "the token is in the next one". */
+export const SUBPROTOCOL = 'unet-chat';
+const BEARER_PROTOCOL = /^bearer\.(.+)$/i;
+
+/** The protocols of a `Sec-WebSocket-Protocol` header, in the order offered. */
+export function offeredProtocols(header: string | string[] | undefined): string[] {
+  const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
+  return values
+    .flatMap((value) => value.split(','))
+    .map((protocol) => protocol.trim())
+    .filter((protocol) => protocol !== '');
+}
+
+/** [ext] The token of a `bearer.<token>` subprotocol, or null. */
+export function protocolToken(protocols: readonly string[]): string | null {
+  for (const protocol of protocols) {
+    const token = BEARER_PROTOCOL.exec(protocol)?.[1];
+    if (token) return token;
+  }
+  return null;
+}
+
 /**
  * Reads `/api/unet-chat/ws/conversations/{id}/?WWW-Authenticate=Bearer%20{token}`
  * (trailing slash optional); null for any other path.
@@ -32,8 +54,14 @@ export function parseSocketUrl(url: string): SocketTarget | null {
   return { conversationId, token: token || null };
 }
 
-/** Answers an upgrade we will not take (wrong path, shutting down) with a plain HTTP status. */
-export function refuseUpgrade(socket: Duplex, status: 404 | 503): void {
-  const text = status === 404 ? 'Not Found' : 'Service Unavailable';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+const STATUS_TEXT = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' } as const;
+
+/**
+ * Answers an upgrade we will not take (wrong path, foreign Origin or Host,
+ * shutting down) with a plain HTTP status.
+ */
+export function refuseUpgrade(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
 }

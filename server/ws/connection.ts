@@ -1,26 +1,46 @@
 import WebSocket from 'ws';
 import type { ServerFrame } from '../events';
+import type { TokenBucket } from '../rateLimit';
 
 // setTimeout fires at once for delays above 2^31-1 ms; longer waits are done in steps.
 const MAX_TIMER_DELAY = 2_147_483_647;
 
-/** Close codes of the contract. */
+/** Close codes of the contract, plus [ext] 4409. */
 export const CloseCode = {
   goingAway: 1001,
   unauthorized: 4401,
+  /** While open: the user was removed from the conversation. */
   forbidden: 4403,
+  /** The conversation does not exist or is not visible to the user; or it was deleted. */
   notFound: 4404,
+  /** [ext] The user opened more sockets than `maxSocketsPerUser`: this, their oldest, is closed. */
+  tooManySockets: 4409,
 } as const;
+
+/** Who a socket belongs to. */
+export interface ConnectionOwner {
+  userId: number;
+  /** The login session of the token that opened it (null for a token without one). */
+  sessionId: string | null;
+}
 
 /** One open socket of one user on one conversation. */
 export class Connection {
   private expiryTimer: NodeJS.Timeout | undefined;
+  private holdTimer: NodeJS.Timeout | undefined;
+  readonly userId: number;
+  readonly sessionId: string | null;
 
   constructor(
     readonly socket: WebSocket,
-    readonly userId: number,
+    owner: ConnectionOwner,
     readonly conversationId: string,
-  ) {}
+    /** The `message:send` budget of this socket alone (null: unlimited). */
+    readonly sendBucket: TokenBucket | null,
+  ) {
+    this.userId = owner.userId;
+    this.sessionId = owner.sessionId;
+  }
 
   send(frame: ServerFrame): void {
     this.sendEncoded(JSON.stringify(frame));
@@ -54,7 +74,22 @@ export class Connection {
     );
   }
 
+  /**
+   * Stops reading this socket for `ms`: frames already read are still answered,
+   * the rest wait in TCP, which slows the sender down. A flood then costs the
+   * server a bounded slice of its time instead of stalling everyone else.
+   */
+  holdReading(ms: number): void {
+    if (this.holdTimer !== undefined) return;
+    this.socket.pause();
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.socket.resume();
+    }, ms);
+  }
+
   dispose(): void {
     clearTimeout(this.expiryTimer);
+    clearTimeout(this.holdTimer);
   }
 }

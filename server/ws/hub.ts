@@ -4,14 +4,22 @@ import type { FastifyBaseLogger } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
 import { authenticate } from '../auth';
-import type { TokenClaims, TokenService } from '../auth';
+import type { Authenticator, TokenClaims } from '../auth';
 import type { ChatService } from '../chat';
+import type { RateLimit } from '../config';
 import { HttpError } from '../errors';
 import type { ChatEvent } from '../events';
 import { redactUrl } from '../log';
-import type { Store } from '../store';
+import { KeyedBuckets, TokenBucket } from '../rateLimit';
+import type { RequestGuard } from '../security';
 import { isUuid } from '../validation';
-import { parseSocketUrl, refuseUpgrade } from './connect';
+import {
+  SUBPROTOCOL,
+  offeredProtocols,
+  parseSocketUrl,
+  protocolToken,
+  refuseUpgrade,
+} from './connect';
 import type { SocketTarget } from './connect';
 import { CloseCode, Connection } from './connection';
 import { handleClientFrame } from './inbound';
@@ -19,10 +27,17 @@ import { handleClientFrame } from './inbound';
 /** What the hub needs from the rest of the server. */
 export interface HubOptions {
   chat: ChatService;
-  tokens: TokenService;
-  store: Store;
+  auth: Authenticator;
   log: FastifyBaseLogger;
   maxFrameBytes: number;
+  guard: RequestGuard;
+  /** The port the server listens on (known only once it does): for the Origin check. */
+  port(): number;
+  /** `message:send` token buckets; null: unlimited. */
+  sendsPerConnection: RateLimit | null;
+  sendsPerUser: RateLimit | null;
+  /** null: no cap. */
+  maxSocketsPerUser: number | null;
 }
 
 // How long close() waits for clients to answer the 1001 close before cutting them off.
@@ -30,26 +45,55 @@ const CLOSE_GRACE_MS = 1000;
 
 /**
  * Every conversation socket of the server: admits upgrades (always completing
- * the handshake, then closing with 4401/4403/4404 when refused), handles client
- * frames, and fans each `ChatEvent` out to the sockets of its conversation only.
+ * the handshake, then closing with 4401/4404 when refused; only a foreign
+ * Origin or Host is refused before it), handles client frames, and fans each
+ * `ChatEvent` out to the sockets of its conversation only.
  */
 export class SocketHub {
   private readonly server: WebSocketServer;
   private readonly rooms = new Map<string, Set<Connection>>();
+  /** Each user's open sockets, oldest first. */
+  private readonly byUser = new Map<number, Connection[]>();
+  private readonly userSends: KeyedBuckets<number> | null;
   private closing = false;
 
   constructor(private readonly options: HubOptions) {
-    // Somewhat above the frame limit, so an oversize frame gets an error frame instead of 1009.
-    this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes * 4 });
+    this.server = new WebSocketServer({
+      noServer: true,
+      // Somewhat above the frame limit, so an oversize frame gets an error frame instead of 1009.
+      maxPayload: options.maxFrameBytes * 4,
+      // One client frame per socket per event-loop turn: a flooding socket then takes turns
+      // with every other socket and HTTP request instead of holding the loop for a whole read.
+      allowSynchronousEvents: false,
+      // Without this, ws would echo the first protocol offered: possibly `bearer.<token>`.
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    this.userSends = options.sendsPerUser ? new KeyedBuckets(options.sendsPerUser) : null;
   }
 
   /** The HTTP server's `upgrade` listener. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const target = parseSocketUrl(request.url ?? '');
-    if (!target || this.closing) {
-      refuseUpgrade(socket, target ? 503 : 404);
+    const parsed = parseSocketUrl(request.url ?? '');
+    if (!parsed || this.closing) {
+      refuseUpgrade(socket, parsed ? 503 : 404);
       return;
     }
+    const { guard } = this.options;
+    const host = request.headers.host;
+    if (
+      !guard.hostAllowed(host) ||
+      !guard.originAllowed(request.headers.origin, host, this.options.port())
+    ) {
+      // A page of another site gets nothing, not even the handshake: no token is looked at.
+      this.options.log.info(
+        { url: redactUrl(request.url ?? ''), status: 403 },
+        'socket refused: origin or host not allowed',
+      );
+      refuseUpgrade(socket, 403);
+      return;
+    }
+    const fromProtocol = protocolToken(offeredProtocols(request.headers['sec-websocket-protocol']));
+    const target: SocketTarget = { ...parsed, token: fromProtocol ?? parsed.token };
     // A client that vanishes while its token is being checked must not crash the process.
     socket.on('error', () => socket.destroy());
     void this.checkToken(target).then((verdict) => {
@@ -65,7 +109,7 @@ export class SocketHub {
 
   private async checkToken(target: SocketTarget): Promise<TokenClaims | HttpError> {
     try {
-      return await authenticate(this.options.tokens, this.options.store, target.token);
+      return await authenticate(this.options.auth, target.token);
     } catch (error) {
       if (error instanceof HttpError) return error;
       this.options.log.error({ err: error }, 'socket authentication failed');
@@ -91,30 +135,41 @@ export class SocketHub {
       return;
     }
     const conversationId = target.conversationId.toLowerCase();
-    const access = isUuid(conversationId)
-      ? this.options.chat.canJoin(verdict.userId, conversationId)
-      : 'not_found';
-    if (access !== 'ok') {
-      const code = access === 'not_found' ? CloseCode.notFound : CloseCode.forbidden;
-      log.info({ url, code, userId: verdict.userId }, 'socket refused');
-      ws.close(code, access === 'not_found' ? 'conversation not found' : 'not a participant');
+    // Like REST's 404: a conversation of others cannot be told from one that does not exist.
+    if (!isUuid(conversationId) || !this.options.chat.canJoin(verdict.userId, conversationId)) {
+      log.info({ url, code: CloseCode.notFound, userId: verdict.userId }, 'socket refused');
+      ws.close(CloseCode.notFound, 'conversation not found');
       return;
     }
-    this.open(new Connection(ws, verdict.userId, conversationId), verdict.exp * 1000);
+    const sendBucket = this.options.sendsPerConnection
+      ? new TokenBucket(this.options.sendsPerConnection)
+      : null;
+    const connection = new Connection(
+      ws,
+      { userId: verdict.userId, sessionId: verdict.sid },
+      conversationId,
+      sendBucket,
+    );
+    this.open(connection, verdict.exp * 1000);
     log.info({ url, userId: verdict.userId }, 'socket opened');
   }
 
   private open(connection: Connection, expiresAtMs: number): void {
-    const { socket, conversationId } = connection;
+    const { socket, conversationId, userId } = connection;
     let room = this.rooms.get(conversationId);
     if (!room) {
       room = new Set();
       this.rooms.set(conversationId, room);
     }
     room.add(connection);
+    const mine = this.byUser.get(userId) ?? [];
+    mine.push(connection);
+    this.byUser.set(userId, mine);
     const context = {
       chat: this.options.chat,
       maxFrameBytes: this.options.maxFrameBytes,
+      // Looked up per send: the user's bucket is shared by all their sockets.
+      userSendBucket: () => this.userSends?.get(userId) ?? null,
       onInternalError: (error: unknown) =>
         this.options.log.error({ err: error }, 'socket frame failed'),
     };
@@ -127,9 +182,43 @@ export class SocketHub {
       const current = this.rooms.get(conversationId);
       current?.delete(connection);
       if (current?.size === 0) this.rooms.delete(conversationId);
-      this.options.log.info({ conversationId, userId: connection.userId, code }, 'socket closed');
+      this.forget(connection);
+      this.options.log.info({ conversationId, userId, code }, 'socket closed');
     });
     connection.expireAt(expiresAtMs);
+    this.enforceSocketCap(userId);
+  }
+
+  private forget(connection: Connection): void {
+    const mine = this.byUser.get(connection.userId);
+    if (!mine) return;
+    const index = mine.indexOf(connection);
+    if (index !== -1) mine.splice(index, 1);
+    if (mine.length === 0) this.byUser.delete(connection.userId);
+  }
+
+  // The newest socket is the one a person just asked for; the oldest is most likely forgotten.
+  private enforceSocketCap(userId: number): void {
+    const cap = this.options.maxSocketsPerUser;
+    const mine = this.byUser.get(userId);
+    if (cap === null || !mine) return;
+    while (mine.length > cap) {
+      const oldest = mine.shift();
+      if (!oldest) break;
+      oldest.close(CloseCode.tooManySockets, 'too many sockets');
+    }
+    if (mine.length === 0) this.byUser.delete(userId);
+  }
+
+  /** Closes every socket opened with a token of the login session `sessionId` (logout, reuse). */
+  closeSession(sessionId: string): void {
+    for (const mine of this.byUser.values()) {
+      for (const connection of [...mine]) {
+        if (connection.sessionId === sessionId) {
+          connection.close(CloseCode.unauthorized, 'session ended');
+        }
+      }
+    }
   }
 
   /** Sends an event to every open socket of its conversation, then applies its closes. */

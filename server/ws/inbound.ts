@@ -1,6 +1,8 @@
 import type { RawData } from 'ws';
 import type { ChatService } from '../chat';
-import { HttpError } from '../errors';
+import { HttpError, rateLimitedDetail } from '../errors';
+import { takeAll } from '../rateLimit';
+import type { TokenBucket } from '../rateLimit';
 import { parseMessageDraft } from '../validation';
 import type { Connection } from './connection';
 
@@ -8,8 +10,14 @@ import type { Connection } from './connection';
 export interface InboundContext {
   chat: ChatService;
   maxFrameBytes: number;
+  /** The `message:send` bucket shared by all sockets of this socket's user (null: unlimited). */
+  userSendBucket(): TokenBucket | null;
   onInternalError(error: unknown): void;
 }
+
+// A socket refused for its rate stops being read for a while (see Connection.holdReading).
+const MIN_HOLD_MS = 100;
+const MAX_HOLD_MS = 1000;
 
 function byteLength(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
@@ -21,11 +29,21 @@ function toText(data: RawData): string {
   return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }
 
-function reject(connection: Connection, code: string, detail: string, clientId?: unknown): void {
+function reject(
+  connection: Connection,
+  code: string,
+  detail: string,
+  clientId?: unknown,
+  extra: { retry_after_ms?: number } = {},
+): void {
   connection.send({
     type: 'error',
-    payload:
-      typeof clientId === 'string' ? { code, detail, client_id: clientId } : { code, detail },
+    payload: {
+      code,
+      detail,
+      ...(typeof clientId === 'string' ? { client_id: clientId } : {}),
+      ...extra,
+    },
   });
 }
 
@@ -35,11 +53,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 // Same rules and idempotency as POST /messages/; the socket's user and conversation are implied.
 function sendMessage(context: InboundContext, connection: Connection, payload: unknown): void {
+  const clientId = isRecord(payload) ? payload.client_id : undefined;
+  const buckets = [connection.sendBucket, context.userSendBucket()].filter(
+    (bucket): bucket is TokenBucket => bucket !== null,
+  );
+  const verdict = takeAll(buckets);
+  if (!verdict.ok) {
+    // Refused, never dropped: the client waits retry_after_ms and sends again, in order.
+    const retryAfterMs = Math.max(1, Math.ceil(verdict.retryAfterMs));
+    reject(connection, 'rate_limited', rateLimitedDetail('messages', retryAfterMs), clientId, {
+      retry_after_ms: retryAfterMs,
+    });
+    connection.holdReading(Math.min(MAX_HOLD_MS, Math.max(MIN_HOLD_MS, retryAfterMs)));
+    return;
+  }
   if (!isRecord(payload)) {
     reject(connection, 'validation_error', 'payload: must be an object with text.');
     return;
   }
-  const clientId = payload.client_id;
   try {
     const draft = parseMessageDraft(payload, 'payload');
     const { message, created } = context.chat.sendMessage(
