@@ -193,7 +193,12 @@ export type { ChatDispatch } from './socket/context';
 export type { NormalizedMessages, NormalizedConversations } from './state/normalize';
 export type { ChatSocketOptions } from './socket/options';
 export type { ChatPersistenceOptions, KeyValueStorage } from './socket/listeners/persistence';
-export type { SocketFactory, SocketHandlers, ChatSocket } from './socket/transport';
+export type {
+  SocketFactory,
+  SocketHandlers,
+  SocketOpenOptions,
+  ChatSocket,
+} from './socket/transport';
 export type { WebSocketLike, WebSocketConstructor } from './socket/adapters/webSocket';
 export type { MemoryTransport, MemorySocket, MemorySocketState } from './socket/adapters/memory';
 export type { FrameCodec, ServerEvent, ClientFrame, DecodeResult } from './socket/codec';

@@ -126,6 +126,30 @@ describe('real time over real sockets', () => {
     );
   });
 
+  it('[ext] can carry the token in Sec-WebSocket-Protocol instead of the URL', async () => {
+    const server = await serve();
+    const aibek = await server.login('aibek');
+    const group = await createGroup(aibek, [2]);
+    const opened: Array<{ url: string; protocols: string[] | undefined }> = [];
+    const inner = createWebSocketFactory(WebSocket as unknown as WebSocketConstructor);
+    const a = storeFor(server, aibek, {
+      socket: {
+        tokenIn: 'protocol',
+        factory: (url, handlers, options) => {
+          opened.push({ url, protocols: options?.protocols });
+          return inner(url, handlers, options);
+        },
+      },
+    });
+    a.store.dispatch(subscribeToConversation(group.id));
+    await waitFor(() => statusOf(a, group.id) === 'open', 5000, 'open');
+    expect(opened[0]?.url).not.toContain('WWW-Authenticate');
+    expect(opened[0]?.url).not.toContain(aibek.access);
+    expect(opened[0]?.protocols).toEqual(['unet-chat', `bearer.${aibek.access}`]);
+    await post(await server.login('aizada'), group.id, 'через подпротокол');
+    await waitFor(() => texts(a, group.id).includes('через подпротокол'), 5000, 'live frame');
+  });
+
   it('propagates edits and deletes to the other side', async () => {
     const { aibek, group, a, b } = await twoUsersLive();
     const first = await post(aibek, group.id, 'original');

@@ -1007,4 +1007,24 @@ describe('ConversationConnection', () => {
       expect(transport.sockets).toHaveLength(2);
     });
   });
+
+  describe('too many sockets (4409)', () => {
+    it('fails without reconnecting on its own, so two tabs do not close each other in turn', () => {
+      const { socket, environment, transport, lastUpdate, connection } = opened({
+        slowRetryMs: 30_000,
+      });
+      socket().serverClose(4409, 'too many sockets');
+      expect(lastUpdate()).toEqual({
+        status: 'failed',
+        code: 4409,
+        reason: 'too many sockets',
+        retryable: true,
+        nextDelayMs: null,
+      });
+      environment.advance(10 * 60_000);
+      expect(transport.sockets).toHaveLength(1);
+      connection.reconnectNow();
+      expect(transport.sockets).toHaveLength(2);
+    });
+  });
 });

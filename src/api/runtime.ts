@@ -69,6 +69,7 @@ export function createChatRuntime(options: ChatOptions, onAuthExpired: () => voi
         maxDelayMs: socket.maxDelayMs ?? 30_000,
         slowRetryMs: socket.slowRetryMs ?? 30_000,
         connectTimeoutMs: socket.connectTimeoutMs ?? 10_000,
+        tokenIn: socket.tokenIn ?? 'query',
         heartbeat: socket.heartbeat ?? false,
         historyDelayMs: socket.historyDelayMs ?? 1500,
       },

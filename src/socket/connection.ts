@@ -72,6 +72,8 @@ export interface ConnectionOptions {
   conversationId: string;
   /** Builds the socket URL with the token current at the time of each attempt. */
   url(token: string | null): string;
+  /** [ext] Subprotocols to offer with the token current at the time of each attempt (none by default). */
+  protocols?(token: string | null): string[] | undefined;
   getToken(): string | null;
   /**
    * Resolves true when a fresh token is available from `getToken`. May reject
@@ -159,7 +161,8 @@ function closeQuietly(socket: ChatSocket, code?: number, reason?: string): void 
  * - 4401: the token is refreshed once (not at all when it changed since the
  *   socket opened) and the socket reopened at once; a failed refresh, or
  *   another 4401 before an open, is `failed` (`retryable: false`). 4403 and
- *   4404 are `failed` without a retry.
+ *   4404 are `failed` without a retry; [ext] 4409 (too many sockets of the
+ *   user, this the oldest) is `failed`, retryable on request only.
  * - While the environment is offline no attempt is spent; going online, or
  *   the page becoming visible, retries at once.
  * - Nothing throws out of its methods or its socket handlers, and after
@@ -343,7 +346,10 @@ export class ConversationConnection {
     try {
       link.token = this.options.getToken();
       const url = this.options.url(link.token);
-      socket = this.options.factory(url, this.handlersFor(link));
+      const protocols = this.options.protocols?.(link.token);
+      socket = protocols
+        ? this.options.factory(url, this.handlersFor(link), { protocols })
+        : this.options.factory(url, this.handlersFor(link));
     } catch (error) {
       if (this.link === link) this.fault(null, `cannot open the socket: ${describe(error)}`);
       return;
@@ -424,6 +430,10 @@ export class ConversationConnection {
       const fallback =
         code === 4403 ? 'not a participant of this conversation' : 'no such conversation';
       if (this.detach()) this.fail(code, reason || fallback, false);
+    } else if (code === 4409) {
+      // [ext] The user has too many sockets open and this was the oldest: reconnecting
+      // on a timer would close another one (another tab's) in turn. Retry only on request.
+      if (this.detach()) this.fail(code, reason || 'too many sockets', true, false);
     } else {
       // 1000 and 1001 included: only our own close is final, and a restarting server sends 1001.
       this.fault(code, reason || `the connection closed with code ${code}`);
@@ -535,13 +545,13 @@ export class ConversationConnection {
     }
   }
 
-  private fail(code: number | null, reason: string, retryable: boolean): void {
+  private fail(code: number | null, reason: string, retryable: boolean, slowPhase = true): void {
     this.stopTimer('retry');
     this.phase = 'failed';
     this.failedRetryable = retryable;
     // The slow phase: a person may be away, and the server back in a minute.
     const slow = this.options.slowRetryMs ?? 30_000;
-    const nextDelayMs = retryable && slow > 0 ? slow : null;
+    const nextDelayMs = retryable && slowPhase && slow > 0 ? slow : null;
     if (nextDelayMs !== null) this.startTimer('retry', nextDelayMs, () => this.slowRetry());
     this.emitStatus({ status: 'failed', code, reason, retryable, nextDelayMs });
   }

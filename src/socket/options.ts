@@ -29,6 +29,14 @@ export interface ChatSocketOptions {
   slowRetryMs?: number;
   /** An attempt that has not opened within this long counts as a fault. Default 10000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * Where the socket carries the access token. `'query'` (the default) is
+   * the seed's `?WWW-Authenticate=Bearer%20…`, which the production server
+   * expects. [ext] `'protocol'` offers it as the subprotocol
+   * `bearer.<token>` (next to `unet-chat`), so it stays out of URLs and
+   * their logs — for servers that read it there, like the reference server.
+   */
+  tokenIn?: 'query' | 'protocol';
   /** `ping`/`pong` to detect half-open connections. Default off. */
   heartbeat?: false | { intervalMs: number; timeoutMs: number };
   /**

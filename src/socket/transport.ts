@@ -54,4 +54,21 @@ export interface ChatSocket {
  * const socket = factory('wss://chat.example/api/unet-chat/ws/conversations/42/', handlers);
  * ```
  */
-export type SocketFactory = (url: string, handlers: SocketHandlers) => ChatSocket;
+export type SocketFactory = (
+  url: string,
+  handlers: SocketHandlers,
+  options?: SocketOpenOptions,
+) => ChatSocket;
+
+/**
+ * What a socket is opened with besides its URL.
+ *
+ * @example
+ * ```ts
+ * factory(url, handlers, { protocols: ['unet-chat', `bearer.${token}`] });
+ * ```
+ */
+export interface SocketOpenOptions {
+  /** WebSocket subprotocols to offer (`Sec-WebSocket-Protocol`). */
+  protocols?: string[];
+}

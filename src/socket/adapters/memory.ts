@@ -30,6 +30,8 @@ export type MemorySocketState = 'connecting' | 'open' | 'closed';
  */
 export interface MemorySocket extends ChatSocket {
   readonly url: string;
+  /** The subprotocols the client offered, if any. */
+  readonly protocols: string[] | undefined;
   /** Every frame the client sent, in order. */
   readonly sent: string[];
   readonly state: MemorySocketState;
@@ -76,6 +78,7 @@ class InMemorySocket implements MemorySocket {
   constructor(
     readonly url: string,
     private readonly handlers: SocketHandlers,
+    readonly protocols: string[] | undefined,
   ) {}
 
   send(data: string): void {
@@ -136,8 +139,8 @@ export function createMemoryTransport(): MemoryTransport {
   const sockets: MemorySocket[] = [];
   return {
     sockets,
-    factory(url, handlers) {
-      const socket = new InMemorySocket(url, handlers);
+    factory(url, handlers, options) {
+      const socket = new InMemorySocket(url, handlers, options?.protocols);
       sockets.push(socket);
       return socket;
     },

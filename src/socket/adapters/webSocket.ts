@@ -1,4 +1,4 @@
-import type { ChatSocket, SocketFactory, SocketHandlers } from '../transport';
+import type { ChatSocket, SocketFactory, SocketHandlers, SocketOpenOptions } from '../transport';
 
 /**
  * The part of a WHATWG `WebSocket` the adapter uses. The browser's
@@ -31,7 +31,7 @@ export interface WebSocketLike {
  * const Impl: WebSocketConstructor = WebSocket;
  * ```
  */
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export type WebSocketConstructor = new (url: string, protocols?: string[]) => WebSocketLike;
 
 const missingWebSocket =
   'unet-chat-redux: there is no global WebSocket in this environment (Node 20 has none). ' +
@@ -94,9 +94,9 @@ function frameText(data: unknown): string {
  * ```
  */
 export function createWebSocketFactory(WebSocketImpl?: WebSocketConstructor): SocketFactory {
-  return (url: string, handlers: SocketHandlers): ChatSocket => {
+  return (url: string, handlers: SocketHandlers, options?: SocketOpenOptions): ChatSocket => {
     const Impl = resolveConstructor(WebSocketImpl);
-    const socket = new Impl(url);
+    const socket = options?.protocols ? new Impl(url, options.protocols) : new Impl(url);
     if ('binaryType' in socket) socket.binaryType = 'arraybuffer';
     let closed = false;
 

@@ -77,9 +77,13 @@ export function addConnectListeners(
         conversationSocketUrl(
           runtime.options.baseUrl,
           conversationId,
-          token,
+          socketOptions.tokenIn === 'query' ? token : null,
           runtime.options.apiPrefix,
         ),
+      protocols: (token) =>
+        socketOptions.tokenIn === 'protocol' && token
+          ? ['unet-chat', `bearer.${token}`]
+          : undefined,
       getToken: () => runtime.getAccessToken(),
       // A token refreshed meanwhile (by a REST 401, say) is used as it is: no second refresh.
       refreshToken: (rejected) =>
