@@ -247,7 +247,7 @@ export class ChatService {
       text: draft.text,
       reply_to: draft.reply_to,
       is_edited: 0,
-      created_at: this.nextCreatedAt(conversationId, id),
+      created_at: this.nextCreatedAt(conversationId),
       updated_at: null,
       deleted_at: null,
       client_id: draft.client_id,
@@ -263,14 +263,16 @@ export class ChatService {
    * of its conversation (deleted ones included, they are cursors too). A clock
    * stepped back, or a restart on a clock behind the database, would otherwise
    * put the message before messages a client already has, and `after=` catch-up
-   * would never return it. Sharing the newest's millisecond is fine only when
-   * the id sorts after it; otherwise the message takes the next millisecond.
+   * would never return it. And never the newest's millisecond either: clients
+   * order messages by `created_at`, keeping ties in the order they learned them
+   * (the contract), which need not be the id order; strictly increasing times
+   * leave no tie to disagree about.
    */
-  private nextCreatedAt(conversationId: string, id: string): number {
+  private nextCreatedAt(conversationId: string): number {
     const now = this.now();
     const newest = this.store.newestPosition(conversationId);
     if (!newest || now > newest.created_at) return now;
-    return id > newest.id ? newest.created_at : newest.created_at + 1;
+    return newest.created_at + 1;
   }
 
   /** Only the sender edits; the message becomes `is_edited` with a fresh `updated_at`. */

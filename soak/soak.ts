@@ -400,10 +400,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         doubled += ids.length - seen.size;
         missing += truth.filter((m) => !seen.has(m.id)).length;
         let last = -1;
-        for (const id of ids) {
+        for (const [index, id] of ids.entries()) {
           const at = position.get(id);
           if (at === undefined) continue;
-          if (at < last) outOfOrder += 1;
+          if (at < last) {
+            outOfOrder += 1;
+            const before = confirmed[index - 1];
+            const here = confirmed[index];
+            log(
+              `out of order in store of ${client.userId}: ${before?.id} (${before?.created_at}) before ${here?.id} (${here?.created_at})`,
+            );
+          }
           last = Math.max(last, at);
         }
       }

@@ -97,12 +97,14 @@ describe('graceful shutdown', () => {
         response.on('data', (chunk: Buffer) => (text += chunk.toString()));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
       });
-      // Half the body now, the rest once shutdown has begun.
+      // Half the body now, the rest once shutdown has begun. The pause lets a loaded
+      // machine parse the headers first: a connection without a parsed request is idle,
+      // and closing may cut idle connections.
       request.write(body.slice(0, 10));
       setTimeout(() => {
         closing = server.close();
         setTimeout(() => request.end(body.slice(10)), 50);
-      }, 50);
+      }, 300);
     });
     let closing: Promise<void> | undefined;
     const { status, text } = await answered;

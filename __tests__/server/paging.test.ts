@@ -9,7 +9,7 @@ let clock = START;
 let server: TestServer;
 let aibek: Session;
 let room: Conversation;
-/** Every message of `room` in server order: 6 sharing one timestamp, 4 sharing the next, 2 later. */
+/** Every message of `room` in server order: 6 sent at one clock reading, 4 at the next, 2 later. */
 let all: Message[];
 
 beforeAll(async () => {
@@ -44,10 +44,12 @@ const texts = (messages: Message[]) => messages.map((message) => message.text);
 const at = (index: number) => all[index]!;
 
 describe('paging [ext]', () => {
-  it('stores forced-equal timestamps as given, with millisecond precision', () => {
+  it('never gives two messages of a conversation one timestamp: a clock standing still gives each the next millisecond', () => {
     expect(at(0).created_at).toBe('2024-01-01T12:00:00.000Z');
-    expect(at(5).created_at).toBe('2024-01-01T12:00:00.000Z');
-    expect(at(6).created_at).toBe('2024-01-01T12:00:00.001Z');
+    expect(at(5).created_at).toBe('2024-01-01T12:00:00.005Z');
+    // The clock moved to .001, behind the newest (.005): the next millisecond after it.
+    expect(at(6).created_at).toBe('2024-01-01T12:00:00.006Z');
+    expect(new Set(all.map((message) => message.created_at)).size).toBe(all.length);
   });
 
   it('orders messages by (created_at, id), so equal timestamps keep the order they were sent in', async () => {

@@ -422,6 +422,45 @@ describe('gap-free delivery (issue 8)', () => {
     expectConverged(harness);
   });
 
+  it('without an open socket for long (the slow phase), others’ messages still arrive over REST', async () => {
+    const harness = make();
+    await liveConversation(harness);
+    harness.server.setSocketsAccepted(false);
+    await harness.advance(40_000);
+    expect(selectConnection(harness.store.getState(), C).status).toBe('failed');
+    harness.server.post(C, OTHER, { text: 'while the socket is refused' });
+    await harness.advance(31_000);
+    expect(texts(harness.messagesOf(C)).at(-1)).toBe('while the socket is refused');
+  });
+
+  it('with real time off, others’ messages arrive over REST every 30 s, and our send closes its gap at once', async () => {
+    const harness = make({}, { socket: { enabled: false } });
+    harness.store.dispatch(subscribeToConversation(C));
+    await harness.settle();
+    harness.server.post(C, OTHER, { text: 'theirs' });
+    harness.store.dispatch(submitMessage({ conversationId: C, text: 'mine' }));
+    await harness.advance(2_000);
+    expectConverged(harness);
+    harness.server.post(C, OTHER, { text: 'later' });
+    await harness.advance(31_000);
+    expectConverged(harness);
+  });
+
+  it('an open socket that echoes nothing for 10 s is reconnected, and the message is not doubled', async () => {
+    const harness = make({ autoDeliver: false });
+    await liveConversation(harness);
+    const sockets = harness.server.memory.sockets.length;
+    harness.store.dispatch(submitMessage({ conversationId: C, text: 'unechoed' }));
+    await harness.settle();
+    expect(harness.server.messagesOf(C).map((m) => m.text)).toContain('unechoed');
+    await harness.advance(11_000);
+    expect(harness.server.memory.sockets.length).toBeGreaterThan(sockets);
+    harness.server.setAutoDeliver(true);
+    await harness.advance(10_000);
+    expectConverged(harness);
+    expect(texts(harness.server.messagesOf(C)).filter((t) => t === 'unechoed')).toHaveLength(1);
+  });
+
   it('a manual Reconnect still works in the slow phase', async () => {
     const harness = make();
     await liveConversation(harness);

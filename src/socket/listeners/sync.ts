@@ -55,6 +55,7 @@ export function createSyncRunner(context: SocketBase) {
   const historyWaits = new Map<string, unknown>();
   const historyWaited = new Set<string>();
   const pollTimers = new Map<string, unknown>();
+  const pollDue = new Map<string, number>();
   const lastPoll = new Map<string, number>();
   const pagesInRow = new Map<string, number>();
   const cursorRejected = new Set<string>();
@@ -81,6 +82,7 @@ export function createSyncRunner(context: SocketBase) {
     clearTimer(retryTimers, conversationId);
     clearTimer(historyWaits, conversationId);
     clearTimer(pollTimers, conversationId);
+    pollDue.delete(conversationId);
     historyWaited.delete(conversationId);
     pagesInRow.delete(conversationId);
   }
@@ -124,16 +126,19 @@ export function createSyncRunner(context: SocketBase) {
         const gap = hasGap(timeline);
         const gapUnchecked = gap && (polled === undefined || since >= 1000);
         if (gapUnchecked || since >= POLL_INTERVAL_MS) return catchUpWork(conversationId, timeline);
-        if (!pollTimers.has(conversationId)) {
+        // Wake up when the next poll is due; sooner, if a gap just appeared.
+        const due = environment.now() + Math.max(0, (gap ? 1000 : POLL_INTERVAL_MS) - since);
+        const scheduled = pollDue.get(conversationId);
+        if (scheduled === undefined || scheduled > due) {
+          clearTimer(pollTimers, conversationId);
+          pollDue.set(conversationId, due);
           pollTimers.set(
             conversationId,
-            environment.setTimeout(
-              () => {
-                pollTimers.delete(conversationId);
-                reconcile(conversationId);
-              },
-              Math.max(gap ? 1000 - since : 0, POLL_INTERVAL_MS - since),
-            ),
+            environment.setTimeout(() => {
+              pollTimers.delete(conversationId);
+              pollDue.delete(conversationId);
+              reconcile(conversationId);
+            }, due - environment.now()),
           );
         }
         return null;
@@ -166,7 +171,10 @@ export function createSyncRunner(context: SocketBase) {
       return;
     }
     if (timeline.sync.phase !== 'loading') clearTimer(historyWaits, conversationId);
-    if (timeline.sync.phase !== 'disconnected') clearTimer(pollTimers, conversationId);
+    if (timeline.sync.phase !== 'disconnected') {
+      clearTimer(pollTimers, conversationId);
+      pollDue.delete(conversationId);
+    }
     if (timeline.sync.phase === 'live' || timeline.sync.phase === 'disconnected')
       pagesInRow.delete(conversationId);
 
