@@ -102,7 +102,10 @@ function chainMiddleware(parts: readonly Middleware[]): Middleware {
 export function createChat(options: ChatOptions = {}): Chat {
   // The refresher reports a failed refresh through the store this instance joins.
   const runtime = createChatRuntime(options, () => chat.store()?.dispatch(authExpired()));
-  const chat = createChatMiddleware(runtime, { persistence: options.persistence });
+  const chat = createChatMiddleware(runtime, {
+    persistence: options.persistence,
+    memory: options.memory,
+  });
   runtime.endSession = (reason) => chat.endSession(reason);
   return {
     reducers: { chat: chatReducer, chatApi: chatApi.reducer },

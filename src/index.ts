@@ -67,6 +67,8 @@ export {
   draftsRestored,
   sessionStarted,
   sessionEnded,
+  conversationsEvicted,
+  messagesTrimmed,
   eventsBatched,
 } from './state/events';
 
@@ -193,6 +195,7 @@ export type { ChatDispatch } from './socket/context';
 export type { NormalizedMessages, NormalizedConversations } from './state/normalize';
 export type { ChatSocketOptions } from './socket/options';
 export type { ChatPersistenceOptions, KeyValueStorage } from './socket/listeners/persistence';
+export type { ChatMemoryOptions } from './socket/listeners/memory';
 export type {
   SocketFactory,
   SocketHandlers,

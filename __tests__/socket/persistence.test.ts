@@ -214,3 +214,18 @@ describe('drafts', () => {
     expect(harness.store.getState().chat.drafts).toEqual({});
   });
 });
+
+describe('drafts, when the page goes away', () => {
+  it('writes a draft still waiting for its delayed write as soon as the page is hidden', async () => {
+    const server = createModelServer();
+    const storage = memoryStorage();
+    const harness = open(server, storage, 'tab-1');
+    harness.store.dispatch(
+      draftChanged({ conversationId: C, text: 'typed right before a reload' }),
+    );
+    await harness.settle();
+    expect(stored(storage)).toEqual([]);
+    harness.environment.setVisible(false);
+    expect(stored(storage)[0]?.drafts).toEqual({ [C]: 'typed right before a reload' });
+  });
+});

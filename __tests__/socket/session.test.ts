@@ -1,5 +1,6 @@
 import {
   chatApi,
+  loadOlderMessages,
   selectAuthExpired,
   selectConnection,
   submitMessage,
@@ -74,5 +75,79 @@ describe('sessions', () => {
     await harness.advance(5_000);
     expect(selectAuthExpired(harness.store.getState())).toBe(false);
     expect(harness.messagesOf(C).map((m) => [m.text, m.status])).toEqual([['wait for me', 'sent']]);
+  });
+});
+
+describe('bounded memory', () => {
+  const id = (n: number) => `0190c000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+
+  it('drops the least recently shown idle conversations beyond the budget, never a shown one or one with unsent messages', async () => {
+    const server = createModelServer();
+    const harness = createSyncHarness({}, { memory: { idleConversations: 2 } }, { server });
+    harnesses.push(harness);
+    for (let n = 1; n <= 5; n++) server.post(id(n), 2, { text: `in ${n}` });
+    const shown = harness.store.dispatch(subscribeToConversation(id(5)));
+    for (let n = 1; n <= 4; n++) {
+      const leave = harness.store.dispatch(subscribeToConversation(id(n)));
+      await harness.settle();
+      if (n === 1) {
+        server.setUp(false);
+        harness.store.dispatch(submitMessage({ conversationId: id(1), text: 'unsent' }));
+        await harness.settle();
+        server.setUp(true);
+        server.setAutoAnswer(false);
+      }
+      leave();
+      await harness.settle();
+    }
+    const kept = Object.keys(harness.store.getState().chat.messages.conversations).sort();
+    // 5 is shown; 1 has an unsent message; of the idle 2, 3, 4 the two last shown stay.
+    expect(kept).toEqual([id(1), id(3), id(4), id(5)].sort());
+    shown();
+  });
+
+  it('trims a conversation nobody shows to the window, and scroll-back loads the rest again', async () => {
+    const server = createModelServer();
+    const harness = createSyncHarness(
+      {},
+      { memory: { maxMessagesPerConversation: 100 }, pageSize: 200 },
+      { server },
+    );
+    harnesses.push(harness);
+    for (let n = 0; n < 150; n++) server.post(C, 2, { text: `m${n}` });
+    const leave = harness.store.dispatch(subscribeToConversation(C));
+    await harness.settle();
+    expect(harness.messagesOf(C)).toHaveLength(150);
+    leave();
+    await harness.settle();
+    expect(harness.messagesOf(C).map((m) => m.text)).toEqual(
+      server
+        .messagesOf(C)
+        .slice(50)
+        .map((m) => m.text),
+    );
+    const again = harness.store.dispatch(subscribeToConversation(C));
+    await harness.settle();
+    await harness.store.dispatch(loadOlderMessages(C));
+    await harness.settle();
+    expect(harness.messagesOf(C)).toHaveLength(150);
+    again();
+  });
+
+  it('lets live messages push the oldest out of a shown conversation past twice the window, unless someone scrolled back', async () => {
+    const server = createModelServer();
+    const harness = createSyncHarness(
+      {},
+      { memory: { maxMessagesPerConversation: 50 } },
+      { server },
+    );
+    harnesses.push(harness);
+    harness.store.dispatch(subscribeToConversation(C));
+    await harness.settle();
+    for (let n = 0; n < 101; n++) server.post(C, 2, { text: `live ${n}` });
+    await harness.settle();
+    expect(harness.messagesOf(C)).toHaveLength(50);
+    expect(harness.messagesOf(C).at(-1)?.text).toBe('live 100');
+    expect(harness.syncOf(C).phase).toBe('live');
   });
 });

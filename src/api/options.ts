@@ -1,4 +1,5 @@
 import type { ChatEnvironment } from '../socket/environment';
+import type { ChatMemoryOptions } from '../socket/listeners/memory';
 import type { ChatPersistenceOptions } from '../socket/listeners/persistence';
 import type { ChatSocketOptions } from '../socket/options';
 import type { TokenStorage } from './tokens';
@@ -50,4 +51,6 @@ export interface ChatOptions {
    * keeps nothing.
    */
   persistence?: ChatPersistenceOptions | false;
+  /** Bounds on what the store keeps: idle conversations, messages per conversation. */
+  memory?: ChatMemoryOptions;
 }

@@ -21,6 +21,8 @@ import type { ChatDispatch, ChatStoreAccess, SocketBase, SocketContext } from '.
 import { addConnectListeners } from './listeners/connect';
 import { listenForEvent, unbatchChatActions } from './listeners/events';
 import { createOutbox } from './listeners/outbound';
+import { createMemoryKeeper } from './listeners/memory';
+import type { ChatMemoryOptions } from './listeners/memory';
 import { createPersistence } from './listeners/persistence';
 import type { ChatPersistenceOptions } from './listeners/persistence';
 import { createSyncRunner } from './listeners/sync';
@@ -40,6 +42,7 @@ export interface ChatMiddleware {
 /** Settings of the middleware beyond the runtime. */
 export interface ChatMiddlewareSettings {
   persistence?: ChatPersistenceOptions | false;
+  memory?: ChatMemoryOptions;
 }
 
 /** Actions before which the middleware checks who is logged in (a new user starts a new session). */
@@ -80,7 +83,9 @@ export function createChatMiddleware(
     persistence: createPersistence(base, settings.persistence),
     closeAllSockets: () => undefined,
   });
+  const memory = createMemoryKeeper(base, settings.memory);
   context.cleanups.add(() => context.outbox.dispose());
+  context.cleanups.add(() => context.persistence.dispose());
   context.cleanups.add(() => context.sync.dispose());
 
   let ending = false;
@@ -94,6 +99,7 @@ export function createChatMiddleware(
     try {
       context.sync.reset();
       context.outbox.reset();
+      memory.reset();
       context.closeAllSockets(false);
       // An aborted request's answer is dropped by createAsyncThunk, whenever it comes.
       for (const request of store.dispatch(chatApi.util.getRunningQueriesThunk())) request.abort();
@@ -132,6 +138,7 @@ export function createChatMiddleware(
         context.outbox.settleConfirmed();
       }
     }
+    memory.afterAction(action);
     context.sync.reconcileAll();
     context.outbox.flushAll();
     context.persistence.afterAction();

@@ -344,6 +344,24 @@ export const draftsRestored = createAction<{ drafts: Record<string, string> }>(
   'chat/draftsRestored',
 );
 
+/**
+ * Memory: conversations nobody shows were dropped from the store (the oldest
+ * used first, beyond `createChat({ memory: { idleConversations } })`). They
+ * load again when shown.
+ */
+export const conversationsEvicted = createAction<{ conversationIds: string[] }>(
+  'chat/conversationsEvicted',
+);
+
+/**
+ * Memory: a conversation's oldest messages were dropped down to `keep`
+ * (`createChat({ memory: { maxMessagesPerConversation } })`); scroll-back
+ * loads them again from the server.
+ */
+export const messagesTrimmed = createAction<{ conversationId: string; keep: number }>(
+  'chat/messagesTrimmed',
+);
+
 /** Why a session ended. */
 export type SessionEndReason = 'logout' | 'userChanged' | 'disposed';
 

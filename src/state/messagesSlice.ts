@@ -7,6 +7,7 @@ import {
   connectionStatusChanged,
   conversationRemoved,
   conversationSubscribed,
+  conversationsEvicted,
   conversationUnsubscribed,
   historyLoadFailed,
   messageComposed,
@@ -20,6 +21,7 @@ import {
   messageSendFailed,
   messagesReceived,
   messagesRemoved,
+  messagesTrimmed,
   olderMessagesRequested,
   outboxRestored,
   syncFailed,
@@ -36,6 +38,7 @@ import {
   replaceMessage,
   storedMessage,
   storedWithKey,
+  trimOldest,
 } from './chunks';
 import type { KeyOf, MessageChunk } from './chunks';
 import { sortableTimestamp } from './time';
@@ -67,14 +70,19 @@ function toChatMessage(
     conversation_id: conversationId,
     client_id: message.client_id ?? previous?.client_id ?? null,
     status: 'sent',
-    error: null,
     created_ms: createdMs,
   };
 }
 
 /** A pending copy's bookkeeping does not follow the confirmed message (fields a server added do). */
 function withoutBookkeeping(message: ChatMessage): Partial<ChatMessage> {
-  const { errorCode: _code, attempts: _attempts, sent_after_ms: _sentAfter, ...kept } = message;
+  const {
+    error: _error,
+    errorCode: _code,
+    attempts: _attempts,
+    sent_after_ms: _sentAfter,
+    ...kept
+  } = message;
   return kept;
 }
 
@@ -631,6 +639,29 @@ const applyEvent = createReducer(initialState, (builder) => {
     })
     .addCase(conversationRemoved, (state, { payload }) => {
       delete state.conversations[payload.id];
+    })
+    .addCase(conversationsEvicted, (state, { payload }) => {
+      for (const id of payload.conversationIds) {
+        const timeline = state.conversations[id];
+        // Never what someone shows, or what still has to be sent.
+        if (timeline && timeline.sync.subscribers === 0 && timeline.pending.ids.length === 0)
+          delete state.conversations[id];
+      }
+    })
+    .addCase(messagesTrimmed, (state, { payload }) => {
+      const timeline = state.conversations[payload.conversationId];
+      if (!timeline) return;
+      const dropped = trimOldest(timeline.chunks, Math.max(0, payload.keep));
+      if (dropped.length === 0) return;
+      timeline.hasMoreOlder = true;
+      for (const id of dropped) {
+        delete timeline.editing[id];
+        delete timeline.deleting[id];
+      }
+      // Only when live is everything left contiguous; else the next catch-up starts afresh.
+      if (timeline.watermark !== null && dropped.includes(timeline.watermark))
+        timeline.watermark =
+          timeline.sync.phase === 'live' ? (lastIdIn(timeline.chunks) ?? null) : null;
     })
     .addMatcher(chatApi.endpoints.getConversations.matchFulfilled, (state, { payload }) => {
       // Conversations we no longer take part in take their messages with them —

@@ -15,8 +15,11 @@ export type MessageStatus = 'pending' | 'failed' | 'sent';
 export interface ChatMessage extends Message {
   client_id: string | null;
   status: MessageStatus;
-  /** Human-readable reason when `status` is `failed` (the server's own words; for a tooltip or the console). */
-  error: string | null;
+  /**
+   * Human-readable reason when `status` is `failed` (the server's own words; for a
+   * tooltip or the console). Confirmed messages do not carry it.
+   */
+  error?: string | null;
   /**
    * Machine-readable reason when `status` is `failed`, for the UI to word in its
    * language: the server's `code` when it sent one (e.g. `validation_error`,

@@ -119,7 +119,7 @@ function toStored(message: ChatMessage, tab: string): StoredEntry {
     replyTo: message.reply_to,
     createdAt: message.created_at,
     status: message.status === 'failed' ? 'failed' : 'pending',
-    error: message.error,
+    error: message.error ?? null,
     errorCode: message.errorCode ?? null,
     attempts: message.attempts ?? 0,
     sentAfterMs: message.sent_after_ms ?? null,
@@ -287,6 +287,28 @@ export function createPersistence(
     }
   }
 
+  /** The page is going away (hidden, or unloading): a draft waiting for its write is written now. */
+  function flushPending(): void {
+    if (draftTimer === undefined) return;
+    environment.clearTimeout(draftTimer);
+    draftTimer = undefined;
+    save();
+  }
+
+  const stopVisibility = environment.subscribeVisibility((visible) => {
+    if (!visible) flushPending();
+  });
+  const pageTarget = (globalThis as { addEventListener?: unknown }).addEventListener;
+  const onPageHide = () => flushPending();
+  if (storage && typeof pageTarget === 'function')
+    globalThis.addEventListener('pagehide', onPageHide);
+
+  /** Stops listening for the page going away (the instance's teardown). */
+  function dispose(): void {
+    stopVisibility();
+    if (typeof pageTarget === 'function') globalThis.removeEventListener('pagehide', onPageHide);
+  }
+
   function stopTimers(): void {
     if (draftTimer !== undefined) environment.clearTimeout(draftTimer);
     if (leaseTimer !== undefined) environment.clearTimeout(leaseTimer);
@@ -315,7 +337,7 @@ export function createPersistence(
     touchedDrafts.clear();
   }
 
-  return { restore, afterAction, end, enabled: storage !== null };
+  return { restore, afterAction, end, dispose, enabled: storage !== null };
 }
 
 export type Persistence = ReturnType<typeof createPersistence>;
