@@ -123,8 +123,10 @@ export interface ChatStrings {
   withShortcut: (label: string, key: string) => string;
   /** Read once by screen readers on entering the message list. */
   messagesKeyboardHint: string;
-  /** The row that marks a stretch of history not loaded yet. */
+  /** The row that marks a stretch of history not loaded yet, while it loads. */
   gapLoading: string;
+  /** The same row while nothing is loading it (the socket is down, loading failed). */
+  gapNotLoaded: string;
   /** A message scrolled to (search result, link) is announced like this. */
   messageFocused: string;
 
@@ -409,6 +411,7 @@ export const ruStrings: ChatStrings = {
   messagesKeyboardHint:
     'Стрелки вверх и вниз — переход по сообщениям. R — ответить, E — изменить, Delete — удалить.',
   gapLoading: 'Часть сообщений ещё загружается…',
+  gapNotLoaded: 'Здесь загружены не все сообщения',
   messageFocused: 'Найденное сообщение',
 
   syncCatchingUp: 'Загружаем пропущенные сообщения…',
@@ -594,6 +597,7 @@ export const enStrings: ChatStrings = {
   messagesKeyboardHint:
     'Up and down arrows move between messages. R replies, E edits, Delete deletes.',
   gapLoading: 'Some messages are still loading…',
+  gapNotLoaded: 'Some messages here are not loaded yet',
   messageFocused: 'Message found',
 
   syncCatchingUp: 'Loading missed messages…',
