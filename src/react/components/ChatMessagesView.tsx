@@ -91,7 +91,10 @@ export interface ChatMessagesViewProps {
    * Replaces the message row, the empty conversation, the composer and the
    * "select a conversation" placeholder (see `ChatSlots`).
    */
-  slots?: Pick<ChatSlots, 'MessageRow' | 'EmptyConversation' | 'Composer' | 'NoConversationSelected'>;
+  slots?: Pick<
+    ChatSlots,
+    'MessageRow' | 'EmptyConversation' | 'Composer' | 'NoConversationSelected'
+  >;
   className?: string;
 }
 
