@@ -23,7 +23,9 @@ const ROOT = resolve(__dirname, '../..');
 
 /** What the fixture page shows: `?layout=` and `?slots=`. */
 export interface FixtureOptions {
-  layout: 'unsized' | 'small' | 'flex' | 'full' | 'messages';
+  layout: 'unsized' | 'small' | 'flex' | 'full' | 'messages' | 'gap';
+  /** For `gap`: the sync phase the view is given. */
+  phase?: string;
   /** Custom MessageRow, ConversationRow, EmptyConversation and Composer. */
   slots?: boolean;
   viewport?: { width: number; height: number };
@@ -77,6 +79,7 @@ export class FixturePage {
     const url = pathToFileURL(join(this.dir, 'index.html'));
     url.searchParams.set('layout', options.layout);
     if (options.slots) url.searchParams.set('slots', '1');
+    if (options.phase) url.searchParams.set('phase', options.phase);
     await page.goto(url.href);
     await page.locator('.ucr-root').first().waitFor();
     return page;
