@@ -39,6 +39,11 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Debian's Chromium, headless, with the flags every browser test uses. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
 /** Generous: the machine is shared; these bound waits for conditions, they are not speed claims. */
 export const WAIT_MS = 20_000;
 
@@ -118,7 +123,7 @@ export class DemoHarness {
     }
     await options.seed?.(this.dbPath);
     await this.startServer();
-    this.browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    this.browser = await launchChromium();
   }
 
   /** Starts the server on the harness's port (a free one the first time) and database file. */

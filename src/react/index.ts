@@ -24,6 +24,16 @@ export {
   MESSAGE_SHORTCUTS,
 } from './components';
 
+// The parts a host can replace through `slots` (ChatSlots), exported so a replacement can wrap them
+export {
+  MessageRow,
+  messageArticleProps,
+  ConversationRow,
+  EmptyConversation,
+  EmptyList,
+  NoConversationSelected,
+} from './components';
+
 // RTK Query's hooks of the chat's one API slice
 export {
   chatApiHooks,
@@ -86,6 +96,14 @@ export type {
   MessagePart,
   MessageSearchResultsProps,
   MessageSearchState,
+  ChatSlots,
+  MessageRowProps,
+  MessageRowActions,
+  MessageArticleProps,
+  ConversationRowProps,
+  PreviewMessage,
+  EmptyConversationProps,
+  EmptyListProps,
 } from './components';
 export type { ChatApiWithHooks } from './hooks/apiHooks';
 export type { UseWebSocketOptions, UseWebSocketResult } from './hooks/useWebSocket';

@@ -281,6 +281,41 @@ describe('ChatMessagesView', () => {
       expect(screen.getByText('Завтра в 10')).toBeInTheDocument();
       expect(screen.queryByRole('alert')).toBeNull();
     });
+
+    it('shows a gap row with a spinner while catching up', async () => {
+      await setup({ sync: sync('catchingUp'), gapAfterId: 'q' });
+      const gap = document.querySelector('.ucr-gap');
+      expect(gap).toHaveTextContent('Часть сообщений ещё загружается…');
+      expect(gap?.querySelector('.ucr-spinner')).not.toBeNull();
+    });
+
+    it.each(['disconnected', 'idle', 'live'] as const)(
+      'is calm while %s: messages shown, no spinner, no alert, no catching-up note',
+      async (phase) => {
+        await setup({ sync: sync(phase), connectionStatus: 'reconnecting' });
+        expect(screen.getByText('Когда экзамен?')).toBeInTheDocument();
+        expect(document.querySelector('.ucr-messages-view .ucr-spinner')).toBeNull();
+        expect(screen.queryByRole('alert')).toBeNull();
+        expect(screen.queryByText('Загружаем пропущенные сообщения…')).toBeNull();
+        expect(screen.queryByText('Загрузка…')).toBeNull();
+      },
+    );
+
+    it.each(['disconnected', 'retrying', 'failed'] as const)(
+      'marks a gap without a spinner while %s: nothing is loading it',
+      async (phase) => {
+        await setup({ sync: sync(phase), gapAfterId: 'q' });
+        const gap = document.querySelector('.ucr-gap');
+        expect(gap).toHaveTextContent('Здесь загружены не все сообщения');
+        expect(gap?.querySelector('.ucr-spinner')).toBeNull();
+      },
+    );
+
+    it('shows the empty conversation (not a spinner) when disconnected with no messages', async () => {
+      await setup({ messages: [], sync: sync('disconnected') });
+      expect(screen.getByText('Сообщений пока нет. Напишите первым!')).toBeInTheDocument();
+      expect(document.querySelector('.ucr-messages-view .ucr-spinner')).toBeNull();
+    });
   });
 
   it('edits the last own sent message on ↑ in the empty composer', async () => {

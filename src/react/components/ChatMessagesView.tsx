@@ -5,6 +5,7 @@ import type { ChatMessage, ConnectionStatus } from '../../state/model';
 import { useChatStrings } from '../i18n/context';
 import { chatErrorText } from '../i18n/strings';
 import { ConnectionIndicator } from './ConnectionIndicator';
+import { EmptyConversation, NoConversationSelected } from './EmptyStates';
 import { BackIcon, RetryIcon } from './internal/icons';
 import {
   avatarHue,
@@ -15,13 +16,16 @@ import {
 } from './internal/names';
 import { MessageComposer } from './MessageComposer';
 import { MessageList } from './MessageList';
+import type { ChatSlots } from './slots';
 
 /** Where loading a conversation's messages stands, as the view shows it. */
 export interface ChatSyncState {
   /**
    * `loading`: the first page is on its way (a spinner); `catchingUp`: missed
    * messages are being fetched (a quiet note); `retrying` / `failed`: loading
-   * failed — the reason and a Retry button instead of an endless spinner.
+   * failed — the reason and a Retry button instead of an endless spinner;
+   * `disconnected`: the socket is down (the connection indicator says so, the
+   * view shows no spinner and no alarm); `idle` and `live`: nothing to show.
    */
   phase: SyncPhase;
   /** The failure in the transport's or server's words (tooltip only). */
@@ -83,6 +87,14 @@ export interface ChatMessagesViewProps {
   onBack?: () => void;
   composerDisabled?: boolean;
   composerPlaceholder?: string;
+  /**
+   * Replaces the message row, the empty conversation, the composer and the
+   * "select a conversation" placeholder (see `ChatSlots`).
+   */
+  slots?: Pick<
+    ChatSlots,
+    'MessageRow' | 'EmptyConversation' | 'Composer' | 'NoConversationSelected'
+  >;
   className?: string;
 }
 
@@ -121,12 +133,10 @@ export function ChatMessagesView({ conversation, className, ...rest }: ChatMessa
   const strings = useChatStrings();
   const classes = ['ucr-root', 'ucr-messages-view', className].filter(Boolean).join(' ');
   if (!conversation) {
+    const Placeholder = rest.slots?.NoConversationSelected ?? NoConversationSelected;
     return (
       <section className={classes} aria-label={strings.selectConversation}>
-        <div className="ucr-empty ucr-empty--center">
-          <p className="ucr-empty__title">{strings.selectConversation}</p>
-          <p className="ucr-empty__hint">{strings.selectConversationHint}</p>
-        </div>
+        <Placeholder />
       </section>
     );
   }
@@ -175,9 +185,12 @@ function ConversationPane({
   onBack,
   composerDisabled = false,
   composerPlaceholder,
+  slots,
   className,
 }: ConversationPaneProps) {
   const strings = useChatStrings();
+  const Composer = slots?.Composer ?? MessageComposer;
+  const Empty = slots?.EmptyConversation ?? EmptyConversation;
   const titleId = useId();
   const [replyToId, setReplyToId] = useState<string | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -239,6 +252,8 @@ function ConversationPane({
       )}
     </div>
   );
+  // Only while something is fetching them; a socket that is down, or a failed load, has no spinner.
+  const gapLoading = sync === undefined || sync.phase === 'catchingUp' || sync.phase === 'loading';
   const showSpinner =
     !syncProblem && messages.length === 0 && (loading || sync?.phase === 'loading');
 
@@ -332,13 +347,16 @@ function ConversationPane({
             activeMessageId={editingId ?? replyToId}
             showSenderNames={conversation.type !== 'private'}
             gapAfterId={gapAfterId}
+            gapLoading={gapLoading}
             focusMessageId={focusMessageId}
             onFocusMessageDone={onFocusMessageDone}
+            slots={slots}
+            empty={<Empty conversation={conversation} title={title} />}
           />
         )}
       </div>
 
-      <MessageComposer
+      <Composer
         onSend={(text, part) => {
           // Of a text sent in parts, only the first answers the quoted message.
           onSend(text, (part?.index ?? 0) === 0 ? (replyTo?.id ?? null) : null);

@@ -1,31 +1,23 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { KeyboardEvent, MouseEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { MessageSearchHit } from '../../api/searchApi';
-import type { ChatUser, Conversation, Message } from '../../api/types';
-import type { MessageStatus } from '../../state/model';
-import { formatFullDate, formatListTime, parseChatDate } from '../format';
+import type { ChatUser, Conversation } from '../../api/types';
+import { parseChatDate } from '../format';
 import { useChatLocale } from '../i18n/context';
 import { chatErrorText } from '../i18n/strings';
 import type { ChatStrings } from '../i18n/strings';
+import { ConversationRow } from './ConversationRow';
+import type { ChatSelection, PreviewMessage } from './ConversationRow';
 import { CreateConversationPanel } from './CreateConversationPanel';
-import {
-  AlertIcon,
-  ClockIcon,
-  CloseIcon,
-  PlusIcon,
-  RetryIcon,
-  SearchIcon,
-  TrashIcon,
-} from './internal/icons';
-import { avatarHue, conversationTitle, initials, userName } from './internal/names';
+import { EmptyList } from './EmptyStates';
+import { CloseIcon, PlusIcon, RetryIcon, SearchIcon } from './internal/icons';
+import { conversationTitle, userName } from './internal/names';
 import { useNow } from './internal/useNow';
 import { MessageSearchResults } from './MessageSearchResults';
 import type { MessageSearchState } from './MessageSearchResults';
+import type { ChatSlots } from './slots';
 
-/** How a conversation was chosen: by keyboard (Enter or Space), so its composer may take the focus. */
-export interface ChatSelection {
-  keyboard: boolean;
-}
+export type { ChatSelection } from './ConversationRow';
 
 /** A failed load of the conversation list. */
 export interface ChatListError {
@@ -69,11 +61,10 @@ export interface ChatSelectProps {
   onOpenSearchResult?: (hit: MessageSearchHit) => void;
   /** Retry of a failed message search. */
   onRetrySearch?: () => void;
+  /** Replaces the conversation row and the empty list (see `ChatSlots`). */
+  slots?: Pick<ChatSlots, 'ConversationRow' | 'EmptyList'>;
   className?: string;
 }
-
-/** A list preview's message: the server's, or the store's with its delivery status. */
-type PreviewMessage = Message & { status?: MessageStatus };
 
 interface Row {
   conversation: Conversation;
@@ -152,9 +143,12 @@ export function ChatSelect({
   messageSearch = null,
   onOpenSearchResult,
   onRetrySearch,
+  slots,
   className,
 }: ChatSelectProps) {
-  const { strings, dateLocale, timeZone } = useChatLocale();
+  const { strings } = useChatLocale();
+  const Row = slots?.ConversationRow ?? ConversationRow;
+  const Empty = slots?.EmptyList ?? EmptyList;
   const now = useNow();
   const headingId = useId();
   const searchId = useId();
@@ -163,7 +157,6 @@ export function ChatSelect({
   const searchRef = useRef<HTMLInputElement>(null);
   const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
-  const [confirmingId, setConfirmingId] = useState<string | null>(null);
   // Closing the form hands focus back to the button that opened it.
   const returnFocus = useRef(false);
   useEffect(() => {
@@ -207,11 +200,6 @@ export function ChatSelect({
     }
   }
 
-  // A click without a pointer (`detail` 0) is Enter or Space on the button.
-  function choose(event: MouseEvent<HTMLButtonElement>, id: string) {
-    onSelectChat(id, { keyboard: event.detail === 0 });
-  }
-
   const titleOf = (conversationId: string) =>
     rows.find((row) => row.conversation.id === conversationId)?.title ?? strings.groupUntitled;
   const nameOf = (userId: number) =>
@@ -231,8 +219,6 @@ export function ChatSelect({
     return text;
   }
 
-  const dateOptions = { locale: dateLocale, timeZone, now };
-
   function conversationList(list: Row[]) {
     return (
       <ul
@@ -243,7 +229,6 @@ export function ChatSelect({
         {list.map((row) => {
           const { conversation, title, last } = row;
           const selected = conversation.id === selectedChatId;
-          const lastMs = last ? parseChatDate(last.created_at) : NaN;
           return (
             <li
               key={conversation.id}
@@ -251,97 +236,18 @@ export function ChatSelect({
                 selected ? 'ucr-conversation ucr-conversation--selected' : 'ucr-conversation'
               }
             >
-              <button
-                type="button"
-                className="ucr-conversation__button"
-                aria-current={selected ? 'true' : undefined}
-                onClick={(event) => choose(event, conversation.id)}
-              >
-                <span
-                  className="ucr-avatar"
-                  aria-hidden="true"
-                  style={{ ['--ucr-avatar-hue' as string]: avatarHue(conversation.id) }}
-                >
-                  {initials(title)}
-                </span>
-                <span className="ucr-conversation__body">
-                  <span className="ucr-conversation__top">
-                    <span className="ucr-conversation__title">{title}</span>
-                    {Number.isFinite(lastMs) && (
-                      <time
-                        className="ucr-conversation__time"
-                        dateTime={new Date(lastMs).toISOString()}
-                        title={formatFullDate(lastMs, dateOptions)}
-                      >
-                        {formatListTime(lastMs, dateOptions)}
-                      </time>
-                    )}
-                  </span>
-                  <span
-                    className={
-                      last ? 'ucr-conversation__preview' : 'ucr-conversation__preview ucr-muted'
-                    }
-                    data-status={last?.status}
-                  >
-                    {last?.status === 'pending' && (
-                      <span className="ucr-conversation__state" title={strings.pending}>
-                        <ClockIcon />
-                        <span className="ucr-visually-hidden">{strings.pending}: </span>
-                      </span>
-                    )}
-                    {last?.status === 'failed' && (
-                      <span className="ucr-conversation__state ucr-conversation__state--failed">
-                        <AlertIcon />
-                      </span>
-                    )}
-                    {preview(row)}
-                  </span>
-                </span>
-              </button>
-              {onDeleteConversation && confirmingId !== conversation.id && (
-                <button
-                  type="button"
-                  className="ucr-icon-button ucr-icon-button--danger ucr-conversation__delete"
-                  aria-label={strings.deleteConversation(title)}
-                  title={strings.deleteConversation(title)}
-                  onClick={() => setConfirmingId(conversation.id)}
-                >
-                  <TrashIcon />
-                </button>
-              )}
-              {onDeleteConversation && confirmingId === conversation.id && (
-                <div
-                  className="ucr-conversation__confirm"
-                  role="group"
-                  aria-label={strings.deleteConversationConfirm}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Escape') {
-                      event.preventDefault();
-                      setConfirmingId(null);
-                    }
-                  }}
-                >
-                  <span>{strings.deleteConversationConfirm}</span>
-                  <button
-                    type="button"
-                    className="ucr-button ucr-button--small ucr-button--danger"
-                    autoFocus
-                    onClick={() => {
-                      setConfirmingId(null);
-                      onDeleteConversation(conversation.id);
-                    }}
-                  >
-                    {strings.confirmDelete}
-                  </button>
-                  <button
-                    type="button"
-                    className="ucr-button ucr-button--small ucr-button--ghost"
-                    onClick={() => setConfirmingId(null)}
-                  >
-                    {strings.cancel}
-                  </button>
-                </div>
-              )}
+              <Row
+                conversation={conversation}
+                title={title}
+                lastMessage={last}
+                preview={preview(row)}
+                selected={selected}
+                onSelect={(how) => onSelectChat(conversation.id, how)}
+                onDelete={
+                  onDeleteConversation ? () => onDeleteConversation(conversation.id) : undefined
+                }
+                now={now}
+              />
             </li>
           );
         })}
@@ -395,12 +301,7 @@ export function ChatSelect({
       </div>
     );
   } else if (conversations.length === 0) {
-    body = (
-      <div className="ucr-empty">
-        <p className="ucr-empty__title">{strings.noConversations}</p>
-        <p className="ucr-empty__hint">{strings.noConversationsHint}</p>
-      </div>
-    );
+    body = <Empty query="" onNewConversation={() => setCreating(true)} />;
   } else if (needle && messageSearch) {
     body = (
       <div className="ucr-chat-select__results">
@@ -422,11 +323,7 @@ export function ChatSelect({
       </div>
     );
   } else if (visible.length === 0) {
-    body = (
-      <div className="ucr-empty" role="status">
-        <p className="ucr-empty__title">{strings.noSearchResults(query.trim())}</p>
-      </div>
-    );
+    body = <Empty query={query.trim()} onNewConversation={() => setCreating(true)} />;
   } else {
     body = conversationList(visible);
   }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { FocusEvent, KeyboardEvent } from 'react';
+import type { FocusEvent, KeyboardEvent, ReactNode } from 'react';
 import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
 import type { Range } from '@tanstack/react-virtual';
 import type { ChatUser } from '../../api/types';
@@ -11,6 +11,10 @@ import { userName } from './internal/names';
 import { useNow } from './internal/useNow';
 import { MessageRow } from './MessageRow';
 import type { MessageRowActions } from './MessageRow';
+import type { ChatSlots } from './slots';
+
+/** How the list finds a message's focusable root (see `messageArticleProps`). */
+const MESSAGE_SELECTOR = '[data-message-id]';
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
@@ -44,6 +48,12 @@ export interface MessageListProps {
    */
   gapAfterId?: string | null;
   /**
+   * Whether the messages of the gap are on their way (a spinner and "still
+   * loading"); `false` says only that some are not loaded yet, without a
+   * spinner — e.g. while the socket is down. Default true.
+   */
+  gapLoading?: boolean;
+  /**
    * Scrolls this message into view, highlights it and moves the focus to it,
    * once it is in `messages` (a search result, a link to a message).
    */
@@ -52,6 +62,10 @@ export interface MessageListProps {
   onFocusMessageDone?: () => void;
   /** Size of the scroller before it is measured (server rendering, tests). */
   initialRect?: { width: number; height: number };
+  /** Replaces the message row (see `ChatSlots.MessageRow`). */
+  slots?: Pick<ChatSlots, 'MessageRow'>;
+  /** Shown instead of "No messages yet" when `messages` is empty and nothing older is loading. */
+  empty?: ReactNode;
   className?: string;
 }
 
@@ -132,10 +146,14 @@ export function MessageList(props: MessageListProps) {
     activeMessageId = null,
     showSenderNames = true,
     gapAfterId = null,
+    gapLoading = true,
     focusMessageId = null,
     initialRect,
+    slots,
+    empty,
     className,
   } = props;
+  const Row = slots?.MessageRow ?? MessageRow;
   const { strings, timeZone } = useChatLocale();
   const now = useNow();
   const hintId = useId();
@@ -240,6 +258,8 @@ export function MessageList(props: MessageListProps) {
 
   function highlight(key: string) {
     setTabStopKey(key);
+    // A jump lands keyboard and screen-reader users on the target, not only the eye.
+    focusPending.current = key;
     clearTimeout(highlightTimer.current);
     setHighlightKey(key);
     highlightTimer.current = setTimeout(() => setHighlightKey(null), HIGHLIGHT_MS);
@@ -281,7 +301,7 @@ export function MessageList(props: MessageListProps) {
     const wrapper = Array.from(scroller.querySelectorAll<HTMLElement>('.ucr-row')).find(
       (candidate) => candidate.dataset.key === key,
     );
-    const row = wrapper?.querySelector<HTMLElement>('.ucr-message');
+    const row = wrapper?.querySelector<HTMLElement>(MESSAGE_SELECTOR);
     if (!row) return;
     focusPending.current = null;
     row.focus({ preventScroll: true });
@@ -302,7 +322,7 @@ export function MessageList(props: MessageListProps) {
   function handleKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target as HTMLElement;
-    const article = target.closest<HTMLElement>('.ucr-message');
+    const article = target.closest<HTMLElement>(MESSAGE_SELECTOR);
     const rowIndex = Number(article?.closest<HTMLElement>('.ucr-row')?.dataset.index ?? NaN);
     const from = Number.isInteger(rowIndex) ? rowIndex : tabStopIndex;
     const moves: Record<string, number> = {
@@ -542,7 +562,7 @@ export function MessageList(props: MessageListProps) {
                 className={startsRun || startsDay ? 'ucr-row' : 'ucr-row ucr-row--continued'}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
-                <MessageRow
+                <Row
                   message={message}
                   own={own}
                   senderName={
@@ -569,9 +589,9 @@ export function MessageList(props: MessageListProps) {
                   actions={actions}
                 />
                 {gapAfterId !== null && message.id === gapAfterId && (
-                  <div className="ucr-gap" role="status">
-                    <span className="ucr-spinner" aria-hidden="true" />
-                    {strings.gapLoading}
+                  <div className="ucr-gap" role="status" data-loading={gapLoading}>
+                    {gapLoading && <span className="ucr-spinner" aria-hidden="true" />}
+                    {gapLoading ? strings.gapLoading : strings.gapNotLoaded}
                   </div>
                 )}
               </div>
@@ -580,9 +600,9 @@ export function MessageList(props: MessageListProps) {
         </div>
       </div>
 
-      {messages.length === 0 && !loadingOlder && (
-        <p className="ucr-message-list__empty">{strings.noMessages}</p>
-      )}
+      {messages.length === 0 &&
+        !loadingOlder &&
+        (empty ?? <p className="ucr-message-list__empty">{strings.noMessages}</p>)}
 
       {!atBottom && (
         <button

@@ -19,13 +19,22 @@ import { avatarHue } from './internal/names';
  */
 export const MESSAGE_SHORTCUTS = { reply: 'R', edit: 'E', delete: 'Delete' } as const;
 
-/** Stable callbacks shared by every row, so a row re-renders only when its own data changes. */
+/**
+ * What a message row can do, the same (stable) object for every row, so a
+ * memoized row re-renders only when its own data changes.
+ */
 export interface MessageRowActions {
+  /** Starts a reply to the message in the composer. */
   reply: (message: ChatMessage) => void;
+  /** Starts editing an own message in the composer. */
   edit: (message: ChatMessage) => void;
+  /** Deletes the message now (the default row calls it from its confirmation). */
   remove: (message: ChatMessage) => void;
+  /** Sends a failed message again. */
   retry: (message: ChatMessage) => void;
+  /** Drops a failed message. */
   discard: (message: ChatMessage) => void;
+  /** Scrolls to a quoted message and highlights it (or asks the host to load it). */
   jumpTo: (messageId: string) => void;
   /** Opens the row's delete confirmation. */
   askDelete: (message: ChatMessage) => void;
@@ -33,8 +42,10 @@ export interface MessageRowActions {
   cancelDelete: (message: ChatMessage) => void;
 }
 
+/** Props of {@link MessageRow} (and of a `ChatSlots.MessageRow` replacement). */
 export interface MessageRowProps {
   message: ChatMessage;
+  /** Sent by the reader: drawn on the right, and may be edited and deleted. */
   own: boolean;
   /** Shown above the bubble; `null` for own messages and for a run of one sender's messages. */
   senderName: string | null;
@@ -43,6 +54,7 @@ export interface MessageRowProps {
   /** The quoted message, when `message.reply_to` is set and it is loaded. */
   replyTarget: ChatMessage | undefined;
   replyTargetName: string | null;
+  /** Just jumped to (a quote, a search result): marked for two seconds; the list moves the focus to it. */
   highlighted: boolean;
   /** Being replied to or edited in the composer. */
   active: boolean;
@@ -50,13 +62,79 @@ export interface MessageRowProps {
   tabStop: boolean;
   /** The delete confirmation is open. */
   confirmingDelete: boolean;
+  /** Position in the feed, from 1 (`aria-posinset`). */
   posInSet: number;
+  /** Messages in the feed, `-1` while older ones exist (`aria-setsize`). */
   setSize: number;
+  /** The current time, for the day separator ("Сегодня"); ticks once a minute. */
   now: number;
   actions: MessageRowActions;
 }
 
-/** One message: optional day separator, sender, quote, text, time and the actions its state allows. */
+/** The attributes of a message's focusable root: see {@link messageArticleProps}. */
+export interface MessageArticleProps {
+  'data-message-id': string;
+  tabIndex: 0 | -1;
+  'aria-posinset': number;
+  'aria-setsize': number;
+  'aria-busy': true | undefined;
+}
+
+/**
+ * The attributes a message row's focusable root element must carry, so the
+ * list's keyboard navigation (one tab stop, arrows, R/E/Delete shortcuts)
+ * and its focus handling find it, and a screen reader reads it as an item of
+ * the feed. A custom `ChatSlots.MessageRow` that draws its own markup spreads
+ * them on its `<article>`; one that wraps {@link MessageRow} needs nothing.
+ * The list finds the element by `data-message-id`.
+ *
+ * @example
+ * ```tsx
+ * function PlainRow(props: MessageRowProps) {
+ *   return (
+ *     <article {...messageArticleProps(props)} className="plain-row">
+ *       {props.message.text}
+ *     </article>
+ *   );
+ * }
+ * ```
+ */
+export function messageArticleProps({
+  message,
+  tabStop,
+  posInSet,
+  setSize,
+}: Pick<MessageRowProps, 'message' | 'tabStop' | 'posInSet' | 'setSize'>): MessageArticleProps {
+  return {
+    'data-message-id': message.id,
+    tabIndex: tabStop ? 0 : -1,
+    'aria-posinset': posInSet,
+    'aria-setsize': setSize,
+    'aria-busy': message.status === 'pending' || undefined,
+  };
+}
+
+/**
+ * One message of the list (the default `ChatSlots.MessageRow`): a day
+ * separator when it starts a day, the sender, the quote (a button that jumps
+ * to it), the text with safe links, the time, "edited", the pending or failed
+ * state with Retry and Discard, the Reply/Edit/Delete actions (shown on focus
+ * and hover) and the inline delete confirmation. Memoized: it re-renders only
+ * when its own props change.
+ *
+ * @example
+ * ```tsx
+ * // A custom row that keeps the default and adds a line under it.
+ * const slots: ChatSlots = {
+ *   MessageRow: memo((props: MessageRowProps) => (
+ *     <>
+ *       <MessageRow {...props} />
+ *       {props.message.is_edited && <small>edited by staff</small>}
+ *     </>
+ *   )),
+ * };
+ * ```
+ */
 export const MessageRow = memo(function MessageRow({
   message,
   own,
@@ -74,18 +152,12 @@ export const MessageRow = memo(function MessageRow({
   actions,
 }: MessageRowProps) {
   const { strings, dateLocale, timeZone } = useChatLocale();
-  const articleRef = useRef<HTMLElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const tabIndex = tabStop ? 0 : -1;
   const segments = useMemo(
     () => (message.text === null ? null : splitLinks(message.text)),
     [message.text],
   );
-
-  useEffect(() => {
-    // A jump lands keyboard and screen-reader users on the target, not only the eye.
-    if (highlighted) articleRef.current?.focus({ preventScroll: true });
-  }, [highlighted]);
 
   useEffect(() => {
     if (confirmingDelete) confirmRef.current?.focus();
@@ -128,14 +200,9 @@ export const MessageRow = memo(function MessageRow({
         </div>
       )}
       <article
-        ref={articleRef}
+        {...messageArticleProps({ message, tabStop, posInSet, setSize })}
         className={classes}
-        data-message-id={message.id}
         data-status={message.status}
-        aria-posinset={posInSet}
-        aria-setsize={setSize}
-        aria-busy={message.status === 'pending' || undefined}
-        tabIndex={tabIndex}
       >
         <div className="ucr-message__line">
           <div className="ucr-bubble">

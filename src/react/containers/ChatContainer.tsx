@@ -16,8 +16,8 @@ import type {
   Timeline,
 } from 'unet-chat-redux';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { ChatLayout, ChatSelect } from '../components';
-import type { ChatListError, ChatSelection, MessageSearchState } from '../components';
+import { ChatLayout, ChatSelect, NoConversationSelected } from '../components';
+import type { ChatListError, ChatSelection, ChatSlots, MessageSearchState } from '../components';
 import {
   useCreateConversationMutation,
   useDeleteConversationMutation,
@@ -28,7 +28,6 @@ import { useChatNotices } from '../hooks/useChatNotices';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
 import { useChatSelector } from '../hooks/store';
 import { useUserDirectory } from '../hooks/useUserDirectory';
-import { useChatStrings } from '../i18n';
 import { ChatMessages } from './ChatMessages';
 
 /** How often the conversation list is refreshed, so conversations others create appear. */
@@ -53,6 +52,12 @@ export interface ChatContainerProps {
    * message not loaded yet does so here.
    */
   onOpenMessage?: (conversationId: string, messageId: string) => void;
+  /**
+   * Your own components for parts of the chat: the message row, the
+   * conversation row, the empty states and the composer (see `ChatSlots`
+   * and docs/customization.md). Define the object at module level.
+   */
+  slots?: ChatSlots;
 }
 
 interface FocusTarget {
@@ -117,8 +122,9 @@ export function ChatContainer({
   selectedConversationId,
   onSelectConversation,
   onOpenMessage,
+  slots,
 }: ChatContainerProps = {}) {
-  const strings = useChatStrings();
+  const Placeholder = slots?.NoConversationSelected ?? NoConversationSelected;
   const list = useGetConversationsQuery(undefined, { pollingInterval: LIST_REFRESH_MS });
   const conversations = useChatSelector(selectConversations);
   const lastMessages = useChatSelector(selectLastMessages);
@@ -266,6 +272,7 @@ export function ChatContainer({
           messageSearch={messageSearch}
           onOpenSearchResult={onOpenSearchResult}
           onRetrySearch={() => void remote.refetch()}
+          slots={slots}
         />
       }
       main={
@@ -277,12 +284,10 @@ export function ChatContainer({
             composerFocusRequest={composerFocus.id === selectedId ? composerFocus.count : 0}
             focusMessageId={focusMessageId}
             onFocusMessageDone={onFocusMessageDone}
+            slots={slots}
           />
         ) : (
-          <div className="ucr-placeholder" role="note">
-            <p className="ucr-placeholder__title">{strings.selectConversation}</p>
-            <p className="ucr-placeholder__hint">{strings.selectConversationHint}</p>
-          </div>
+          <Placeholder />
         )
       }
     />

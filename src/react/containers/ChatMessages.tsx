@@ -25,7 +25,7 @@ import { useUserDirectory } from '../hooks/useUserDirectory';
 /** View props a host (or `ChatContainer`) may pass straight through to {@link ChatMessagesView}. */
 type PassedViewProps = Pick<
   ChatMessagesViewProps,
-  'focusMessageId' | 'onFocusMessageDone' | 'composerFocusRequest'
+  'focusMessageId' | 'onFocusMessageDone' | 'composerFocusRequest' | 'slots'
 >;
 
 /** Props of {@link ChatMessages}. */

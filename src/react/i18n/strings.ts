@@ -109,8 +109,14 @@ export interface ChatStrings {
   offline: string;
   reconnect: string;
 
-  /** Toast titles for the store's notices (the toast's description is the server's own words). */
+  /** Toast titles for the store's notices (`useChatNotices`). */
   notices: Record<NoticeCode, string>;
+  /**
+   * Toast descriptions under those titles: what happens now or what to do.
+   * The server's or network's own words never appear in a toast; they go to
+   * the console.
+   */
+  noticeHints: Record<NoticeCode, string>;
 
   /** Errors from the server and the network, by code (see {@link chatErrorText}). */
   errors: Record<ChatErrorCode, string>;
@@ -123,8 +129,10 @@ export interface ChatStrings {
   withShortcut: (label: string, key: string) => string;
   /** Read once by screen readers on entering the message list. */
   messagesKeyboardHint: string;
-  /** The row that marks a stretch of history not loaded yet. */
+  /** The row that marks a stretch of history not loaded yet, while it loads. */
   gapLoading: string;
+  /** The same row while nothing is loading it (the socket is down, loading failed). */
+  gapNotLoaded: string;
   /** A message scrolled to (search result, link) is announced like this. */
   messageFocused: string;
 
@@ -378,6 +386,17 @@ export const ruStrings: ChatStrings = {
     auth_expired: 'Сессия истекла — войдите снова',
     request_failed: 'Запрос не выполнен',
   },
+  noticeHints: {
+    send_failed: 'Оно осталось в беседе: отправьте его снова или удалите.',
+    edit_failed: 'Попробуйте изменить его ещё раз.',
+    delete_failed: 'Попробуйте удалить его ещё раз.',
+    history_failed: 'Проверьте соединение; в беседе можно нажать «Повторить».',
+    catch_up_failed: 'Часть новых сообщений пока не видна; в беседе можно нажать «Повторить».',
+    connection_failed: 'Нажмите «Переподключиться» в заголовке беседы.',
+    server_error: 'Попробуйте ещё раз чуть позже.',
+    auth_expired: 'Чат продолжит работу, когда вы войдёте.',
+    request_failed: 'Проверьте соединение и попробуйте ещё раз.',
+  },
   errors: {
     validation_error: 'Сервер не принял сообщение: проверьте текст',
     bad_request: 'Сервер не понял запрос',
@@ -409,6 +428,7 @@ export const ruStrings: ChatStrings = {
   messagesKeyboardHint:
     'Стрелки вверх и вниз — переход по сообщениям. R — ответить, E — изменить, Delete — удалить.',
   gapLoading: 'Часть сообщений ещё загружается…',
+  gapNotLoaded: 'Здесь загружены не все сообщения',
   messageFocused: 'Найденное сообщение',
 
   syncCatchingUp: 'Загружаем пропущенные сообщения…',
@@ -563,6 +583,17 @@ export const enStrings: ChatStrings = {
     auth_expired: 'Your session expired — please sign in again',
     request_failed: 'The request failed',
   },
+  noticeHints: {
+    send_failed: 'It is still in the conversation: send it again or discard it.',
+    edit_failed: 'Please try editing it again.',
+    delete_failed: 'Please try deleting it again.',
+    history_failed: 'Check your connection; the conversation has a Retry button.',
+    catch_up_failed: 'Some new messages are not shown yet; the conversation has a Retry button.',
+    connection_failed: 'Press “Reconnect” in the conversation’s header.',
+    server_error: 'Please try again in a moment.',
+    auth_expired: 'The chat carries on once you sign in.',
+    request_failed: 'Check your connection and try again.',
+  },
   errors: {
     validation_error: 'The server did not accept the message: check the text',
     bad_request: 'The server did not understand the request',
@@ -594,6 +625,7 @@ export const enStrings: ChatStrings = {
   messagesKeyboardHint:
     'Up and down arrows move between messages. R replies, E edits, Delete deletes.',
   gapLoading: 'Some messages are still loading…',
+  gapNotLoaded: 'Some messages here are not loaded yet',
   messageFocused: 'Message found',
 
   syncCatchingUp: 'Loading missed messages…',
