@@ -133,13 +133,10 @@ describeInBrowser('a draft in the demo', () => {
     await expect(messageWithText(page, DRAFT).count()).resolves.toBe(1);
   });
 
-  // KNOWN BUG, not in the React layer: src/socket/listeners/persistence.ts writes drafts
-  // 300 ms after a change (DRAFT_WRITE_DELAY_MS) and does not flush that pending write on
-  // `pagehide`, so a reload within 300 ms of the last keystroke loses it (or keeps an older
-  // text). The page's clock is paused here, so the pending write deterministically never
-  // runs before the reload. `test.failing` passes while the bug is there; once persistence
-  // flushes on pagehide it fails, and `.failing` should be removed.
-  test.failing('is kept by a reload right after the last keystroke', async () => {
+  // Drafts are written 300 ms after a change; a write still waiting when the page goes
+  // away (hidden, pagehide) is written then. The page's clock is paused here, so the
+  // delayed write deterministically never runs before the reload: only the flush can save it.
+  test('is kept by a reload right after the last keystroke', async () => {
     const page = await harness.newPage('aibek');
     await page.clock.install();
     await page.goto(harness.url);
