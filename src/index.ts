@@ -69,6 +69,16 @@ export {
   sessionEnded,
   conversationsEvicted,
   messagesTrimmed,
+  conversationReceived,
+  readCursorMoved,
+  messagesSeen,
+  conversationViewed,
+  typingReported,
+  typingExpired,
+  userTyping,
+  presenceReceived,
+  workspaceSubscribed,
+  workspaceUnsubscribed,
   eventsBatched,
 } from './state/events';
 
@@ -83,6 +93,7 @@ export {
   readCurrentUserId,
   watchChatActions,
   endChatSession,
+  subscribeToWorkspace,
 } from './state/thunks';
 
 // Selectors
@@ -123,6 +134,17 @@ export {
   selectRecentProtocolErrors,
 } from './state/diagnosticsSlice';
 
+// The live workspace: unread, the "new messages" divider, typing, presence, receipts
+export {
+  selectUnreadCount,
+  selectUnreadCounts,
+  selectTotalUnread,
+  selectNewMessagesDividerAfter,
+  selectTypingUserIds,
+  selectPresence,
+  selectReceipt,
+} from './state/workspaceSelectors';
+
 // Normalization and timestamps
 export { parseTimestamp } from './state/time';
 export {
@@ -137,7 +159,7 @@ export { createWebSocketFactory } from './socket/adapters/webSocket';
 export { createMemoryTransport } from './socket/adapters/memory';
 export { defaultFrameCodec } from './socket/codec';
 export { createDefaultEnvironment, createManualEnvironment } from './socket/environment';
-export { conversationSocketUrl } from './socket/url';
+export { conversationSocketUrl, userStreamUrl } from './socket/url';
 
 export type { Chat, ChatReducers, ChatStoreMiddleware, ChatStoreState } from './createChat';
 export type { ChatOptions } from './api/options';
@@ -174,6 +196,10 @@ export type {
 export type { ChatState } from './state/chatReducer';
 export type { ChatRootState, MessageWithReply, PagingState, SyncStatus } from './state/selectors';
 export type { DraftsState } from './state/draftsSlice';
+export type { ReadsState, ConversationReads } from './state/readsSlice';
+export type { TypingState } from './state/typingSlice';
+export type { PresenceState, UserPresence } from './state/presenceSlice';
+export type { MessageReceipt } from './state/workspaceSelectors';
 export type { ConversationEntity, ConversationsState } from './state/conversationsSlice';
 export type { MessagesState, Timeline } from './state/messagesSlice';
 export type { ConnectionState, ConnectionsState } from './state/connectionsSlice';
@@ -204,7 +230,15 @@ export type {
 } from './socket/transport';
 export type { WebSocketLike, WebSocketConstructor } from './socket/adapters/webSocket';
 export type { MemoryTransport, MemorySocket, MemorySocketState } from './socket/adapters/memory';
-export type { FrameCodec, ServerEvent, ClientFrame, DecodeResult } from './socket/codec';
+export type {
+  FrameCodec,
+  ServerEvent,
+  ClientFrame,
+  DecodeResult,
+  ReadPayload,
+  TypingPayload,
+  PresencePayload,
+} from './socket/codec';
 export type {
   ChatEnvironment,
   ManualEnvironment,

@@ -176,7 +176,9 @@ describe('defaultFrameCodec.decode', () => {
   });
 
   it('rejects an unknown type, including inherited property names', () => {
-    expect(reasonOf(decode({ type: 'typing', payload: {} }))).toBe('unknown frame type "typing"');
+    expect(reasonOf(decode({ type: 'reaction:added', payload: {} }))).toBe(
+      'unknown frame type "reaction:added"',
+    );
     expect(reasonOf(decode({ type: 'toString', payload: {} }))).toBe(
       'unknown frame type "toString"',
     );

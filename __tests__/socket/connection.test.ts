@@ -446,14 +446,17 @@ describe('ConversationConnection', () => {
     it('reports and drops frames it cannot decode, and stays open', () => {
       const { connection, socket, protocolErrors, batches, environment } = opened();
       socket().receive('not json at all');
-      socket().receive({ type: 'typing', payload: { user_id: 1 } });
+      socket().receive({ type: 'reaction:added', payload: { user_id: 1 } });
       socket().receive({ type: 'message:new', payload: { id: 'm1' } });
       socket().receive({ type: 'message:new', payload: message('ok') });
       environment.advance(0);
 
       expect(protocolErrors).toEqual([
         { reason: 'frame is not JSON', raw: 'not json at all' },
-        { reason: 'unknown frame type "typing"', raw: '{"type":"typing","payload":{"user_id":1}}' },
+        {
+          reason: 'unknown frame type "reaction:added"',
+          raw: '{"type":"reaction:added","payload":{"user_id":1}}',
+        },
         {
           reason: 'payload of "message:new" "conversation_id" must be a string',
           raw: '{"type":"message:new","payload":{"id":"m1"}}',

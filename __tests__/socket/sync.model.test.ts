@@ -248,6 +248,15 @@ describe('gap-free delivery, model-based (fast-check)', () => {
     );
   });
 
+  it('converges through the user stream [ext] too, whatever the interleaving', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), (scenario) =>
+        runScenario({ stream: true }, scenario, true),
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it('converges against a seed-only server (no client_id echo, no paging, no "changes since"), sending each message once', async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), (scenario) =>

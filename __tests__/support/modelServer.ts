@@ -24,6 +24,8 @@ export interface ModelServerOptions {
   autoAnswer?: boolean;
   /** Deliver socket frames at once instead of queueing them for `deliver`. Default true. */
   autoDeliver?: boolean;
+  /** [ext] The user stream `/ws/` (and `GET /extensions/` saying so). Default false. */
+  stream?: boolean;
 }
 
 interface StoredMessage extends Message {
@@ -55,6 +57,7 @@ export function createModelServer(options: ModelServerOptions = {}) {
   const idempotency = options.idempotency ?? true;
   const paging = options.paging ?? true;
   const changes = options.changes ?? true;
+  const streamOn = options.stream ?? false;
   let autoAnswer = options.autoAnswer ?? true;
   let autoDeliver = options.autoDeliver ?? true;
 
@@ -95,9 +98,13 @@ export function createModelServer(options: ModelServerOptions = {}) {
     return fields;
   }
 
+  /** The user stream's sockets are keyed '*': every conversation's frames reach them. */
+  const STREAM = '*';
+
   function publish(conversationId: string, frame: unknown): void {
     for (const entry of sockets) {
-      if (entry.conversationId !== conversationId || entry.socket.state !== 'open') continue;
+      if (entry.socket.state !== 'open') continue;
+      if (entry.conversationId !== conversationId && entry.conversationId !== STREAM) continue;
       entry.queue.push(frame);
     }
     if (autoDeliver) deliver();
@@ -248,6 +255,15 @@ export function createModelServer(options: ModelServerOptions = {}) {
       edit(id, (request.body as { text: string }).text);
       return { status: 200, body: wire(target) };
     }
+    if (path.replace(/\/$/, '') === '/extensions' && request.method === 'GET') {
+      if (!streamOn) return { status: 404, body: { detail: 'Not Found' } };
+      return {
+        status: 200,
+        body: {
+          extensions: ['stream', ...(changes ? ['changes'] : []), ...(paging ? ['paging'] : [])],
+        },
+      };
+    }
     if (path.replace(/\/$/, '') === '/conversations' && request.method === 'GET') {
       return { status: 200, body: [] };
     }
@@ -290,27 +306,32 @@ export function createModelServer(options: ModelServerOptions = {}) {
       let entry = sockets.find((s) => s.socket === socket);
       if (!entry) {
         const match = /\/ws\/conversations\/([^/?]+)/.exec(socket.url);
-        entry = {
-          socket,
-          conversationId: decodeURIComponent(match?.[1] ?? ''),
-          read: 0,
-          queue: [],
-        };
+        const conversationId = match ? decodeURIComponent(match[1] ?? '') : STREAM;
+        entry = { socket, conversationId, read: 0, queue: [] };
         sockets.push(entry);
       }
       if (socket.state === 'connecting') {
-        if (up && acceptSockets) socket.open();
+        if (entry.conversationId === STREAM && !streamOn) socket.serverClose(4404, 'not found');
+        else if (up && acceptSockets) socket.open();
         else socket.fail('connection refused');
       }
       if (socket.state !== 'open') continue;
       while (entry.read < socket.sent.length) {
         const frame = JSON.parse(socket.sent[entry.read++]!) as {
           type: string;
-          payload?: { text: string; reply_to: string | null; client_id: string };
+          payload?: {
+            text: string;
+            reply_to: string | null;
+            client_id: string;
+            conversation_id?: string;
+          };
         };
         if (frame.type !== 'message:send' || !frame.payload) continue;
+        const target =
+          entry.conversationId === STREAM ? frame.payload.conversation_id : entry.conversationId;
+        if (!target) continue;
         // Every socket of this store sends as user 1.
-        const { message, created } = post(entry.conversationId, 1, frame.payload);
+        const { message, created } = post(target, 1, frame.payload);
         if (!created) {
           entry.queue.push({ type: 'message:new', payload: message });
           if (autoDeliver) deliver();
@@ -351,6 +372,9 @@ export function createModelServer(options: ModelServerOptions = {}) {
     releaseWhere,
     cutSockets,
     held: () => held.length,
+    /** Open sockets now: conversation sockets by id, the stream as '*'. */
+    openSockets: () =>
+      sockets.filter((entry) => entry.socket.state === 'open').map((entry) => entry.conversationId),
     /** The live messages of a conversation, in server order. */
     messagesOf: (conversationId: string): Message[] => live(conversationId).map(wire),
     setUp(value: boolean) {

@@ -328,6 +328,31 @@ export const chatApi = createApi({
       },
     }),
 
+    getExtensions: build.query<string[] | null, void>({
+      // A seed server has no such route: that answer (404, or anything not a list)
+      // means "not said", and each extension is then found out on its own.
+      async queryFn(_arg, _api, _extraOptions, baseQuery) {
+        const result = await baseQuery(routes.listExtensions());
+        const data = result.data as { extensions?: unknown } | undefined;
+        if (result.error || !data || !Array.isArray(data.extensions)) return { data: null };
+        return { data: data.extensions.filter((item): item is string => typeof item === 'string') };
+      },
+    }),
+
+    markRead: build.mutation<
+      { conversation_id: string; user_id: number; last_read_message_id: string | null },
+      { conversationId: string; messageId: string }
+    >({
+      query: ({ conversationId, messageId }) => routes.markRead(conversationId, messageId),
+    }),
+
+    getPresence: build.query<
+      Array<{ user_id: number; online: boolean; last_seen_at: string | null }>,
+      void
+    >({
+      query: () => routes.listPresence(),
+    }),
+
     getUsers: build.query<ChatUser[], void>({
       query: () => routes.listUsers(),
       providesTags: ['User'],

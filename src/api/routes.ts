@@ -85,6 +85,16 @@ export const routes = {
       ...(limit !== undefined ? { limit } : {}),
     },
   }),
+  /** [ext] Which extensions the server has (a seed server answers 404). */
+  listExtensions: (): ChatRequest => ({ url: '/extensions/', method: 'GET' }),
+  /** [ext] Moves the caller's read cursor of a conversation forward. */
+  markRead: (conversationId: string, messageId: string): ChatRequest => ({
+    url: `/conversations/${id(conversationId)}/read/`,
+    method: 'POST',
+    body: { message_id: messageId },
+  }),
+  /** [ext] Who of the people sharing a conversation with the caller is online. */
+  listPresence: (): ChatRequest => ({ url: '/presence/', method: 'GET' }),
   /** [ext] The user directory of the reference server. */
   listUsers: (): ChatRequest => ({ url: '/users/', method: 'GET' }),
 } as const;

@@ -70,6 +70,7 @@ export function createChatRuntime(options: ChatOptions, onAuthExpired: () => voi
         slowRetryMs: socket.slowRetryMs ?? 30_000,
         connectTimeoutMs: socket.connectTimeoutMs ?? 10_000,
         tokenIn: socket.tokenIn ?? 'query',
+        stream: socket.stream ?? 'auto',
         heartbeat: socket.heartbeat ?? false,
         historyDelayMs: socket.historyDelayMs ?? 1500,
       },

@@ -18,6 +18,12 @@ export interface Conversation {
   participant_ids?: number[];
   /** [ext] The newest message, for list previews. */
   last_message?: Message | null;
+  /** [ext] The caller's read cursor: the newest message they have read. */
+  last_read_message_id?: string | null;
+  /** [ext] Messages from others newer than the caller's read cursor. */
+  unread_count?: number;
+  /** [ext] The other participants' read cursors. */
+  read_cursors?: Array<{ user_id: number; last_read_message_id: string | null }>;
 }
 
 /** A message as the server sends it. */

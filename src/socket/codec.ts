@@ -1,4 +1,4 @@
-import type { Message } from '../api/types';
+import type { Conversation, Message } from '../api/types';
 
 /**
  * The WebSocket frames of the contract, as typed events. Decoding checks
@@ -61,6 +61,47 @@ export interface ErrorPayload {
 }
 
 /**
+ * [ext] Payload of `read:updated`: a participant's read cursor moved.
+ *
+ * @example
+ * ```ts
+ * const payload: ReadPayload = { conversation_id: 'c1', user_id: 2, last_read_message_id: 'm9' };
+ * ```
+ */
+export interface ReadPayload {
+  conversation_id: string;
+  user_id: number;
+  last_read_message_id: string | null;
+}
+
+/**
+ * [ext] Payload of `typing`: a participant is typing.
+ *
+ * @example
+ * ```ts
+ * const payload: TypingPayload = { conversation_id: 'c1', user_id: 2 };
+ * ```
+ */
+export interface TypingPayload {
+  conversation_id: string;
+  user_id: number;
+}
+
+/**
+ * [ext] Payload of `presence`: a user came online or went offline.
+ *
+ * @example
+ * ```ts
+ * const payload: PresencePayload = { user_id: 2, online: false, last_seen_at: '2026-01-01T12:00:00Z' };
+ * ```
+ */
+export interface PresencePayload {
+  user_id: number;
+  online: boolean;
+  last_seen_at?: string | null;
+}
+
+/**
  * A frame from the server, decoded. `pong` answers our `ping` and is consumed
  * by the heartbeat.
  *
@@ -78,6 +119,11 @@ export type ServerEvent =
   | { type: 'participant:added'; payload: ParticipantPayload }
   | { type: 'participant:removed'; payload: ParticipantPayload }
   | { type: 'conversation:deleted'; payload: ConversationDeletedPayload }
+  | { type: 'conversation:created'; payload: Conversation }
+  | { type: 'conversation:updated'; payload: Conversation }
+  | { type: 'read:updated'; payload: ReadPayload }
+  | { type: 'typing'; payload: TypingPayload }
+  | { type: 'presence'; payload: PresencePayload }
   | { type: 'error'; payload: ErrorPayload }
   | { type: 'pong' };
 
@@ -111,7 +157,17 @@ export type ServerEventOf<Type extends ServerEventType> = Extract<ServerEvent, {
  * ```
  */
 export type ClientFrame =
-  | { type: 'message:send'; payload: { text: string; reply_to: string | null; client_id: string } }
+  | {
+      type: 'message:send';
+      payload: {
+        text: string;
+        reply_to: string | null;
+        client_id: string;
+        /** [ext] On the user stream, which conversation; implied on a conversation socket. */
+        conversation_id?: string;
+      };
+    }
+  | { type: 'typing'; payload?: { conversation_id: string } }
   | { type: 'ping' };
 
 /**
@@ -208,6 +264,24 @@ const messageDeletedShape: Shape = { id: string, conversation_id: string };
 const participantShape: Shape = { conversation_id: string, user_id: number };
 const conversationDeletedShape: Shape = { id: string };
 const errorShape: Shape = { code: string, detail: string, client_id: optional(stringOrNull) };
+const conversationShape: Shape = {
+  id: string,
+  type: string,
+  created_by: number,
+  created_at: string,
+  title: optional(stringOrNull),
+};
+const readShape: Shape = {
+  conversation_id: string,
+  user_id: number,
+  last_read_message_id: stringOrNull,
+};
+const typingShape: Shape = { conversation_id: string, user_id: number };
+const presenceShape: Shape = {
+  user_id: number,
+  online: boolean,
+  last_seen_at: optional(stringOrNull),
+};
 
 /**
  * Whether `value` is a {@link Message}: the seed's fields with their types,
@@ -278,6 +352,11 @@ const payloadShapes: Readonly<Record<Exclude<ServerEventType, 'pong'>, Shape>> =
   'participant:added': participantShape,
   'participant:removed': participantShape,
   'conversation:deleted': conversationDeletedShape,
+  'conversation:created': conversationShape,
+  'conversation:updated': conversationShape,
+  'read:updated': readShape,
+  typing: typingShape,
+  presence: presenceShape,
   error: errorShape,
 };
 
@@ -308,7 +387,7 @@ function toEvent(frame: unknown): { event: ServerEvent } | { reason: string } {
  * @example
  * ```ts
  * isServerEvent({ type: 'conversation:deleted', payload: { id: 'c1' } }); // true
- * isServerEvent({ type: 'typing', payload: {} }); // false
+ * isServerEvent({ type: 'typing', payload: {} }); // false (no conversation_id, no user_id)
  * ```
  */
 export function isServerEvent(value: unknown): value is ServerEvent {

@@ -1,6 +1,8 @@
 import type { ThunkDispatch, UnknownAction } from '@reduxjs/toolkit';
 import type { ChatRuntime } from '../api/runtime';
 import type { ChatRootState } from '../state/selectors';
+import type { ConnectionStatus } from '../state/model';
+import type { ClientFrame } from './codec';
 import type { ConversationConnection } from './connection';
 import type { Outbox } from './listeners/outbound';
 import type { Persistence } from './listeners/persistence';
@@ -15,10 +17,24 @@ export interface ChatStoreAccess {
   getState(): ChatRootState;
 }
 
+/**
+ * What the outbox and the sync see of a conversation's socket: its own
+ * (the seed), or [ext] the user stream on its behalf.
+ */
+export interface SocketChannel {
+  readonly isOpen: boolean;
+  readonly status: ConnectionStatus;
+  send(frame: ClientFrame): boolean;
+  /** Abandons the socket as dead and reconnects (see `ConversationConnection.restart`). */
+  restart(reason: string): void;
+}
+
 /** What the real-time layer has learned about the server it talks to. */
 export interface ServerFlags {
   /** The server echoes `client_id` ([ext]), and so deduplicates a send repeated with it. */
   serverDedupes: boolean;
+  /** [ext] The extensions the server says it has (`GET /extensions/`); null until it answered. */
+  extensions: Set<string> | null;
 }
 
 /**
@@ -30,8 +46,10 @@ export interface SocketBase {
   runtime: ChatRuntime;
   /** Set when the store applies the middleware. */
   store: ChatStoreAccess | null;
-  /** Open (or reconnecting) connections by conversation id. */
+  /** Open (or reconnecting) sockets of single conversations, by conversation id. */
   connections: Map<string, ConversationConnection>;
+  /** The socket a conversation's frames go through now, if any (set by the connect listeners). */
+  socketFor(conversationId: string): SocketChannel | undefined;
   /** Cleanups to run on dispose (timers, environment subscriptions). */
   cleanups: Set<() => void>;
   flags: ServerFlags;
@@ -39,6 +57,8 @@ export interface SocketBase {
   requestSyncCheck(conversationId: string): void;
   /** The sync tells the outbox such a catch-up is done. */
   onSyncChecked?(conversationId: string): void;
+  /** The server said which extensions it has (the connect listeners may switch to the user stream). */
+  onExtensions?(extensions: ReadonlySet<string>): void;
 }
 
 /** The shared parts plus the handlers the others call. */
@@ -48,4 +68,6 @@ export interface SocketContext extends SocketBase {
   persistence: Persistence;
   /** Closes every socket (the session ended); set by the connect listeners. */
   closeAllSockets(report: boolean): void;
+  /** Reconnects every socket that failed (the credentials work again); set by the connect listeners. */
+  reconnectFailedSockets(): void;
 }

@@ -13,6 +13,7 @@ import {
   messagesReceived,
   sessionEnded,
   sessionStarted,
+  workspaceSubscribed,
 } from '../state/events';
 import type { SessionEndReason } from '../state/events';
 import { selectAuthExpired } from '../state/selectors';
@@ -24,6 +25,7 @@ import { createOutbox } from './listeners/outbound';
 import { createMemoryKeeper } from './listeners/memory';
 import type { ChatMemoryOptions } from './listeners/memory';
 import { createPersistence } from './listeners/persistence';
+import { createWorkspace } from './listeners/workspace';
 import type { ChatPersistenceOptions } from './listeners/persistence';
 import { createSyncRunner } from './listeners/sync';
 
@@ -48,6 +50,7 @@ export interface ChatMiddlewareSettings {
 /** Actions before which the middleware checks who is logged in (a new user starts a new session). */
 const SESSION_CHECKPOINTS = new Set<string>([
   conversationSubscribed.type,
+  workspaceSubscribed.type,
   messageComposed.type,
   draftChanged.type,
 ]);
@@ -72,8 +75,9 @@ export function createChatMiddleware(
     runtime,
     store: null,
     connections: new Map(),
+    socketFor: (conversationId) => base.connections.get(conversationId),
     cleanups: new Set(),
-    flags: { serverDedupes: false },
+    flags: { serverDedupes: false, extensions: null },
     requestSyncCheck: (conversationId) => context.sync.requestCheck(conversationId),
     onSyncChecked: (conversationId) => context.outbox.syncChecked(conversationId),
   };
@@ -82,8 +86,10 @@ export function createChatMiddleware(
     sync: createSyncRunner(base),
     persistence: createPersistence(base, settings.persistence),
     closeAllSockets: () => undefined,
+    reconnectFailedSockets: () => undefined,
   });
   const memory = createMemoryKeeper(base, settings.memory);
+  const workspace = createWorkspace(base);
   context.cleanups.add(() => context.outbox.dispose());
   context.cleanups.add(() => context.persistence.dispose());
   context.cleanups.add(() => context.sync.dispose());
@@ -100,6 +106,7 @@ export function createChatMiddleware(
       context.sync.reset();
       context.outbox.reset();
       memory.reset();
+      workspace.reset();
       context.closeAllSockets(false);
       // An aborted request's answer is dropped by createAsyncThunk, whenever it comes.
       for (const request of store.dispatch(chatApi.util.getRunningQueriesThunk())) request.abort();
@@ -123,6 +130,7 @@ export function createChatMiddleware(
     if (known !== null) endSession('userChanged');
     store.dispatch(sessionStarted({ userId }));
     context.persistence.restore(userId);
+    void workspace.probe();
   }
 
   function afterAction(action: UnknownAction): void {
@@ -139,6 +147,7 @@ export function createChatMiddleware(
       }
     }
     memory.afterAction(action);
+    workspace.afterAction(action);
     context.sync.reconcileAll();
     context.outbox.flushAll();
     context.persistence.afterAction();
@@ -197,8 +206,7 @@ export function createChatMiddleware(
     effect: () => {
       // What waited for valid credentials goes on: loads, sends, refused sockets.
       context.sync.retryFailed();
-      for (const connection of context.connections.values())
-        if (connection.status === 'failed') connection.reconnectNow();
+      context.reconnectFailedSockets();
       context.outbox.flushAll();
     },
   });

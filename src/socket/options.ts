@@ -37,6 +37,12 @@ export interface ChatSocketOptions {
    * their logs — for servers that read it there, like the reference server.
    */
   tokenIn?: 'query' | 'protocol';
+  /**
+   * [ext] One stream per user (`/ws/`) instead of one socket per open
+   * conversation. `'auto'` (the default) tries it and keeps conversation
+   * sockets against a server without it; `'never'` does not try.
+   */
+  stream?: 'auto' | 'never';
   /** `ping`/`pong` to detect half-open connections. Default off. */
   heartbeat?: false | { intervalMs: number; timeoutMs: number };
   /**

@@ -54,6 +54,34 @@ export function conversationSocketUrl(
   token: string | null,
   apiPrefix: string = DEFAULT_API_PREFIX,
 ): string {
+  return socketUrl(
+    baseUrl,
+    `/ws/conversations/${encodeURIComponent(conversationId)}/`,
+    token,
+    apiPrefix,
+  );
+}
+
+/**
+ * [ext] The URL of the user's stream (every event of every conversation of
+ * the user, read, typing and presence): `…/api/unet-chat/ws/?WWW-Authenticate=…`,
+ * built like {@link conversationSocketUrl}.
+ *
+ * @example
+ * ```ts
+ * userStreamUrl('https://chat.example', 'abc.def.ghi');
+ * // 'wss://chat.example/api/unet-chat/ws/?WWW-Authenticate=Bearer%20abc.def.ghi'
+ * ```
+ */
+export function userStreamUrl(
+  baseUrl: string,
+  token: string | null,
+  apiPrefix: string = DEFAULT_API_PREFIX,
+): string {
+  return socketUrl(baseUrl, '/ws/', token, apiPrefix);
+}
+
+function socketUrl(baseUrl: string, socketPath: string, token: string | null, apiPrefix: string) {
   const base = resolveBase(baseUrl.trim());
   const protocol = socketProtocols[base.protocol];
   if (!protocol) {
@@ -63,8 +91,7 @@ export function conversationSocketUrl(
   }
   const basePath = base.pathname.replace(/\/+$/, '');
   const prefix = apiPrefix ? `/${apiPrefix.replace(/^\/+|\/+$/g, '')}` : '';
-  const path = `${basePath}${prefix}/ws/conversations/${encodeURIComponent(conversationId)}/`;
   // The seed spells the space %20; URLSearchParams would write '+', which not every server decodes.
   const query = !token ? '' : `?WWW-Authenticate=${encodeURIComponent(`Bearer ${token}`)}`;
-  return `${protocol}//${base.host}${path}${query}`;
+  return `${protocol}//${base.host}${basePath}${prefix}${socketPath}${query}`;
 }

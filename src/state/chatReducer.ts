@@ -7,7 +7,10 @@ import { draftsReducer } from './draftsSlice';
 import { eventsBatched, sessionEnded } from './events';
 import { messagesReducer } from './messagesSlice';
 import { noticesReducer } from './noticesSlice';
+import { presenceReducer } from './presenceSlice';
+import { readsReducer } from './readsSlice';
 import { sessionReducer } from './sessionSlice';
+import { typingReducer } from './typingSlice';
 import { usersReducer } from './usersSlice';
 
 const combined = combineReducers({
@@ -17,6 +20,9 @@ const combined = combineReducers({
   users: usersReducer,
   notices: noticesReducer,
   drafts: draftsReducer,
+  reads: readsReducer,
+  typing: typingReducer,
+  presence: presenceReducer,
   session: sessionReducer,
   diagnostics: diagnosticsReducer,
 });

@@ -3,6 +3,7 @@ import type { EntityState } from '@reduxjs/toolkit';
 import { chatApi } from '../api/chatApi';
 import type { Conversation, Message } from '../api/types';
 import {
+  conversationReceived,
   conversationRemoved,
   messageComposed,
   messagesReceived,
@@ -25,6 +26,11 @@ export interface ConversationsState extends EntityState<ConversationEntity, stri
   previews: Record<string, Message>;
   /** The list has been loaded at least once. */
   loaded: boolean;
+  /**
+   * When each conversation was last learned of (epoch ms, from the answer or
+   * event that brought it): a list asked for before that must not drop it.
+   */
+  learnedAt: Record<string, number>;
 }
 
 /** Newest activity first; ties by id so the order is total and stable. */
@@ -35,13 +41,16 @@ export const conversationsAdapter = createEntityAdapter<ConversationEntity>({
 const initialState: ConversationsState = conversationsAdapter.getInitialState({
   previews: {},
   loaded: false,
+  learnedAt: {},
 });
 
 function receiveConversations(
   state: ConversationsState,
   conversations: readonly Conversation[],
-  replaceAll: boolean,
+  learnedAt: number,
+  askedAt?: number,
 ): void {
+  const replaceAll = askedAt !== undefined;
   const normalized = normalizeConversations(conversations);
   const entities: ConversationEntity[] = [];
   for (const id of normalized.ids) {
@@ -62,8 +71,20 @@ function receiveConversations(
       ),
     });
   }
+  for (const { id } of entities) state.learnedAt[id] = learnedAt;
   if (replaceAll) {
-    conversationsAdapter.setAll(state, entities);
+    // A conversation learned of after the list was asked for (created, or arrived by
+    // the user stream meanwhile) is newer than the list: it stays.
+    const listed = new Set(entities.map((entity) => entity.id));
+    const newer = Object.values(state.entities).filter(
+      (entity): entity is ConversationEntity =>
+        entity !== undefined &&
+        !listed.has(entity.id) &&
+        (state.learnedAt[entity.id] ?? 0) > askedAt,
+    );
+    conversationsAdapter.setAll(state, [...entities, ...newer]);
+    for (const id of Object.keys(state.learnedAt))
+      if (!state.entities[id]) delete state.learnedAt[id];
     for (const id of Object.keys(state.previews)) {
       if (!state.entities[id]) delete state.previews[id];
     }
@@ -84,6 +105,10 @@ function bumpActivity(state: ConversationsState, conversationId: string, ms: num
 export const conversationsReducer = createReducer(initialState, (builder) => {
   builder
     .addCase(messagesReceived, (state, { payload }) => {
+      // An edit of the message a list shows as the last one shows there too.
+      const preview = state.previews[payload.conversationId];
+      const edited = preview ? payload.entities[preview.id] : undefined;
+      if (preview && edited) state.previews[payload.conversationId] = edited;
       if (payload.updatesOnly) return;
       let newest = 0;
       for (const id of payload.ids) {
@@ -95,6 +120,9 @@ export const conversationsReducer = createReducer(initialState, (builder) => {
     .addCase(messageComposed, (state, { payload }) =>
       bumpActivity(state, payload.conversationId, sortableTimestamp(payload.createdAt)),
     )
+    .addCase(conversationReceived, (state, { payload }) =>
+      receiveConversations(state, [payload.conversation], payload.receivedAt),
+    )
     .addCase(messagesRemoved, (state, { payload }) => {
       const preview = state.previews[payload.conversationId];
       if (preview && payload.ids.includes(preview.id))
@@ -103,6 +131,7 @@ export const conversationsReducer = createReducer(initialState, (builder) => {
     .addCase(conversationRemoved, (state, { payload }) => {
       conversationsAdapter.removeOne(state, payload.id);
       delete state.previews[payload.id];
+      delete state.learnedAt[payload.id];
     })
     .addCase(participantAdded, (state, { payload }) => {
       const ids = state.entities[payload.conversationId]?.participant_ids;
@@ -119,13 +148,13 @@ export const conversationsReducer = createReducer(initialState, (builder) => {
         );
       }
     })
-    .addMatcher(chatApi.endpoints.getConversations.matchFulfilled, (state, { payload }) =>
-      receiveConversations(state, payload, true),
+    .addMatcher(chatApi.endpoints.getConversations.matchFulfilled, (state, { payload, meta }) =>
+      receiveConversations(state, payload, meta.fulfilledTimeStamp, meta.startedTimeStamp),
     )
-    .addMatcher(chatApi.endpoints.getConversation.matchFulfilled, (state, { payload }) =>
-      receiveConversations(state, [payload], false),
+    .addMatcher(chatApi.endpoints.getConversation.matchFulfilled, (state, { payload, meta }) =>
+      receiveConversations(state, [payload], meta.fulfilledTimeStamp),
     )
-    .addMatcher(chatApi.endpoints.createConversation.matchFulfilled, (state, { payload }) =>
-      receiveConversations(state, [payload], false),
+    .addMatcher(chatApi.endpoints.createConversation.matchFulfilled, (state, { payload, meta }) =>
+      receiveConversations(state, [payload], meta.fulfilledTimeStamp),
     );
 });

@@ -1,5 +1,5 @@
 import { createAction } from '@reduxjs/toolkit';
-import type { ChatUser, Message } from '../api/types';
+import type { ChatUser, Conversation, Message } from '../api/types';
 import type { ChatMessage, ConnectionStatus } from './model';
 import { normalizeMessages } from './normalize';
 import type { NormalizedMessages } from './normalize';
@@ -197,6 +197,16 @@ export const conversationSubscribed = createAction<{ conversationId: string }>(
   'chat/conversationSubscribed',
 );
 
+/**
+ * A screen shows the workspace (the conversation list): [ext] the user stream
+ * stays open for it, bringing new conversations, unread counts, typing and
+ * presence even while no conversation is open.
+ */
+export const workspaceSubscribed = createAction('chat/workspaceSubscribed');
+
+/** The screen that showed the workspace is gone. */
+export const workspaceUnsubscribed = createAction('chat/workspaceUnsubscribed');
+
 /** A component no longer wants live updates; the last one out closes the socket. */
 export const conversationUnsubscribed = createAction<{ conversationId: string }>(
   'chat/conversationUnsubscribed',
@@ -361,6 +371,86 @@ export const conversationsEvicted = createAction<{ conversationIds: string[] }>(
 export const messagesTrimmed = createAction<{ conversationId: string; keep: number }>(
   'chat/messagesTrimmed',
 );
+
+/** [ext] A conversation arrived by the user stream (created with us in it, or changed). */
+export const conversationReceived = createAction(
+  'chat/conversationReceived',
+  (conversation: Conversation, reason: 'created' | 'updated') => ({
+    // The same clock as RTK Query's request timestamps, which a list answer is compared with.
+    payload: { conversation, reason, receivedAt: Date.now() },
+  }),
+);
+
+/** [ext] A participant's read cursor moved (ours included: another tab or device). */
+export const readCursorMoved = createAction<{
+  conversationId: string;
+  userId: number;
+  messageId: string | null;
+  /** Whether it is our own cursor (the middleware knows who we are). */
+  mine: boolean;
+  /** `created_ms` of the message, when the store has it. */
+  createdMs: number | null;
+}>('chat/readCursorMoved');
+
+/**
+ * The person has seen the messages of a conversation up to `messageId` (it
+ * was visible in a focused page). Unread counts drop; [ext] the read cursor
+ * is sent to the server.
+ *
+ * @example
+ * ```ts
+ * dispatch(messagesSeen({ conversationId, messageId: newest.id, createdMs: newest.created_ms }));
+ * ```
+ */
+export const messagesSeen = createAction<{
+  conversationId: string;
+  messageId: string;
+  /** The message's `created_ms`: the cursor only moves forward. */
+  createdMs: number;
+}>('chat/messagesSeen');
+
+/**
+ * A conversation came into view (or left it): while in view in a focused
+ * page, new messages in it are not counted as unread. `dividerBefore` is
+ * where a "new messages" divider goes, fixed for as long as it stays open.
+ *
+ * @example
+ * ```ts
+ * dispatch(conversationViewed({ conversationId, viewing: true }));
+ * ```
+ */
+export const conversationViewed = createAction<{ conversationId: string; viewing: boolean }>(
+  'chat/conversationViewed',
+);
+
+/** [ext] Someone is typing; shown until `until` (epoch ms) or their message arrives. */
+export const typingReported = createAction<{
+  conversationId: string;
+  userId: number;
+  until: number;
+}>('chat/typingReported');
+
+/** [ext] A typing indicator ran out. */
+export const typingExpired = createAction<{ conversationId: string; userId: number }>(
+  'chat/typingExpired',
+);
+
+/**
+ * The person is typing in a composer: the middleware tells the others (at
+ * most once every 3 s).
+ *
+ * @example
+ * ```ts
+ * dispatch(userTyping({ conversationId }));
+ * ```
+ */
+export const userTyping = createAction<{ conversationId: string }>('chat/userTyping');
+
+/** [ext] Users came online or went offline. */
+export const presenceReceived =
+  createAction<Array<{ userId: number; online: boolean; lastSeenAt: string | null }>>(
+    'chat/presenceReceived',
+  );
 
 /** Why a session ended. */
 export type SessionEndReason = 'logout' | 'userChanged' | 'disposed';

@@ -6,6 +6,8 @@ import {
   conversationUnsubscribed,
   messageComposed,
   olderMessagesRequested,
+  workspaceSubscribed,
+  workspaceUnsubscribed,
 } from './events';
 import type { ChatRootState } from './selectors';
 import { selectTimeline } from './selectors';
@@ -134,3 +136,23 @@ export const watchChatActions =
  */
 export const endChatSession = (): ChatThunk<void> => (dispatch) =>
   resolveRuntime(dispatch).endSession('logout');
+
+/**
+ * Keeps the workspace live while a screen shows it (the conversation list):
+ * [ext] the user stream stays open for new conversations, unread counts,
+ * typing and presence. Returns the unsubscribe.
+ *
+ * @example
+ * ```ts
+ * useEffect(() => dispatch(subscribeToWorkspace()), [dispatch]);
+ * ```
+ */
+export const subscribeToWorkspace = (): ChatThunk<() => void> => (dispatch) => {
+  dispatch(workspaceSubscribed());
+  let subscribed = true;
+  return () => {
+    if (!subscribed) return;
+    subscribed = false;
+    dispatch(workspaceUnsubscribed());
+  };
+};

@@ -7,17 +7,20 @@ import {
   disconnectRequested,
   protocolErrorReported,
   reconnectRequested,
+  workspaceSubscribed,
+  workspaceUnsubscribed,
 } from '../../state/events';
 import { selectConnection } from '../../state/selectors';
 import type { ChatRootState } from '../../state/selectors';
 import { createWebSocketFactory } from '../adapters/webSocket';
 import { defaultFrameCodec } from '../codec';
+import type { ClientFrame, ServerEvent } from '../codec';
 import { ConversationConnection } from '../connection';
-import type { ConnectionUpdate } from '../connection';
-import type { ChatDispatch, SocketContext } from '../context';
-import { conversationSocketUrl } from '../url';
+import type { ConnectionOptions, ConnectionUpdate } from '../connection';
+import type { ChatDispatch, SocketChannel, SocketContext } from '../context';
+import { conversationSocketUrl, userStreamUrl } from '../url';
 import { listenForEvent } from './events';
-import { dispatchEvents } from './inbound';
+import { dispatchEvents, dispatchGroups } from './inbound';
 
 type StartListening = TypedStartListening<ChatRootState, ChatDispatch>;
 
@@ -52,12 +55,41 @@ function statusAction(conversationId: string, update: ConnectionUpdate) {
   }
 }
 
+/** Which conversation a frame of the user stream belongs to (null: the workspace's). */
+function conversationOf(event: ServerEvent): string | null {
+  switch (event.type) {
+    case 'conversation:deleted':
+      return event.payload.id;
+    case 'conversation:created':
+    case 'conversation:updated':
+      return event.payload.id;
+    case 'presence':
+    case 'pong':
+      return null;
+    case 'error':
+      return null;
+    default:
+      return event.payload.conversation_id;
+  }
+}
+
+/** Failed opens of the stream, before it ever opened, after which the server is taken to have none. */
+const STREAM_PROBE_FAILURES = 2;
+
 /**
- * The socket lifecycle: subscriptions are reference-counted in state; a
- * subscription to a conversation without a socket opens one, the last
- * unsubscribe closes it. What the socket's opening means for the messages
- * (a catch-up, or the first page) is the sync runner's business: it follows
- * the `connectionStatusChanged` events.
+ * The socket lifecycle. Subscriptions are reference-counted in state.
+ *
+ * - Per conversation (the seed): a subscription to a conversation without a
+ *   socket opens one; the last unsubscribe closes it.
+ * - [ext] One stream per user (`/ws/`): tried alongside the first
+ *   conversation socket. Once it opens, it carries every conversation: the
+ *   conversation sockets close, and each conversation's status mirrors the
+ *   stream's (a switch counts as a reopen, so each conversation catches up).
+ *   A server that refuses it (4404, or failing twice before ever opening)
+ *   keeps conversation sockets for the session.
+ *
+ * What an open socket means for the messages (a catch-up, or the first page)
+ * is the sync runner's business: it follows `connectionStatusChanged`.
  */
 export function addConnectListeners(
   startListening: StartListening,
@@ -67,19 +99,22 @@ export function addConnectListeners(
   const socketOptions = runtime.options.socket;
   let factory = socketOptions.factory;
 
-  function open(conversationId: string) {
-    const store = context.store;
-    if (!store || context.connections.has(conversationId) || !socketOptions.enabled) return;
+  let stream: ConversationConnection | null = null;
+  // Tried only once the server said it has it (GET /extensions/): no speculative sockets.
+  let streamSupport: 'unknown' | 'supported' | 'unsupported' = 'unsupported';
+  let streamFailures = 0;
+  let workspaceSubscribers = 0;
+  /** Conversations the stream serves: subscribed, and not disconnected by request. */
+  const attached = new Set<string>();
+
+  function connectionOptions(
+    conversationId: string,
+    url: (token: string | null) => string,
+  ): Omit<ConnectionOptions, 'onStatus' | 'onEvents' | 'onOpen'> {
     factory ??= createWebSocketFactory();
-    const connection = new ConversationConnection({
+    return {
       conversationId,
-      url: (token) =>
-        conversationSocketUrl(
-          runtime.options.baseUrl,
-          conversationId,
-          socketOptions.tokenIn === 'query' ? token : null,
-          runtime.options.apiPrefix,
-        ),
+      url,
       protocols: (token) =>
         socketOptions.tokenIn === 'protocol' && token
           ? ['unet-chat', `bearer.${token}`]
@@ -97,6 +132,28 @@ export function addConnectListeners(
       slowRetryMs: socketOptions.slowRetryMs,
       connectTimeoutMs: socketOptions.connectTimeoutMs,
       heartbeat: socketOptions.heartbeat,
+      onProtocolError({ reason, raw }) {
+        context.store?.dispatch(protocolErrorReported({ conversationId, reason, raw }));
+      },
+    };
+  }
+
+  const tokenForUrl = (token: string | null) => (socketOptions.tokenIn === 'query' ? token : null);
+
+  // ——— per-conversation sockets (the seed) ———
+
+  function openConversationSocket(conversationId: string) {
+    const store = context.store;
+    if (!store || context.connections.has(conversationId)) return;
+    const connection = new ConversationConnection({
+      ...connectionOptions(conversationId, (token) =>
+        conversationSocketUrl(
+          runtime.options.baseUrl,
+          conversationId,
+          tokenForUrl(token),
+          runtime.options.apiPrefix,
+        ),
+      ),
       onStatus(update) {
         if (context.connections.get(conversationId) !== connection) return;
         if (update.status === 'reconnecting' || update.status === 'failed')
@@ -110,30 +167,188 @@ export function addConnectListeners(
         if (context.connections.get(conversationId) !== connection) return;
         dispatchEvents(context, conversationId, events);
       },
-      onProtocolError({ reason, raw }) {
-        store.dispatch(protocolErrorReported({ conversationId, reason, raw }));
-      },
     });
     context.connections.set(conversationId, connection);
     connection.connect();
   }
 
-  function close(conversationId: string, report = true) {
+  function closeConversationSocket(conversationId: string): boolean {
     const connection = context.connections.get(conversationId);
-    if (!connection) return;
+    if (!connection) return false;
     context.connections.delete(conversationId);
     connection.close();
     context.outbox.socketLost(conversationId);
-    if (report)
+    return true;
+  }
+
+  // ——— [ext] the user stream ———
+
+  const streamWanted = () => attached.size > 0 || workspaceSubscribers > 0;
+
+  function ensureStream() {
+    if (!socketOptions.enabled || streamSupport === 'unsupported' || stream || !context.store)
+      return;
+    if (!streamWanted()) return;
+    const connection = new ConversationConnection({
+      ...connectionOptions('', (token) =>
+        userStreamUrl(runtime.options.baseUrl, tokenForUrl(token), runtime.options.apiPrefix),
+      ),
+      onStatus: (update) => {
+        if (stream === connection) streamStatus(update);
+      },
+      onOpen() {
+        // Reported through onStatus.
+      },
+      onEvents(events) {
+        if (stream === connection) streamEvents(events);
+      },
+    });
+    stream = connection;
+    connection.connect();
+  }
+
+  function closeStream() {
+    const connection = stream;
+    if (!connection) return;
+    stream = null;
+    connection.close();
+  }
+
+  function streamStatus(update: ConnectionUpdate) {
+    const store = context.store;
+    if (!store) return;
+    if (streamSupport === 'unknown') {
+      if (update.status === 'open') {
+        streamSupport = 'supported';
+        switchToStream();
+        return;
+      }
+      // While unproven, the conversation sockets are in charge and the stream reports nothing.
+      const refused = update.status === 'failed' && (update.code === 4404 || !update.retryable);
+      if (update.status === 'reconnecting' || update.status === 'failed') streamFailures += 1;
+      if (refused || streamFailures >= STREAM_PROBE_FAILURES) {
+        streamSupport = 'unsupported';
+        closeStream();
+      }
+      return;
+    }
+    for (const conversationId of attached) {
+      if (update.status === 'reconnecting' || update.status === 'failed')
+        context.outbox.socketLost(conversationId);
+      store.dispatch(statusAction(conversationId, update));
+    }
+  }
+
+  /** The stream opened for the first time: it takes over every conversation. */
+  function switchToStream() {
+    const store = context.store;
+    if (!store) return;
+    for (const conversationId of attached) {
+      closeConversationSocket(conversationId);
+      // A reopen, so each conversation catches up over what fell between the two sockets.
+      store.dispatch(connectionStatusChanged({ conversationId, status: 'connecting', attempt: 0 }));
+      store.dispatch(connectionStatusChanged({ conversationId, status: 'open' }));
+    }
+  }
+
+  function streamEvents(events: ServerEvent[]) {
+    const groups = new Map<string, ServerEvent[]>();
+    const workspace: ServerEvent[] = [];
+    for (const event of events) {
+      const conversationId = conversationOf(event);
+      if (conversationId === null) workspace.push(event);
+      else {
+        const group = groups.get(conversationId) ?? [];
+        group.push(event);
+        groups.set(conversationId, group);
+      }
+    }
+    dispatchGroups(context, [
+      ...(workspace.length ? [{ conversationId: '', events: workspace }] : []),
+      ...[...groups].map(([conversationId, group]) => ({ conversationId, events: group })),
+    ]);
+  }
+
+  function streamChannel(conversationId: string): SocketChannel | undefined {
+    const connection = stream;
+    if (!connection || streamSupport !== 'supported' || !attached.has(conversationId))
+      return undefined;
+    return {
+      get isOpen() {
+        return connection.isOpen;
+      },
+      get status() {
+        return connection.status;
+      },
+      send(frame: ClientFrame) {
+        if (frame.type === 'message:send')
+          return connection.send({
+            ...frame,
+            payload: { ...frame.payload, conversation_id: conversationId },
+          });
+        if (frame.type === 'typing')
+          return connection.send({ type: 'typing', payload: { conversation_id: conversationId } });
+        return connection.send(frame);
+      },
+      restart: (reason) => connection.restart(reason),
+    };
+  }
+
+  context.socketFor = (conversationId) =>
+    streamChannel(conversationId) ?? context.connections.get(conversationId);
+
+  // ——— subscriptions ———
+
+  function attach(conversationId: string) {
+    const store = context.store;
+    if (!store || !socketOptions.enabled) return;
+    attached.add(conversationId);
+    if (streamSupport === 'supported') {
+      ensureStream();
+      const status = stream?.status ?? 'connecting';
+      store.dispatch(
+        status === 'open'
+          ? connectionStatusChanged({ conversationId, status: 'open' })
+          : connectionStatusChanged({ conversationId, status: 'connecting', attempt: 0 }),
+      );
+      return;
+    }
+    openConversationSocket(conversationId);
+    ensureStream();
+  }
+
+  function detach(conversationId: string, report = true) {
+    const wasAttached = attached.delete(conversationId);
+    const closed = closeConversationSocket(conversationId);
+    if (wasAttached && !closed) context.outbox.socketLost(conversationId);
+    if ((closed || wasAttached) && report)
       context.store?.dispatch(connectionStatusChanged({ conversationId, status: 'closed' }));
+    if (!streamWanted()) closeStream();
   }
 
   function closeAll(report: boolean) {
-    for (const conversationId of [...context.connections.keys()]) close(conversationId, report);
+    for (const conversationId of new Set([...attached, ...context.connections.keys()]))
+      detach(conversationId, report);
+    closeStream();
+    workspaceSubscribers = 0;
+    streamFailures = 0;
+    streamSupport = 'unsupported';
   }
 
   context.cleanups.add(() => closeAll(false));
   context.closeAllSockets = closeAll;
+  context.reconnectFailedSockets = () => {
+    for (const connection of context.connections.values())
+      if (connection.status === 'failed') connection.reconnectNow();
+    if (stream?.status === 'failed') stream.reconnectNow();
+  };
+  context.onExtensions = (extensions) => {
+    if (socketOptions.stream === 'never' || !extensions.has('stream')) return;
+    if (streamSupport === 'unsupported' && streamFailures < STREAM_PROBE_FAILURES) {
+      streamSupport = 'unknown';
+      ensureStream();
+    }
+  };
 
   const unsubscribers = [
     startListening({
@@ -141,32 +356,47 @@ export function addConnectListeners(
       effect: ({ payload }, api) => {
         // Whatever closed the socket before (a disconnect, a failure), a new subscriber reopens it.
         if (selectConnection(api.getState(), payload.conversationId).subscribers > 0)
-          open(payload.conversationId);
+          attach(payload.conversationId);
       },
     }),
     startListening({
       actionCreator: conversationUnsubscribed,
       effect: ({ payload }, api) => {
-        if (selectConnection(api.getState(), payload.conversationId).subscribers === 0) {
-          close(payload.conversationId);
-        }
+        if (selectConnection(api.getState(), payload.conversationId).subscribers === 0)
+          detach(payload.conversationId);
+      },
+    }),
+    startListening({
+      actionCreator: workspaceSubscribed,
+      effect: () => {
+        workspaceSubscribers += 1;
+        ensureStream();
+      },
+    }),
+    startListening({
+      actionCreator: workspaceUnsubscribed,
+      effect: () => {
+        workspaceSubscribers = Math.max(0, workspaceSubscribers - 1);
+        if (!streamWanted()) closeStream();
       },
     }),
     startListening({
       actionCreator: reconnectRequested,
       effect: ({ payload }, api) => {
-        const connection = context.connections.get(payload.conversationId);
-        if (connection) connection.reconnectNow();
+        const channel = context.socketFor(payload.conversationId);
+        if (channel && stream && streamSupport === 'supported') stream.reconnectNow();
+        else if (context.connections.get(payload.conversationId))
+          context.connections.get(payload.conversationId)?.reconnectNow();
         else if (selectConnection(api.getState(), payload.conversationId).subscribers > 0)
-          open(payload.conversationId);
+          attach(payload.conversationId);
       },
     }),
     startListening({
       actionCreator: disconnectRequested,
-      effect: ({ payload }) => close(payload.conversationId),
+      effect: ({ payload }) => detach(payload.conversationId),
     }),
     // The conversation's state is gone already; nothing to report about it.
-    listenForEvent(startListening, conversationRemoved, ({ id }) => close(id, false)),
+    listenForEvent(startListening, conversationRemoved, ({ id }) => detach(id, false)),
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }

@@ -2,6 +2,7 @@ import type { UnknownAction } from '@reduxjs/toolkit';
 import { chatApi } from '../../api/chatApi';
 import type { Message } from '../../api/types';
 import {
+  conversationReceived,
   conversationRemoved,
   eventsBatched,
   messageSendFailed,
@@ -10,10 +11,14 @@ import {
   messagesRemoved,
   participantAdded,
   participantRemoved,
+  presenceReceived,
+  readCursorMoved,
   serverErrorReceived,
+  typingReported,
 } from '../../state/events';
 import type { ServerEvent } from '../codec';
-import type { SocketContext } from '../context';
+import type { SocketBase, SocketContext } from '../context';
+import { messageOfTimeline } from '../../state/timelineModel';
 
 /**
  * Where a socket frame becomes state. A batch of decoded frames (everything
@@ -21,11 +26,28 @@ import type { SocketContext } from '../context';
  * runs of new messages collapse into one `messagesReceived`, the same action
  * REST answers use — and the whole batch is dispatched once.
  */
+/** What mapping frames to events needs besides the frames. */
+export interface InboundContext {
+  currentUserId: number | null;
+  /** Epoch ms now (typing indicators run out from it). */
+  now: number;
+  /** `created_ms` of a stored message, for read cursors. */
+  createdMsOf(conversationId: string, messageId: string): number | null;
+}
+
+/** How long a typing indicator shows without a new `typing` frame. */
+export const TYPING_SHOWN_MS = 6000;
+
 export function eventsToActions(
   conversationId: string,
   events: readonly ServerEvent[],
-  currentUserId: number | null,
+  currentUserIdOrContext: number | null | InboundContext,
 ): UnknownAction[] {
+  const inbound: InboundContext =
+    typeof currentUserIdOrContext === 'object' && currentUserIdOrContext !== null
+      ? currentUserIdOrContext
+      : { currentUserId: currentUserIdOrContext, now: 0, createdMsOf: () => null };
+  const currentUserId = inbound.currentUserId;
   const actions: UnknownAction[] = [];
   type Run = { kind: 'new' | 'updated'; messages: Message[] };
   let run = null as Run | null;
@@ -99,6 +121,51 @@ export function eventsToActions(
           );
         break;
       }
+      case 'conversation:created':
+      case 'conversation:updated':
+        actions.push(
+          conversationReceived(
+            event.payload,
+            event.type === 'conversation:created' ? 'created' : 'updated',
+          ),
+        );
+        break;
+      case 'read:updated': {
+        const messageId = event.payload.last_read_message_id;
+        actions.push(
+          readCursorMoved({
+            conversationId: event.payload.conversation_id,
+            userId: event.payload.user_id,
+            messageId,
+            mine: event.payload.user_id === currentUserId,
+            createdMs: messageId
+              ? inbound.createdMsOf(event.payload.conversation_id, messageId)
+              : null,
+          }),
+        );
+        break;
+      }
+      case 'typing':
+        if (event.payload.user_id !== currentUserId)
+          actions.push(
+            typingReported({
+              conversationId: event.payload.conversation_id,
+              userId: event.payload.user_id,
+              until: inbound.now + TYPING_SHOWN_MS,
+            }),
+          );
+        break;
+      case 'presence':
+        actions.push(
+          presenceReceived([
+            {
+              userId: event.payload.user_id,
+              online: event.payload.online,
+              lastSeenAt: event.payload.last_seen_at ?? null,
+            },
+          ]),
+        );
+        break;
       case 'pong':
         break;
     }
@@ -113,18 +180,46 @@ export function dispatchEvents(
   conversationId: string,
   events: readonly ServerEvent[],
 ): void {
+  dispatchGroups(context, [{ conversationId, events }]);
+}
+
+/** What mapping frames needs, read from the store and the runtime. */
+export function inboundContext(context: SocketBase): InboundContext {
+  return {
+    currentUserId: context.runtime.getCurrentUserId(),
+    now: context.runtime.environment.now(),
+    createdMsOf: (conversationId, messageId) => {
+      const timeline = context.store?.getState().chat.messages.conversations[conversationId];
+      return timeline ? (messageOfTimeline(timeline, messageId)?.created_ms ?? null) : null;
+    },
+  };
+}
+
+/**
+ * Applies the frames of one or several conversations (the user stream brings
+ * all of them) in a single dispatch, so a burst is one state change.
+ */
+export function dispatchGroups(
+  context: SocketBase,
+  groups: ReadonlyArray<{ conversationId: string; events: readonly ServerEvent[] }>,
+): void {
   const store = context.store;
   if (!store) return;
-  const actions = eventsToActions(conversationId, events, context.runtime.getCurrentUserId());
+  const inbound = inboundContext(context);
+  const actions = groups.flatMap(({ conversationId, events }) =>
+    eventsToActions(conversationId, events, inbound),
+  );
   if (actions.length === 1) store.dispatch(actions[0] as UnknownAction);
   else if (actions.length > 1) store.dispatch(eventsBatched({ actions }));
 
   // Membership changed: the cached conversation (participant list) is refetched.
-  if (
-    events.some(
-      (event) => event.type === 'participant:added' || event.type === 'participant:removed',
-    )
-  ) {
-    store.dispatch(chatApi.util.invalidateTags([{ type: 'Conversation', id: conversationId }]));
+  for (const { conversationId, events } of groups) {
+    if (
+      events.some(
+        (event) => event.type === 'participant:added' || event.type === 'participant:removed',
+      )
+    ) {
+      store.dispatch(chatApi.util.invalidateTags([{ type: 'Conversation', id: conversationId }]));
+    }
   }
 }

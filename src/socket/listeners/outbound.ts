@@ -116,7 +116,7 @@ export function createOutbox(context: SocketBase) {
   }
 
   function sendOverSocket(message: ChatMessage): boolean {
-    const connection = context.connections.get(message.conversation_id);
+    const connection = context.socketFor(message.conversation_id);
     if (!connection?.isOpen) return false;
     const sent = connection.send({
       type: 'message:send',
@@ -129,7 +129,7 @@ export function createOutbox(context: SocketBase) {
       if (!isStillPending(conversationId, id)) return;
       markUnsure(message);
       // No echo from an open socket: it is most likely half-open.
-      context.connections.get(conversationId)?.restart('no echo of a sent message');
+      context.socketFor(conversationId)?.restart('no echo of a sent message');
       flush(conversationId);
     }, ECHO_TIMEOUT_MS);
     inFlight.set(id, { conversationId, via: 'socket', timer });

@@ -90,7 +90,7 @@ export function createSyncRunner(context: SocketBase) {
   /** What the conversation needs now, if anything. */
   function workFor(conversationId: string, timeline: Timeline): Work | null {
     const { sync } = timeline;
-    const connection = context.connections.get(conversationId);
+    const connection = context.socketFor(conversationId);
     switch (sync.phase) {
       case 'loading': {
         // History waits (briefly) for the socket, so nothing falls between the two.
@@ -157,6 +157,7 @@ export function createSyncRunner(context: SocketBase) {
 
   function changesWork(conversationId: string, timeline: Timeline): Work | null {
     const { sync } = timeline;
+    if (context.flags.extensions && !context.flags.extensions.has('changes')) return null;
     if (changesSupported === false || !sync.changesDue || sync.changesCursor === null) return null;
     if (changesFailedInEpoch.get(conversationId) === sync.epoch) return null;
     return { kind: 'changes', since: sync.changesCursor };
@@ -280,6 +281,8 @@ export function createSyncRunner(context: SocketBase) {
   /** [ext] Takes the current changes cursor, learning on the way whether the server has the extension. */
   async function takeCursor(conversationId: string): Promise<void> {
     if (changesSupported === false || cursorTried.has(conversationId)) return;
+    // A server that told us its extensions and left this one out is not asked.
+    if (context.flags.extensions && !context.flags.extensions.has('changes')) return;
     cursorTried.add(conversationId);
     const store = context.store;
     if (!store) return;
