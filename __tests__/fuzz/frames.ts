@@ -16,10 +16,17 @@ export function fuzzRuns(short: number, weight = 1): number {
   return Number.isFinite(long) && long > 0 ? Math.max(1, Math.round(long * weight)) : short;
 }
 
-/** fast-check parameters: the runs, and the seed when one is given to replay a failure. */
+/**
+ * fast-check parameters: the runs, the seed when one is given to replay a
+ * failure, and `FUZZ_NO_SHRINK=1` to report the first failure as found.
+ */
 export function fuzzParameters(short: number, weight = 1): fc.Parameters<unknown> {
   const seed = Number(process.env.FUZZ_SEED);
-  return { numRuns: fuzzRuns(short, weight), ...(Number.isInteger(seed) ? { seed } : {}) };
+  return {
+    numRuns: fuzzRuns(short, weight),
+    ...(Number.isInteger(seed) ? { seed } : {}),
+    ...(process.env.FUZZ_NO_SHRINK ? { endOnFailure: true } : {}),
+  };
 }
 
 /** A jest timeout for a property: generous for the long run, the default otherwise. */

@@ -6,6 +6,7 @@ import {
 } from 'unet-chat-redux';
 import { defaultFrameCodec } from '../../src/socket/codec';
 import type { DecodeResult, FrameCodec, ServerEvent } from '../../src/socket/codec';
+import { checkMessageChanges } from '../../src/api/validate';
 import { createSyncHarness } from '../support/syncHarness';
 import type { SyncHarness } from '../support/syncHarness';
 import { nested } from './frames';
@@ -227,5 +228,26 @@ describe('a frame the store cannot apply', () => {
       /^the store could not apply a "message:new" frame: /,
     );
     expect(consoleError).not.toHaveBeenCalled();
+  });
+});
+
+describe('"changes since" answers', () => {
+  it('name a malformed deleted entry among the rejected items instead of dropping it silently', () => {
+    const entry = { id: 'm1' };
+    const checked = checkMessageChanges({
+      cursor: '7',
+      messages: [],
+      deleted: [entry, { id: 'm2', conversation_id: C }, 'm3'],
+      has_more: false,
+    });
+    expect(checked).toEqual({
+      data: {
+        cursor: '7',
+        messages: [],
+        deleted: [{ id: 'm2', conversation_id: C }],
+        has_more: false,
+      },
+      rejected: [entry, 'm3'],
+    });
   });
 });
