@@ -1,4 +1,4 @@
-import { isMessagePayload } from '../socket/codec';
+import { isMessageDeletedPayload, isMessagePayload } from '../socket/codec';
 import type { ChatQueryError } from './errors';
 import type { Message } from './types';
 
@@ -59,13 +59,13 @@ export function checkMessageChanges(
   }
   const checked = checkMessageList(record.messages);
   if ('error' in checked) return checked;
-  const deleted = (record.deleted as unknown[]).filter(
-    (item): item is { id: string; conversation_id: string } =>
-      !!item &&
-      typeof item === 'object' &&
-      typeof (item as { id?: unknown }).id === 'string' &&
-      typeof (item as { conversation_id?: unknown }).conversation_id === 'string',
-  );
+  // A malformed deletion is dropped like a malformed message: named, for the caller to report.
+  const deleted: MessageChanges['deleted'] = [];
+  const rejected = [...checked.rejected];
+  for (const item of record.deleted as unknown[]) {
+    if (isMessageDeletedPayload(item)) deleted.push(item);
+    else rejected.push(item);
+  }
   return {
     data: {
       cursor: record.cursor,
@@ -73,6 +73,6 @@ export function checkMessageChanges(
       deleted,
       has_more: record.has_more === true,
     },
-    rejected: checked.rejected,
+    rejected,
   };
 }

@@ -216,9 +216,24 @@ export const RAW_EXCERPT_LENGTH = 200;
 interface FieldCheck {
   test(value: unknown): boolean;
   expected: string;
+  /** A closer reason for a value of the right type that is still refused. */
+  refusal?(value: unknown): string | null;
 }
 
 const string: FieldCheck = { test: (value) => typeof value === 'string', expected: 'a string' };
+/**
+ * Ids become keys of the store's tables (and of normalizr's): a name of
+ * `Object.prototype` such as `constructor` or `__proto__` cannot be one, and
+ * no server makes such ids (the contract's are UUIDs).
+ */
+const reservedName = (value: unknown): value is string =>
+  typeof value === 'string' && value in Object.prototype;
+const id: FieldCheck = {
+  test: (value) => typeof value === 'string' && !reservedName(value),
+  expected: 'a string',
+  refusal: (value) =>
+    reservedName(value) ? `must not be "${value}", a name of Object.prototype` : null,
+};
 const number: FieldCheck = {
   test: (value) => typeof value === 'number' && Number.isFinite(value),
   expected: 'a number',
@@ -228,10 +243,36 @@ const stringOrNull: FieldCheck = {
   test: (value) => value === null || typeof value === 'string',
   expected: 'a string or null',
 };
+const idOrNull: FieldCheck = {
+  test: (value) => value === null || id.test(value),
+  expected: 'a string or null',
+  refusal: id.refusal,
+};
 const optional = (check: FieldCheck): FieldCheck => ({
   test: (value) => value === undefined || check.test(value),
   expected: `${check.expected} when present`,
+  refusal: check.refusal,
 });
+
+/**
+ * How deep a frame may nest (the frame object is level 1; a message's own
+ * fields are level 3). The store freezes and copies what it keeps
+ * recursively, so a frame nested thousands deep would overflow the stack
+ * there; no frame of the contract comes near this.
+ */
+export const MAX_FRAME_DEPTH = 32;
+
+/** Whether `value` nests deeper than `limit` levels; iterative, so any depth is safe to ask about. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 1 }];
+  while (stack.length > 0) {
+    const { item, depth } = stack.pop() as { item: unknown; depth: number };
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(item)) stack.push({ item: child, depth: depth + 1 });
+  }
+  return false;
+}
 
 /** The checked fields of one payload; fields not listed are allowed and kept. */
 type Shape = Readonly<Record<string, FieldCheck>>;
@@ -244,39 +285,45 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function mismatch(value: unknown, shape: Shape): string | null {
   if (!isRecord(value)) return 'is not an object';
   for (const [name, check] of Object.entries(shape)) {
-    if (!check.test(value[name])) return `"${name}" must be ${check.expected}`;
+    if (check.test(value[name])) continue;
+    return `"${name}" ${check.refusal?.(value[name]) ?? `must be ${check.expected}`}`;
   }
   return null;
 }
 
 const messageShape: Shape = {
-  id: string,
-  conversation_id: string,
+  id,
+  conversation_id: id,
   sender_id: number,
   text: stringOrNull,
-  reply_to: stringOrNull,
+  reply_to: idOrNull,
   is_edited: boolean,
   created_at: string,
-  client_id: optional(stringOrNull),
+  client_id: optional(idOrNull),
   updated_at: optional(stringOrNull),
 };
-const messageDeletedShape: Shape = { id: string, conversation_id: string };
-const participantShape: Shape = { conversation_id: string, user_id: number };
-const conversationDeletedShape: Shape = { id: string };
-const errorShape: Shape = { code: string, detail: string, client_id: optional(stringOrNull) };
+const messageDeletedShape: Shape = { id, conversation_id: id };
+const participantShape: Shape = { conversation_id: id, user_id: number };
+const conversationDeletedShape: Shape = { id };
+const errorShape: Shape = {
+  code: string,
+  detail: string,
+  client_id: optional(idOrNull),
+  retry_after_ms: optional(number),
+};
 const conversationShape: Shape = {
-  id: string,
+  id,
   type: string,
   created_by: number,
   created_at: string,
   title: optional(stringOrNull),
 };
 const readShape: Shape = {
-  conversation_id: string,
+  conversation_id: id,
   user_id: number,
-  last_read_message_id: stringOrNull,
+  last_read_message_id: idOrNull,
 };
-const typingShape: Shape = { conversation_id: string, user_id: number };
+const typingShape: Shape = { conversation_id: id, user_id: number };
 const presenceShape: Shape = {
   user_id: number,
   online: boolean,
@@ -293,7 +340,8 @@ const presenceShape: Shape = {
  * ```
  */
 export function isMessagePayload(value: unknown): value is Message {
-  return mismatch(value, messageShape) === null;
+  // A message inside a frame sits two levels down.
+  return mismatch(value, messageShape) === null && !nestedDeeperThan(value, MAX_FRAME_DEPTH - 2);
 }
 
 /**
@@ -364,17 +412,25 @@ function isPayloadType(type: string): type is keyof typeof payloadShapes {
   return Object.prototype.hasOwnProperty.call(payloadShapes, type);
 }
 
+/** How much of the server's own text (an unknown type) a reason quotes: reasons stay short. */
+const QUOTE_LENGTH = 40;
+
+const quote = (text: string) =>
+  text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH)}…` : text;
+
 /**
  * Checks an already parsed frame; the one place that knows which payload
  * belongs to which type.
  */
 function toEvent(frame: unknown): { event: ServerEvent } | { reason: string } {
   if (!isRecord(frame)) return { reason: 'frame is not a JSON object' };
+  if (nestedDeeperThan(frame, MAX_FRAME_DEPTH))
+    return { reason: `frame is nested deeper than ${MAX_FRAME_DEPTH} levels` };
   const { type, payload } = frame;
   if (typeof type !== 'string') return { reason: 'frame has no string "type"' };
   // `pong` carries nothing the heartbeat needs, so any payload (or none) will do.
   if (type === 'pong') return { event: { type: 'pong' } };
-  if (!isPayloadType(type)) return { reason: `unknown frame type "${type}"` };
+  if (!isPayloadType(type)) return { reason: `unknown frame type "${quote(type)}"` };
   const problem = mismatch(payload, payloadShapes[type]);
   if (problem !== null) return { reason: `payload of "${type}" ${problem}` };
   // The shape check above is what makes this cast true.

@@ -309,12 +309,20 @@ export function removeMessages(chunks: MessageChunk[], ids: ReadonlySet<string>)
   return removed;
 }
 
-/** Replaces a stored message with a new copy (same id, same place). */
+/**
+ * Replaces a stored message with a new copy (same id, same place). A message's
+ * place in time is fixed when it is created: a copy that claims another
+ * `created_at` keeps the stored one, so the order of the chunks always holds.
+ */
 export function replaceMessage(chunks: MessageChunk[], message: ChatMessage): boolean {
   const found = findChunk(chunks, message.id);
   if (!found) return false;
   mutate(chunks, found.index, (chunk) => {
-    chunk.entities[message.id] = message;
+    const stored = chunk.entities[message.id];
+    chunk.entities[message.id] =
+      stored && stored.created_ms !== message.created_ms
+        ? { ...message, created_at: stored.created_at, created_ms: stored.created_ms }
+        : message;
   });
   return true;
 }

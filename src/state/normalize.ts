@@ -56,7 +56,9 @@ export function normalizeMessages(messages: readonly Message[]): NormalizedMessa
 
 function isFlat(message: Message): boolean {
   const reply = (message as { reply_to: unknown }).reply_to;
-  return reply === null || typeof reply !== 'object';
+  // An id naming a prototype member (`__proto__`) cannot key a plain object:
+  // such a list takes normalizr's way, which refuses it.
+  return (reply === null || typeof reply !== 'object') && !(message.id in Object.prototype);
 }
 
 /** Normalizes a list of conversations (and their embedded last messages). */

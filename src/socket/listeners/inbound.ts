@@ -12,13 +12,53 @@ import {
   participantAdded,
   participantRemoved,
   presenceReceived,
+  protocolErrorReported,
   readCursorMoved,
   serverErrorReceived,
   typingReported,
 } from '../../state/events';
+import { RAW_EXCERPT_LENGTH } from '../codec';
 import type { ServerEvent } from '../codec';
 import type { SocketBase, SocketContext } from '../context';
 import { messageOfTimeline } from '../../state/timelineModel';
+
+/**
+ * The longest wait a `rate_limited` hint may ask for. A hint beyond what a
+ * timer can hold (2^31 ms) would otherwise fire at once, again and again, or
+ * hold the outbox forever.
+ */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/** A usable retry hint: a finite, non-negative number of ms, capped; anything else is none. */
+function retryHint(hint: unknown): number | null {
+  if (typeof hint !== 'number' || !Number.isFinite(hint) || hint < 0) return null;
+  return Math.min(hint, MAX_RETRY_AFTER_MS);
+}
+
+/** The conversation a frame's payload names (an `error` frame names none). */
+function namedConversation(event: ServerEvent): string | null {
+  switch (event.type) {
+    case 'conversation:deleted':
+    case 'conversation:created':
+    case 'conversation:updated':
+      return event.payload.id;
+    case 'error':
+    case 'pong':
+    case 'presence':
+      return null;
+    default:
+      return event.payload.conversation_id;
+  }
+}
+
+/** The start of an event as JSON, for a report (never throws: a custom codec may hand over anything). */
+function excerptOf(event: ServerEvent): string {
+  try {
+    return JSON.stringify(event).slice(0, RAW_EXCERPT_LENGTH);
+  } catch {
+    return `{"type":"${event.type}"}`;
+  }
+}
 
 /**
  * Where a socket frame becomes state. A batch of decoded frames (everything
@@ -64,9 +104,22 @@ export function eventsToActions(
   };
 
   for (const event of events) {
+    const named = namedConversation(event);
+    if (named !== null && named !== conversationId) {
+      // A socket carries its own conversation's frames only: any other is a protocol
+      // error (acting on it would put messages in the wrong timeline, or remove a
+      // conversation because another one's socket said so).
+      endRun();
+      actions.push(
+        protocolErrorReported({
+          conversationId,
+          reason: `a "${event.type}" frame of another conversation was dropped`,
+          raw: excerptOf(event),
+        }),
+      );
+      continue;
+    }
     if (event.type === 'message:new' || event.type === 'message:updated') {
-      // Frames of another conversation on this socket would break the timeline: skip them.
-      if (event.payload.conversation_id !== conversationId) continue;
       const kind = event.type === 'message:new' ? 'new' : 'updated';
       if (run?.kind !== kind) {
         endRun();
@@ -102,12 +155,11 @@ export function eventsToActions(
           }),
         );
         if (clientId && event.payload.code === 'rate_limited') {
-          const hint = event.payload.retry_after_ms;
           actions.push(
             messageSendRateLimited({
               conversationId,
               clientId,
-              retryAfterMs: typeof hint === 'number' && Number.isFinite(hint) ? hint : null,
+              retryAfterMs: retryHint(event.payload.retry_after_ms),
             }),
           );
         } else if (clientId)
@@ -174,7 +226,48 @@ export function eventsToActions(
   return actions;
 }
 
-/** Applies a batch of frames of one conversation to the store in a single dispatch. */
+type ChatStore = NonNullable<SocketContext['store']>;
+
+/**
+ * Applies one conversation's frames in a single dispatch. A frame the store
+ * cannot apply (say, from a host's own codec that checks less than the
+ * default one) must not take the rest of its batch with it: the batch is then
+ * applied frame by frame, and each frame that fails is reported.
+ */
+function applyGroup(
+  store: ChatStore,
+  conversationId: string,
+  events: readonly ServerEvent[],
+  inbound: InboundContext,
+): void {
+  try {
+    dispatchAll(store, eventsToActions(conversationId, events, inbound));
+  } catch {
+    // A reducer that throws leaves the state as it was, so each frame can be tried alone.
+    for (const event of events) {
+      try {
+        dispatchAll(store, eventsToActions(conversationId, [event], inbound));
+      } catch (error) {
+        store.dispatch(
+          protocolErrorReported({
+            conversationId,
+            reason: `the store could not apply a "${event.type}" frame: ${
+              error instanceof Error ? error.message : String(error)
+            }`,
+            raw: excerptOf(event),
+          }),
+        );
+      }
+    }
+  }
+}
+
+function dispatchAll(store: ChatStore, actions: readonly UnknownAction[]): void {
+  if (actions.length === 1) store.dispatch(actions[0] as UnknownAction);
+  else if (actions.length > 1) store.dispatch(eventsBatched({ actions: [...actions] }));
+}
+
+/** Applies a batch of frames of one conversation (see {@link dispatchGroups}). */
 export function dispatchEvents(
   context: SocketContext,
   conversationId: string,
@@ -197,7 +290,8 @@ export function inboundContext(context: SocketBase): InboundContext {
 
 /**
  * Applies the frames of one or several conversations (the user stream brings
- * all of them) in a single dispatch, so a burst is one state change.
+ * all of them): one dispatch per conversation, so a burst is one state change
+ * for each conversation it touches.
  */
 export function dispatchGroups(
   context: SocketBase,
@@ -206,17 +300,16 @@ export function dispatchGroups(
   const store = context.store;
   if (!store) return;
   const inbound = inboundContext(context);
-  const actions = groups.flatMap(({ conversationId, events }) =>
-    eventsToActions(conversationId, events, inbound),
-  );
-  if (actions.length === 1) store.dispatch(actions[0] as UnknownAction);
-  else if (actions.length > 1) store.dispatch(eventsBatched({ actions }));
+  for (const { conversationId, events } of groups)
+    applyGroup(store, conversationId, events, inbound);
 
   // Membership changed: the cached conversation (participant list) is refetched.
   for (const { conversationId, events } of groups) {
     if (
       events.some(
-        (event) => event.type === 'participant:added' || event.type === 'participant:removed',
+        (event) =>
+          (event.type === 'participant:added' || event.type === 'participant:removed') &&
+          event.payload.conversation_id === conversationId,
       )
     ) {
       store.dispatch(chatApi.util.invalidateTags([{ type: 'Conversation', id: conversationId }]));
