@@ -1,11 +1,19 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { ChatUser, Conversation, Message } from '../src/api/types';
+import type { ChatUser, Message } from '../src/api/types';
 import { checkChangesCursor, encodeChangesCursor } from './changesCursor';
 import type { ChangesPosition } from './changesCursor';
-import { HttpError, conflict, forbidden, invalid, notFound } from './errors';
-import type { ChatEvent, ChatEventListener, ParticipantPayload } from './events';
-import { toConversation, toMessage } from './serialize';
-import type { ConversationRow, MessageRow, Store } from './store';
+import { HttpError, badRequest, conflict, forbidden, invalid, notFound } from './errors';
+import type {
+  ChatEvent,
+  ChatEventListener,
+  ConversationFrame,
+  ConversationView,
+  ParticipantPayload,
+  ReadPayload,
+} from './events';
+import { toConversation, toMessage, toSeedConversation, toSeedMessage } from './serialize';
+import type { ConversationRow, Cursor, MessageRow, Store } from './store';
+import { Throttle } from './throttle';
 import type { ConversationInput, MessageDraft, PageQuery, SendMessageInput } from './validation';
 
 /** [ext] The answer of `GET /messages/{conversation_id}/changes/`. */
@@ -20,6 +28,21 @@ export interface ChangesPage {
   has_more: boolean;
 }
 
+/** How the chat service behaves beyond its store and clock. */
+export interface ChatOptions {
+  /**
+   * false: seed-only mode. Only what the seed describes: no [ext] fields in answers
+   * or frames, no frame but `message:new`, no `client_id` idempotency.
+   */
+  extensions: boolean;
+  /** [ext] A user's typing is relayed at most once per this many ms per conversation. */
+  typingIntervalMs: number;
+}
+
+// (created_at, id) order, the order of every message list.
+const isAfter = (a: Cursor, b: Cursor): boolean =>
+  a.created_at > b.created_at || (a.created_at === b.created_at && a.id > b.id);
+
 /**
  * The business rules of the chat: who may see and change what. REST routes and
  * the socket hub both call it, so a rule holds whichever way a request arrives.
@@ -28,11 +51,18 @@ export interface ChangesPage {
  */
 export class ChatService {
   private readonly listeners = new Set<ChatEventListener>();
+  private readonly typingThrottle: Throttle<string>;
+  /** Whether the [ext] extensions are on (false: seed-only mode). */
+  readonly extensions: boolean;
 
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
-  ) {}
+    options: ChatOptions = { extensions: true, typingIntervalMs: 3000 },
+  ) {
+    this.extensions = options.extensions;
+    this.typingThrottle = new Throttle(options.typingIntervalMs, now);
+  }
 
   /** Calls `listener` with every change from now on; returns the unsubscribe function. */
   subscribe(listener: ChatEventListener): () => void {
@@ -40,12 +70,53 @@ export class ChatService {
     return () => this.listeners.delete(listener);
   }
 
-  private publish(conversationId: string, frame: ChatEvent['frame']): void {
-    for (const listener of this.listeners) listener({ conversationId, frame });
+  private emit(event: ChatEvent): void {
+    for (const listener of this.listeners) listener(event);
   }
 
-  private view(row: ConversationRow): Conversation {
-    return toConversation(row, this.store.participantIds(row.id), this.store.lastMessage(row.id));
+  /** `frame` to the conversation's sockets and to the streams of `audience` (default: its participants). */
+  private publish(
+    conversationId: string,
+    frame: ConversationFrame,
+    audience: readonly number[] = this.store.participantIds(conversationId),
+    except?: number,
+  ): void {
+    this.emit({ kind: 'conversation', conversationId, frame, audience, except });
+  }
+
+  private messageOut(row: MessageRow): Message {
+    return this.extensions ? toMessage(row) : toSeedMessage(row);
+  }
+
+  /** A conversation as `userId` sees it, with their [ext] read state. */
+  private view(row: ConversationRow, userId: number): ConversationView {
+    if (!this.extensions) return toSeedConversation(row);
+    const participantIds = this.store.participantIds(row.id);
+    const cursors = this.store.readCursors(row.id);
+    const own = cursors.get(userId);
+    return {
+      ...toConversation(row, participantIds, this.store.lastMessage(row.id)),
+      last_read_message_id: own?.message_id ?? null,
+      unread_count: this.store.unreadCount(
+        row.id,
+        userId,
+        own && { created_at: own.created_at, id: own.message_id },
+      ),
+      read_cursors: participantIds
+        .filter((id) => id !== userId)
+        .map((id) => ({ user_id: id, last_read_message_id: cursors.get(id)?.message_id ?? null })),
+    };
+  }
+
+  /** [ext] Sends each of `userIds` their own view of the conversation as `type`. */
+  private publishViews(
+    type: 'conversation:created' | 'conversation:updated',
+    row: ConversationRow,
+    userIds: readonly number[],
+  ): void {
+    for (const userId of userIds) {
+      this.emit({ kind: 'user', userId, frame: { type, payload: this.view(row, userId) } });
+    }
   }
 
   // Conversations of others answer exactly like conversations that do not exist.
@@ -68,23 +139,24 @@ export class ChatService {
     return this.store.users();
   }
 
-  listConversations(userId: number): Conversation[] {
-    return this.store.conversationsOf(userId).map((row) => this.view(row));
+  listConversations(userId: number): ConversationView[] {
+    return this.store.conversationsOf(userId).map((row) => this.view(row, userId));
   }
 
-  getConversation(userId: number, id: string): Conversation {
-    return this.view(this.visibleConversation(userId, id));
+  getConversation(userId: number, id: string): ConversationView {
+    return this.view(this.visibleConversation(userId, id), userId);
   }
 
   /**
    * Creates a conversation with the caller as creator and participant. A private
    * conversation with someone the caller already has one with is returned as is
-   * (`created: false`).
+   * (`created: false`), and nothing is published. A new one is announced as
+   * [ext] `conversation:created` to every participant, the creator included.
    */
   createConversation(
     userId: number,
     input: ConversationInput,
-  ): { conversation: Conversation; created: boolean } {
+  ): { conversation: ConversationView; created: boolean } {
     const others = input.participant_ids.filter((id) => id !== userId);
     const unknown = others.find((id) => this.store.user(id) === undefined);
     if (unknown !== undefined) throw invalid(`participant_ids: no user with id ${unknown}.`);
@@ -94,7 +166,7 @@ export class ChatService {
         throw invalid('participant_ids: a private conversation needs exactly one other user.');
       }
       const existing = this.store.privateBetween(userId, partner);
-      if (existing) return { conversation: this.view(existing), created: false };
+      if (existing) return { conversation: this.view(existing, userId), created: false };
     }
     const row: ConversationRow = {
       id: uuidv7(),
@@ -105,21 +177,36 @@ export class ChatService {
       service: input.service,
       service_id: input.service_id,
     };
-    this.store.transaction(() => this.store.insertConversation(row, [userId, ...others]));
-    return { conversation: this.view(row), created: true };
+    const participantIds = [userId, ...others];
+    this.store.transaction(() => this.store.insertConversation(row, participantIds));
+    if (this.extensions) {
+      this.publishViews('conversation:created', row, participantIds);
+      this.emit({
+        kind: 'joined',
+        conversationId: row.id,
+        joined: participantIds,
+        audience: participantIds,
+      });
+    }
+    return { conversation: this.view(row, userId), created: true };
   }
 
   /** Only the creator deletes; messages and participants go with the conversation. */
   deleteConversation(userId: number, id: string): void {
     const row = this.visibleConversation(userId, id);
     if (row.created_by !== userId) throw forbidden('Only the creator may delete a conversation.');
+    const audience = this.store.participantIds(id);
     this.store.deleteConversation(id);
-    this.publish(id, { type: 'conversation:deleted', payload: { id } });
+    if (this.extensions)
+      this.publish(id, { type: 'conversation:deleted', payload: { id } }, audience);
+    this.emit({ kind: 'ended', conversationId: id });
   }
 
   /**
    * Any participant of a group adds members, except someone the creator removed:
    * only the creator brings them back. Private conversations never change.
+   * [ext] Everyone, the new member included, gets `participant:added`; then the new
+   * member `conversation:created` and the others `conversation:updated`.
    */
   addParticipant(userId: number, conversationId: string, newUserId: number): ParticipantPayload {
     const row = this.visibleConversation(userId, conversationId);
@@ -144,14 +231,26 @@ export class ChatService {
       this.store.addParticipant(conversationId, newUserId, this.now());
     });
     const payload = { conversation_id: conversationId, user_id: newUserId };
-    this.publish(conversationId, { type: 'participant:added', payload });
+    if (this.extensions) {
+      const audience = this.store.participantIds(conversationId);
+      this.publish(conversationId, { type: 'participant:added', payload }, audience);
+      this.publishViews('conversation:created', row, [newUserId]);
+      this.publishViews(
+        'conversation:updated',
+        row,
+        audience.filter((id) => id !== newUserId),
+      );
+      this.emit({ kind: 'joined', conversationId, joined: [newUserId], audience });
+    }
     return payload;
   }
 
   /**
    * The creator removes anyone else, anyone removes themselves. The creator
    * cannot leave (they delete the conversation instead), so a conversation is
-   * never left without participants.
+   * never left without participants. [ext] `participant:removed` goes to everyone
+   * who took part, the removed user included (their last event of it); then the
+   * others get `conversation:updated`.
    */
   removeParticipant(userId: number, conversationId: string, removedId: number): void {
     const row = this.visibleConversation(userId, conversationId);
@@ -170,6 +269,7 @@ export class ChatService {
         'creator_cannot_leave',
       );
     }
+    const audience = this.store.participantIds(conversationId);
     this.store.transaction(() => {
       this.store.removeParticipant(conversationId, removedId);
       // Remembered so that only the creator can undo it; leaving on one's own is not.
@@ -182,15 +282,35 @@ export class ChatService {
         });
       }
     });
-    this.publish(conversationId, {
-      type: 'participant:removed',
-      payload: { conversation_id: conversationId, user_id: removedId },
-    });
+    if (this.extensions) {
+      this.publish(
+        conversationId,
+        {
+          type: 'participant:removed',
+          payload: { conversation_id: conversationId, user_id: removedId },
+        },
+        audience,
+      );
+    }
+    this.emit({ kind: 'left', conversationId, userId: removedId });
+    if (this.extensions) {
+      this.publishViews(
+        'conversation:updated',
+        row,
+        audience.filter((id) => id !== removedId),
+      );
+    }
   }
 
-  /** A page of live messages, oldest first, ordered by (created_at, id). */
-  listMessages(userId: number, conversationId: string, page: PageQuery): Message[] {
+  /**
+   * A page of live messages, oldest first, ordered by (created_at, id); with no
+   * page (seed-only mode) every live message.
+   */
+  listMessages(userId: number, conversationId: string, page: PageQuery | null): Message[] {
     this.visibleConversation(userId, conversationId);
+    if (page === null) {
+      return this.store.allMessages(conversationId).map((row) => this.messageOut(row));
+    }
     const cursorId = page.before ?? page.after;
     if (cursorId === null) {
       return this.store.newestMessages(conversationId, page.limit).map(toMessage);
@@ -217,6 +337,8 @@ export class ChatService {
   /**
    * Stores a message from `senderId`. A draft whose `client_id` the sender has
    * already used returns the stored message (`created: false`) and publishes nothing.
+   * [ext] A new message moves the sender's read cursor to it (`read:updated` after
+   * its `message:new`). In seed-only mode `client_id` is ignored.
    */
   sendMessage(
     senderId: number,
@@ -224,8 +346,9 @@ export class ChatService {
     draft: MessageDraft,
   ): { message: Message; created: boolean } {
     this.visibleConversation(senderId, conversationId);
-    if (draft.client_id !== null) {
-      const stored = this.store.messageByClientId(senderId, draft.client_id);
+    const clientId = this.extensions ? draft.client_id : null;
+    if (clientId !== null) {
+      const stored = this.store.messageByClientId(senderId, clientId);
       if (stored) {
         if (stored.conversation_id !== conversationId || stored.deleted_at !== null) {
           throw conflict('client_id was already used for another message.', 'client_id_conflict');
@@ -250,11 +373,25 @@ export class ChatService {
       created_at: this.nextCreatedAt(conversationId),
       updated_at: null,
       deleted_at: null,
-      client_id: draft.client_id,
+      client_id: clientId,
     };
-    this.store.insertMessage(row);
-    const message = toMessage(row);
-    this.publish(conversationId, { type: 'message:new', payload: message });
+    this.store.transaction(() => {
+      this.store.insertMessage(row);
+      if (this.extensions) this.store.setReadCursor(conversationId, senderId, id, this.now());
+    });
+    const message = this.messageOut(row);
+    const audience = this.store.participantIds(conversationId);
+    this.publish(conversationId, { type: 'message:new', payload: message }, audience);
+    if (this.extensions) {
+      this.publish(
+        conversationId,
+        {
+          type: 'read:updated',
+          payload: { conversation_id: conversationId, user_id: senderId, last_read_message_id: id },
+        },
+        audience,
+      );
+    }
     return { message, created: true };
   }
 
@@ -284,8 +421,10 @@ export class ChatService {
       this.store.editMessage(messageId, text, updatedAt);
       this.store.recordChange(messageId, row.conversation_id, 'edited');
     });
-    const message = toMessage({ ...row, text, is_edited: 1, updated_at: updatedAt });
-    this.publish(row.conversation_id, { type: 'message:updated', payload: message });
+    const message = this.messageOut({ ...row, text, is_edited: 1, updated_at: updatedAt });
+    if (this.extensions) {
+      this.publish(row.conversation_id, { type: 'message:updated', payload: message });
+    }
     return message;
   }
 
@@ -297,10 +436,58 @@ export class ChatService {
       this.store.deleteMessage(messageId, this.now());
       this.store.recordChange(messageId, row.conversation_id, 'deleted');
     });
-    this.publish(row.conversation_id, {
-      type: 'message:deleted',
-      payload: { id: messageId, conversation_id: row.conversation_id },
-    });
+    if (this.extensions) {
+      this.publish(row.conversation_id, {
+        type: 'message:deleted',
+        payload: { id: messageId, conversation_id: row.conversation_id },
+      });
+    }
+  }
+
+  /**
+   * [ext] Moves the caller's read cursor forward to `messageId` (a message of this
+   * conversation, deleted ones included: it was read before it went). An older
+   * message leaves the cursor as it is. Answers the cursor; publishes
+   * `read:updated` when it moved.
+   */
+  markRead(userId: number, conversationId: string, messageId: string): ReadPayload {
+    this.visibleConversation(userId, conversationId);
+    const message = this.store.message(messageId);
+    if (!message || message.conversation_id !== conversationId) {
+      throw badRequest(
+        'message_id: no message with that id in this conversation.',
+        'invalid_message',
+      );
+    }
+    const current = this.store.readCursor(conversationId, userId);
+    const target = { created_at: message.created_at, id: message.id };
+    const payload: ReadPayload = {
+      conversation_id: conversationId,
+      user_id: userId,
+      last_read_message_id: current?.message_id ?? null,
+    };
+    if (current && !isAfter(target, { created_at: current.created_at, id: current.message_id })) {
+      return payload;
+    }
+    this.store.setReadCursor(conversationId, userId, message.id, this.now());
+    const moved = { ...payload, last_read_message_id: message.id };
+    this.publish(conversationId, { type: 'read:updated', payload: moved });
+    return moved;
+  }
+
+  /**
+   * [ext] Relays that `userId` is typing in `conversationId` to its other
+   * participants, at most once per typing interval (the rest are dropped).
+   */
+  typing(userId: number, conversationId: string): void {
+    this.visibleConversation(userId, conversationId);
+    if (!this.typingThrottle.pass(`${userId} ${conversationId}`)) return;
+    this.publish(
+      conversationId,
+      { type: 'typing', payload: { conversation_id: conversationId, user_id: userId } },
+      this.store.participantIds(conversationId),
+      userId,
+    );
   }
 
   /**

@@ -71,6 +71,16 @@ export interface ServerOptions {
    * server's own origin and the localhost origins of its port. `'*'` accepts any.
    */
   allowedOrigins?: readonly string[] | '*';
+  /**
+   * `false`: seed-only mode. The server behaves as the seed describes the production
+   * server, every [ext] extension off (see docs/server.md); default `true`.
+   */
+  extensions?: boolean;
+  /**
+   * [ext] How long after a user's last socket closed they are announced offline, so
+   * that a reconnect does not flap; default 2000 ms.
+   */
+  presenceOfflineDelayMs?: number;
 }
 
 /** `ServerOptions` with every default applied. */
@@ -95,6 +105,8 @@ export interface ServerConfig {
   allowedHosts: readonly string[] | null;
   /** null: any origin. */
   allowedOrigins: readonly string[] | null;
+  extensions: boolean;
+  presenceOfflineDelayMs: number;
 }
 
 const KIB = 1024;
@@ -109,6 +121,12 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<keyof RateLimitOptions, RateLi
 };
 
 export const DEFAULT_MAX_SOCKETS_PER_USER = 30;
+
+/** [ext] The default of `presenceOfflineDelayMs`. */
+export const DEFAULT_PRESENCE_OFFLINE_DELAY_MS = 2000;
+
+/** [ext] A user's typing is relayed at most once per this many ms in each conversation. */
+export const TYPING_INTERVAL_MS = 3000;
 
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
@@ -173,6 +191,11 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
       maxSockets === false ? null : Math.floor(positive('maxSocketsPerUser', maxSockets)),
     allowedHosts: nameList(options.allowedHosts),
     allowedOrigins: nameList(options.allowedOrigins),
+    extensions: options.extensions ?? true,
+    presenceOfflineDelayMs: notNegative(
+      'presenceOfflineDelayMs',
+      options.presenceOfflineDelayMs ?? DEFAULT_PRESENCE_OFFLINE_DELAY_MS,
+    ),
   };
 }
 
@@ -251,5 +274,8 @@ export function optionsFromEnv(
     maxSocketsPerUser: maxSocketsFrom(env),
     allowedHosts: listFrom(env, 'ALLOWED_HOSTS'),
     allowedOrigins: listFrom(env, 'ALLOWED_ORIGINS'),
+    extensions:
+      env.EXTENSIONS === undefined || env.EXTENSIONS.trim() === '' || !isOff(env.EXTENSIONS),
+    presenceOfflineDelayMs: numberFrom(env, 'PRESENCE_OFFLINE_DELAY_MS'),
   };
 }

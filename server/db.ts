@@ -14,6 +14,8 @@ export type Db = Database.Database;
  * `message_changes` (the latest edit or delete of each message, numbered by a
  * server-wide sequence: the "changes since" cursor); `removals` (who the creator
  * removed from a group); `server_meta` (a random id per database, in cursors).
+ * The fourth: `read_cursors` (the newest message each participant has read) and
+ * `users.last_seen_at` (presence).
  */
 const migrations: readonly string[] = [
   `
@@ -123,6 +125,19 @@ const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   INSERT INTO server_meta (key, value) VALUES ('database_id', lower(hex(randomblob(8))));
+  `,
+  // [ext] Live workspace (issue 9): each participant's read cursor, and when each user was
+  // last seen (their last socket closed). A cursor outlives a removal, so a member who is
+  // added back keeps what they had read; it goes with its conversation.
+  `
+  CREATE TABLE read_cursors (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, user_id)
+  ) WITHOUT ROWID;
+  ALTER TABLE users ADD COLUMN last_seen_at INTEGER;
   `,
 ];
 

@@ -4,7 +4,7 @@ import { buildApp } from './app';
 import { TokenService } from './auth';
 import type { Authenticator } from './auth';
 import { ChatService } from './chat';
-import { resolveConfig } from './config';
+import { TYPING_INTERVAL_MS, resolveConfig } from './config';
 import type { ServerOptions } from './config';
 import { closeDatabase, openDatabase } from './db';
 import { KeyedBuckets } from './rateLimit';
@@ -13,12 +13,18 @@ import { loadJwtSecret } from './secret';
 import { RequestGuard } from './security';
 import { AuthSessions } from './sessions';
 import { Store } from './store';
+import { PresenceTracker } from './presence';
 import { seedDemoUsers } from './users';
 import { SocketHub } from './ws';
 
 export { DEMO_PASSWORD, DEMO_USERS } from './demoUsers';
 export { CloseCode } from './ws';
-export { DEFAULT_MAX_SOCKETS_PER_USER, DEFAULT_RATE_LIMITS } from './config';
+export {
+  DEFAULT_MAX_SOCKETS_PER_USER,
+  DEFAULT_PRESENCE_OFFLINE_DELAY_MS,
+  DEFAULT_RATE_LIMITS,
+  TYPING_INTERVAL_MS,
+} from './config';
 export type { RateLimit, RateLimitOptions, ServerOptions } from './config';
 
 /** A listening server. */
@@ -72,9 +78,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       allowedHosts: config.allowedHosts,
       allowedOrigins: config.allowedOrigins,
     });
-    const chat = new ChatService(store, config.now);
+    const chat = new ChatService(store, config.now, {
+      extensions: config.extensions,
+      typingIntervalMs: TYPING_INTERVAL_MS,
+    });
+    const presence = config.extensions
+      ? new PresenceTracker({
+          store,
+          now: config.now,
+          offlineDelayMs: config.presenceOfflineDelayMs,
+        })
+      : null;
     const shutdown = { requested: false };
-    app = await buildApp(config, { chat, store, tokens, sessions, auth, limits }, shutdown, guard);
+    app = await buildApp(
+      config,
+      { chat, store, tokens, sessions, auth, limits, presence },
+      shutdown,
+      guard,
+    );
     const http = app;
     let listeningPort = config.port;
     const hub = new SocketHub({
@@ -87,6 +108,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sendsPerConnection: rateLimits.socketSendsPerConnection,
       sendsPerUser: rateLimits.socketSendsPerUser,
       maxSocketsPerUser: config.maxSocketsPerUser,
+      presence,
     });
     chat.subscribe((event) => hub.dispatch(event));
     // A logout or a reused refresh token ends the session's sockets too.

@@ -7,6 +7,8 @@ export interface UserRow {
   username: string;
   full_name: string;
   password_hash: string;
+  /** [ext] When the user's last socket closed (epoch ms), null if never. */
+  last_seen_at: number | null;
 }
 
 /** A `conversations` row. */
@@ -56,6 +58,13 @@ export interface RemovalRow {
   user_id: number;
   removed_by: number;
   removed_at: number;
+}
+
+/** [ext] A participant's read cursor: the newest message they have read, and its position. */
+export interface ReadCursorRow {
+  user_id: number;
+  message_id: string;
+  created_at: number;
 }
 
 const LIVE = 'deleted_at IS NULL';
@@ -180,6 +189,40 @@ export class Store {
       clearRemoval: db.prepare<[string, number]>(
         'DELETE FROM removals WHERE conversation_id = ? AND user_id = ?',
       ),
+      allMessages: db.prepare<[string], MessageRow>(
+        `SELECT * FROM messages WHERE conversation_id = ? AND ${LIVE} ORDER BY created_at, id`,
+      ),
+      // Only the cursors of current participants: a removed member's cursor is kept, not shown.
+      readCursors: db.prepare<[string], ReadCursorRow>(
+        `SELECT r.user_id, r.message_id, m.created_at FROM read_cursors r
+         JOIN participants p ON p.conversation_id = r.conversation_id AND p.user_id = r.user_id
+         JOIN messages m ON m.id = r.message_id
+         WHERE r.conversation_id = ? ORDER BY r.user_id`,
+      ),
+      readCursor: db.prepare<[string, number], ReadCursorRow>(
+        `SELECT r.user_id, r.message_id, m.created_at FROM read_cursors r
+         JOIN messages m ON m.id = r.message_id
+         WHERE r.conversation_id = ? AND r.user_id = ?`,
+      ),
+      setReadCursor: db.prepare<[string, number, string, number]>(
+        `INSERT OR REPLACE INTO read_cursors (conversation_id, user_id, message_id, updated_at)
+         VALUES (?, ?, ?, ?)`,
+      ),
+      unreadAll: db.prepare<[string, number], { count: number }>(
+        `SELECT COUNT(*) AS count FROM messages
+         WHERE conversation_id = ? AND ${LIVE} AND sender_id != ?`,
+      ),
+      unreadAfter: db.prepare<[string, number, number, number, string], { count: number }>(
+        `SELECT COUNT(*) AS count FROM messages
+         WHERE conversation_id = ? AND ${LIVE} AND sender_id != ?
+           AND (created_at > ? OR (created_at = ? AND id > ?))`,
+      ),
+      sharers: db.prepare<[number, number], { user_id: number }>(
+        `SELECT DISTINCT other.user_id FROM participants mine
+         JOIN participants other ON other.conversation_id = mine.conversation_id
+         WHERE mine.user_id = ? AND other.user_id != ? ORDER BY other.user_id`,
+      ),
+      setLastSeen: db.prepare<[number, number]>('UPDATE users SET last_seen_at = ? WHERE id = ?'),
     };
   }
 
@@ -318,6 +361,48 @@ export class Store {
 
   clearRemoval(conversationId: string, userId: number): void {
     this.sql.clearRemoval.run(conversationId, userId);
+  }
+
+  /** Every live message of a conversation, oldest first (the seed's unpaged history). */
+  allMessages(conversationId: string): MessageRow[] {
+    return this.sql.allMessages.all(conversationId);
+  }
+
+  /** [ext] The read cursors of a conversation's current participants, by user id. */
+  readCursors(conversationId: string): Map<number, ReadCursorRow> {
+    return new Map(this.sql.readCursors.all(conversationId).map((row) => [row.user_id, row]));
+  }
+
+  /** [ext] One user's read cursor in a conversation (kept across a removal), if any. */
+  readCursor(conversationId: string, userId: number): ReadCursorRow | undefined {
+    return this.sql.readCursor.get(conversationId, userId);
+  }
+
+  setReadCursor(conversationId: string, userId: number, messageId: string, at: number): void {
+    this.sql.setReadCursor.run(conversationId, userId, messageId, at);
+  }
+
+  /** [ext] Live messages of others after `cursor` (all of them without one). */
+  unreadCount(conversationId: string, userId: number, cursor: Cursor | undefined): number {
+    const row = cursor
+      ? this.sql.unreadAfter.get(
+          conversationId,
+          userId,
+          cursor.created_at,
+          cursor.created_at,
+          cursor.id,
+        )
+      : this.sql.unreadAll.get(conversationId, userId);
+    return row?.count ?? 0;
+  }
+
+  /** [ext] Everyone who shares at least one conversation with `userId`, by id. */
+  sharers(userId: number): number[] {
+    return this.sql.sharers.all(userId, userId).map((row) => row.user_id);
+  }
+
+  setLastSeen(userId: number, at: number): void {
+    this.sql.setLastSeen.run(at, userId);
   }
 
   /** Up to `limit` live messages newer than `cursor`, oldest first. */

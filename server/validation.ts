@@ -160,22 +160,51 @@ export function parseCreateConversation(body: unknown): ConversationInput {
   };
 }
 
+/** Whether `client_id` is read ([ext]) or, as by the seed, ignored like any unknown field. */
+export interface DraftOptions {
+  clientId: boolean;
+}
+
 /** Validates the payload of a socket `message:send` frame (and the shared part of a REST send). */
-export function parseMessageDraft(payload: unknown, what = 'Request body'): MessageDraft {
+export function parseMessageDraft(
+  payload: unknown,
+  what = 'Request body',
+  options: DraftOptions = { clientId: true },
+): MessageDraft {
   const fields = requireObject(payload, what);
   return {
     text: messageText(fields),
     reply_to: optionalUuid(fields, 'reply_to')?.toLowerCase() ?? null,
-    client_id: optionalUuid(fields, 'client_id'),
+    client_id: options.clientId ? optionalUuid(fields, 'client_id') : null,
   };
 }
 
 /** Validates the body of `POST /messages/`. */
-export function parseSendMessage(body: unknown): SendMessageInput {
+export function parseSendMessage(
+  body: unknown,
+  options: DraftOptions = { clientId: true },
+): SendMessageInput {
   const fields = requireObject(body);
   const conversation_id = requiredUuid(fields, 'conversation_id');
   const sender_id = userId(fields.sender_id, 'sender_id');
-  return { ...parseMessageDraft(fields), conversation_id, sender_id };
+  return { ...parseMessageDraft(fields, 'Request body', options), conversation_id, sender_id };
+}
+
+/** [ext] Validates the payload of a `message:send` frame on a user stream. */
+export function parseStreamSend(payload: unknown): MessageDraft & { conversation_id: string } {
+  const fields = requireObject(payload, 'payload');
+  const conversation_id = requiredUuid(fields, 'conversation_id');
+  return { ...parseMessageDraft(fields, 'payload'), conversation_id };
+}
+
+/** [ext] Validates the payload of a `typing` frame on a user stream. */
+export function parseTypingPayload(payload: unknown): { conversation_id: string } {
+  return { conversation_id: requiredUuid(requireObject(payload, 'payload'), 'conversation_id') };
+}
+
+/** [ext] Validates the body of `POST /conversations/{id}/read/`. */
+export function parseMarkRead(body: unknown): { message_id: string } {
+  return { message_id: requiredUuid(requireObject(body), 'message_id') };
 }
 
 /** Validates the body of `PUT /messages/{id}`. */

@@ -1,5 +1,5 @@
 import type { Conversation, Message } from '../../src/api/types';
-import type { Session, TestServer, TestSocket } from '../support/server';
+import type { Session, TestFrame, TestServer, TestSocket } from '../support/server';
 
 export const API = '/api/unet-chat';
 
@@ -71,14 +71,28 @@ export async function postMessage(
 /**
  * Proves a socket received nothing it has not consumed yet: a ping's pong must
  * be the very next frame (the server handles each socket's frames in order).
+ * Frames of the `ignored` types do not count (they are consumed on the way).
  */
-export async function expectNothingPending(socket: TestSocket): Promise<void> {
+export async function expectNothingPending(
+  socket: TestSocket,
+  ignored: readonly string[] = [],
+): Promise<void> {
   const pending = socket.frames.length;
   socket.send({ type: 'ping' });
-  const next = await socket.nextFrame();
+  const next = await socket.nextFrame((frame) => !ignored.includes(frame.type));
   expect(next).toEqual({ type: 'pong', payload: {} });
-  expect(socket.frames.length).toBe(pending + 1);
+  const after = socket.frames.slice(pending).filter((frame) => !ignored.includes(frame.type));
+  expect(after).toEqual([next]);
 }
+
+/** A `nextFrame` predicate: frames of `type` only. */
+export const ofType =
+  (type: string) =>
+  (frame: TestFrame): boolean =>
+    frame.type === type;
+
+/** [ext] Every message:new is followed by the sender's `read:updated`: tests about messages skip it. */
+export const READ_FRAMES = ['read:updated'] as const;
 
 /** Closes sockets from the client side and waits until they are closed. */
 export async function closeAll(...sockets: TestSocket[]): Promise<void> {

@@ -2,7 +2,15 @@ import type { Conversation, Message } from '../../src/api/types';
 import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 import type { Cast } from './fixtures';
-import { API, closeAll, createGroup, expectNothingPending, loginAll } from './fixtures';
+import {
+  API,
+  READ_FRAMES,
+  closeAll,
+  createGroup,
+  expectNothingPending,
+  loginAll,
+  ofType,
+} from './fixtures';
 
 let server: TestServer;
 let cast: Cast;
@@ -51,7 +59,7 @@ describe('idempotent send', () => {
     expect(retry.body).toEqual(first.body);
     expect(await storedTexts()).toEqual(['once']);
     expect(await watcher.nextFrame()).toEqual({ type: 'message:new', payload: first.body });
-    await expectNothingPending(watcher);
+    await expectNothingPending(watcher, READ_FRAMES);
     await closeAll(watcher);
   });
 
@@ -66,12 +74,12 @@ describe('idempotent send', () => {
       payload: { text: 'once', reply_to: null, client_id: clientId },
     };
     sender.send(frame);
-    const created = await sender.nextFrame<Message>();
+    const created = await sender.nextFrame<Message>(ofType('message:new'));
     expect(await watcher.nextFrame()).toEqual(created);
     sender.send(frame);
-    const resent = await sender.nextFrame<Message>();
+    const resent = await sender.nextFrame<Message>(ofType('message:new'));
     expect(resent).toEqual(created);
-    await expectNothingPending(watcher);
+    await expectNothingPending(watcher, READ_FRAMES);
     expect(await storedTexts()).toEqual(['once']);
     await closeAll(sender, watcher);
   });
@@ -83,7 +91,7 @@ describe('idempotent send', () => {
       type: 'message:send',
       payload: { text: 'via socket', reply_to: null, client_id: overSocket },
     });
-    const created = await sender.nextFrame<Message>();
+    const created = await sender.nextFrame<Message>(ofType('message:new'));
     const viaRest = await cast.aizada.request<Message>(
       'POST',
       `${API}/messages/`,
@@ -97,12 +105,15 @@ describe('idempotent send', () => {
       `${API}/messages/`,
       sendBody(overRest, 'via REST'),
     );
-    expect((await sender.nextFrame()).payload).toEqual(posted.body);
+    expect((await sender.nextFrame(ofType('message:new'))).payload).toEqual(posted.body);
     sender.send({
       type: 'message:send',
       payload: { text: 'via REST', reply_to: null, client_id: overRest },
     });
-    expect(await sender.nextFrame()).toEqual({ type: 'message:new', payload: posted.body });
+    expect(await sender.nextFrame(ofType('message:new'))).toEqual({
+      type: 'message:new',
+      payload: posted.body,
+    });
     expect(await storedTexts()).toEqual(['via socket', 'via REST']);
     await closeAll(sender);
   });

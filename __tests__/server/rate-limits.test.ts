@@ -3,7 +3,15 @@ import { DEFAULT_RATE_LIMITS } from '../../server';
 import { KeyedBuckets, TokenBucket, takeAll } from '../../server/rateLimit';
 import { rawRequest, startTestServer } from '../support/server';
 import type { ServerOptions, TestFrame, TestServer, TestSocket } from '../support/server';
-import { API, closeAll, createGroup, delay, expectNothingPending, loginAll } from './fixtures';
+import {
+  API,
+  READ_FRAMES,
+  closeAll,
+  createGroup,
+  delay,
+  expectNothingPending,
+  loginAll,
+} from './fixtures';
 
 interface RateLimitedPayload {
   code: string;
@@ -120,7 +128,7 @@ describe('socket sends', () => {
       expect(frame.payload.retry_after_ms).toBeGreaterThan(0);
       expect(frame.payload.retry_after_ms).toBeLessThanOrEqual(1000);
     }
-    await expectNothingPending(socket);
+    await expectNothingPending(socket, READ_FRAMES);
 
     // After the hint, the same sends go through, in order, and nothing was lost.
     for (const id of ids.slice(3)) {

@@ -96,6 +96,12 @@ describe('conversations', () => {
       service_id: 'A-17',
       participant_ids: [1, 3, 4],
       last_message: null,
+      last_read_message_id: null,
+      unread_count: 0,
+      read_cursors: [
+        { user_id: 1, last_read_message_id: null },
+        { user_id: 4, last_read_message_id: null },
+      ],
     });
   });
 
@@ -121,7 +127,11 @@ describe('conversations', () => {
     for (const path of [`${API}/conversations/${group.id}`, `${API}/conversations/${group.id}/`]) {
       const { status, body } = await cast.aizada.request<Conversation>('GET', path);
       expect(status).toBe(200);
-      expect(body).toEqual(group);
+      // The read state is the caller's own: aizada sees aibek's cursor, he saw hers.
+      expect(body).toEqual({
+        ...group,
+        read_cursors: [{ user_id: 1, last_read_message_id: null }],
+      });
     }
   });
 

@@ -170,7 +170,8 @@ describe('the search migration', () => {
       old.exec('DROP TABLE message_search_keys;');
       // And what later migrations added, so that all of them run again from version 1.
       old.exec(`DROP TABLE refresh_tokens; DROP TABLE auth_sessions; DROP TABLE message_changes;
-        DROP TABLE removals; DROP TABLE server_meta;`);
+        DROP TABLE removals; DROP TABLE server_meta;
+        DROP TABLE read_cursors; ALTER TABLE users DROP COLUMN last_seen_at;`);
       old.pragma('user_version = 1');
       old.exec(`INSERT INTO users (id, username, full_name, password_hash) VALUES (1, 'a', 'A', 'x');
         INSERT INTO conversations (id, type, title, created_by, created_at) VALUES ('c', 'group', NULL, 1, 0);

@@ -9,6 +9,7 @@ import {
   createGroup,
   expectNothingPending,
   loginAll,
+  ofType,
   postMessage,
 } from './fixtures';
 
@@ -71,6 +72,13 @@ async function expectEverywhere(sockets: TestSocket[], type: string, payload: un
   }
 }
 
+/** [ext] What follows every message:new: the sender's cursor moved to it. */
+const readBy = (message: Message) => ({
+  conversation_id: message.conversation_id,
+  user_id: message.sender_id,
+  last_read_message_id: message.id,
+});
+
 async function expectSilence(sockets: TestSocket[]) {
   for (const socket of sockets) await expectNothingPending(socket);
 }
@@ -79,7 +87,10 @@ describe('fan-out', () => {
   it('delivers a message sent over REST to every socket of the conversation and nowhere else', async () => {
     const s = await scene();
     const message = await postMessage(cast.aizada, s.room.id, 'over REST');
-    await expectEverywhere(s.inRoom, 'message:new', message);
+    for (const socket of s.inRoom) {
+      expect(await socket.nextFrame()).toEqual({ type: 'message:new', payload: message });
+      expect(await socket.nextFrame()).toEqual({ type: 'read:updated', payload: readBy(message) });
+    }
     await expectSilence([...s.inRoom, ...s.outside]);
     await closeAll(...s.all);
   });
@@ -101,6 +112,7 @@ describe('fan-out', () => {
       is_edited: false,
     });
     await expectEverywhere([s.aibekTab1, s.aibekTab2], 'message:new', echo.payload);
+    await expectEverywhere(s.inRoom, 'read:updated', readBy(echo.payload));
     await expectSilence(s.all);
     const stored = await cast.aibek.request<Message[]>('GET', `${API}/messages/${s.room.id}`);
     expect(stored.body).toEqual([echo.payload]);
@@ -111,6 +123,7 @@ describe('fan-out', () => {
     const s = await scene();
     const message = await postMessage(cast.aibek, s.room.id, 'draft');
     await expectEverywhere(s.inRoom, 'message:new', message);
+    await expectEverywhere(s.inRoom, 'read:updated', readBy(message));
     const edited = await cast.aibek.request<Message>('PUT', `${API}/messages/${message.id}`, {
       text: 'final',
     });
@@ -136,6 +149,7 @@ describe('fan-out', () => {
     const elena = await server.openSocket(s.room.id, cast.elena.access);
     const message = await postMessage(cast.aibek, s.room.id, 'welcome');
     await expectEverywhere([...s.inRoom, elena], 'message:new', message);
+    await expectEverywhere([...s.inRoom, elena], 'read:updated', readBy(message));
     await expectSilence(s.outside);
     await closeAll(...s.all, elena);
   });
@@ -150,6 +164,7 @@ describe('fan-out', () => {
     expect((await s.aizada.closed).code).toBe(4403);
     const message = await postMessage(cast.aibek, s.room.id, 'after the removal');
     await expectEverywhere([s.aibekTab1, s.aibekTab2], 'message:new', message);
+    await expectEverywhere([s.aibekTab1, s.aibekTab2], 'read:updated', readBy(message));
     expect(s.aizada.frames.map((frame) => frame.type)).toEqual(['participant:removed']);
     await expectSilence([s.aibekTab1, s.aibekTab2, ...s.outside]);
     await closeAll(s.aibekTab1, s.aibekTab2, ...s.outside);
@@ -180,7 +195,7 @@ describe('fan-out', () => {
     for (const socket of s.inRoom) {
       const received: string[] = [];
       for (let index = 0; index < texts.length; index += 1) {
-        received.push((await socket.nextFrame<Message>()).payload.text ?? '');
+        received.push((await socket.nextFrame<Message>(ofType('message:new'))).payload.text ?? '');
       }
       expect(received).toEqual(texts);
     }

@@ -1,5 +1,6 @@
 import type { Authenticator, TokenService } from '../auth';
 import type { ChatService } from '../chat';
+import type { PresenceTracker } from '../presence';
 import type { KeyedBuckets } from '../rateLimit';
 import type { AuthSessions } from '../sessions';
 import type { Store } from '../store';
@@ -19,4 +20,6 @@ export interface RouteContext {
   sessions: AuthSessions;
   auth: Authenticator;
   limits: RestLimits;
+  /** [ext] null in seed-only mode. */
+  presence: PresenceTracker | null;
 }

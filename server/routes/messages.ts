@@ -3,17 +3,21 @@ import { callerOf } from '../auth';
 import { parseEditMessage, parsePageQuery, parseSendMessage, pathUuid } from '../validation';
 import type { RouteContext } from './context';
 
-/** `/messages/`, `/messages/{conversation_id}` (GET) and `/messages/{message_id}` (PUT, DELETE). */
+/**
+ * `/messages/`, `/messages/{conversation_id}` (GET) and `/messages/{message_id}` (PUT, DELETE).
+ * In seed-only mode `client_id` and the paging query are ignored, as the seed knows neither.
+ */
 export function messageRoutes(app: FastifyInstance, { chat }: RouteContext): void {
   app.post('/messages/', async (request, reply) => {
-    const input = parseSendMessage(request.body);
+    const input = parseSendMessage(request.body, { clientId: chat.extensions });
     const { message, created } = chat.postMessage(callerOf(request), input);
     return reply.code(created ? 201 : 200).send(message);
   });
 
   app.get<{ Params: { conversationId: string } }>('/messages/:conversationId', async (request) => {
     const conversationId = pathUuid(request.params.conversationId);
-    return chat.listMessages(callerOf(request), conversationId, parsePageQuery(request.query));
+    const page = chat.extensions ? parsePageQuery(request.query) : null;
+    return chat.listMessages(callerOf(request), conversationId, page);
   });
 
   app.put<{ Params: { messageId: string } }>('/messages/:messageId', async (request) => {

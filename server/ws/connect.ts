@@ -1,10 +1,15 @@
 import type { Duplex } from 'node:stream';
 
 const SOCKET_PATH = /^\/api\/unet-chat\/ws\/conversations\/([^/?]*)\/?$/;
+/** [ext] The user stream: every conversation of the user on one socket. */
+const STREAM_PATH = /^\/api\/unet-chat\/ws\/?$/;
 
-/** What a socket URL names: the conversation (unchecked) and the token, if any. */
+/**
+ * What a socket URL names: a conversation (its id unchecked; null for [ext] the
+ * user stream) and the token, if any.
+ */
 export interface SocketTarget {
-  conversationId: string;
+  conversationId: string | null;
   token: string | null;
 }
 
@@ -32,18 +37,21 @@ export function protocolToken(protocols: readonly string[]): string | null {
 
 /**
  * Reads `/api/unet-chat/ws/conversations/{id}/?WWW-Authenticate=Bearer%20{token}`
- * (trailing slash optional); null for any other path.
+ * and [ext] `/api/unet-chat/ws/?WWW-Authenticate=…` (trailing slashes optional);
+ * null for any other path.
  */
 export function parseSocketUrl(url: string): SocketTarget | null {
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const match = SOCKET_PATH.exec(path);
-  if (!match) return null;
-  let conversationId: string;
-  try {
-    conversationId = decodeURIComponent(match[1] ?? '');
-  } catch {
-    conversationId = '';
+  if (!match && !STREAM_PATH.test(path)) return null;
+  let conversationId: string | null = null;
+  if (match) {
+    try {
+      conversationId = decodeURIComponent(match[1] ?? '');
+    } catch {
+      conversationId = '';
+    }
   }
   const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
   let header: string | null = null;

@@ -11,7 +11,10 @@ export const CloseCode = {
   unauthorized: 4401,
   /** While open: the user was removed from the conversation. */
   forbidden: 4403,
-  /** The conversation does not exist or is not visible to the user; or it was deleted. */
+  /**
+   * The conversation does not exist or is not visible to the user; or it was deleted.
+   * Also the user stream of a server in seed-only mode.
+   */
   notFound: 4404,
   /** [ext] The user opened more sockets than `maxSocketsPerUser`: this, their oldest, is closed. */
   tooManySockets: 4409,
@@ -24,7 +27,7 @@ export interface ConnectionOwner {
   sessionId: string | null;
 }
 
-/** One open socket of one user on one conversation. */
+/** One open socket of one user: on one conversation, or [ext] their user stream. */
 export class Connection {
   private expiryTimer: NodeJS.Timeout | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
@@ -34,7 +37,8 @@ export class Connection {
   constructor(
     readonly socket: WebSocket,
     owner: ConnectionOwner,
-    readonly conversationId: string,
+    /** The conversation of a conversation socket; null for a user stream. */
+    readonly conversationId: string | null,
     /** The `message:send` budget of this socket alone (null: unlimited). */
     readonly sendBucket: TokenBucket | null,
   ) {

@@ -8,8 +8,9 @@ import type { Authenticator, TokenClaims } from '../auth';
 import type { ChatService } from '../chat';
 import type { RateLimit } from '../config';
 import { HttpError } from '../errors';
-import type { ChatEvent } from '../events';
+import type { ChatEvent, ServerFrame } from '../events';
 import { redactUrl } from '../log';
+import type { PresenceChange, PresenceTracker } from '../presence';
 import { KeyedBuckets, TokenBucket } from '../rateLimit';
 import type { RequestGuard } from '../security';
 import { isUuid } from '../validation';
@@ -38,20 +39,26 @@ export interface HubOptions {
   sendsPerUser: RateLimit | null;
   /** null: no cap. */
   maxSocketsPerUser: number | null;
+  /** [ext] Who is online; null in seed-only mode (no user stream, no presence). */
+  presence: PresenceTracker | null;
 }
 
 // How long close() waits for clients to answer the 1001 close before cutting them off.
 const CLOSE_GRACE_MS = 1000;
 
 /**
- * Every conversation socket of the server: admits upgrades (always completing
- * the handshake, then closing with 4401/4404 when refused; only a foreign
- * Origin or Host is refused before it), handles client frames, and fans each
- * `ChatEvent` out to the sockets of its conversation only.
+ * Every socket of the server: admits upgrades (always completing the handshake,
+ * then closing with 4401/4404 when refused; only a foreign Origin or Host is
+ * refused before it), handles client frames, and fans each `ChatEvent` out to
+ * the sockets of its conversation and [ext] the user streams of its
+ * participants, and to nobody else.
  */
 export class SocketHub {
   private readonly server: WebSocketServer;
+  /** Conversation sockets by conversation. */
   private readonly rooms = new Map<string, Set<Connection>>();
+  /** [ext] User streams by user. */
+  private readonly streams = new Map<number, Set<Connection>>();
   /** Each user's open sockets, oldest first. */
   private readonly byUser = new Map<number, Connection[]>();
   private readonly userSends: KeyedBuckets<number> | null;
@@ -69,6 +76,7 @@ export class SocketHub {
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     this.userSends = options.sendsPerUser ? new KeyedBuckets(options.sendsPerUser) : null;
+    options.presence?.subscribe((change) => this.sendPresence(change));
   }
 
   /** The HTTP server's `upgrade` listener. */
@@ -90,6 +98,14 @@ export class SocketHub {
         'socket refused: origin or host not allowed',
       );
       refuseUpgrade(socket, 403);
+      return;
+    }
+    if (parsed.conversationId === null && !this.options.chat.extensions) {
+      // Seed-only mode has no user stream: it answers like a conversation that does not exist.
+      this.server.handleUpgrade(request, socket, head, (ws) => {
+        this.options.log.info({ url: redactUrl(request.url ?? '') }, 'socket refused: no stream');
+        ws.close(CloseCode.notFound, 'not found');
+      });
       return;
     }
     const fromProtocol = protocolToken(offeredProtocols(request.headers['sec-websocket-protocol']));
@@ -134,9 +150,12 @@ export class SocketHub {
       );
       return;
     }
-    const conversationId = target.conversationId.toLowerCase();
+    const conversationId = target.conversationId?.toLowerCase() ?? null;
     // Like REST's 404: a conversation of others cannot be told from one that does not exist.
-    if (!isUuid(conversationId) || !this.options.chat.canJoin(verdict.userId, conversationId)) {
+    if (
+      conversationId !== null &&
+      (!isUuid(conversationId) || !this.options.chat.canJoin(verdict.userId, conversationId))
+    ) {
       log.info({ url, code: CloseCode.notFound, userId: verdict.userId }, 'socket refused');
       ws.close(CloseCode.notFound, 'conversation not found');
       return;
@@ -156,12 +175,8 @@ export class SocketHub {
 
   private open(connection: Connection, expiresAtMs: number): void {
     const { socket, conversationId, userId } = connection;
-    let room = this.rooms.get(conversationId);
-    if (!room) {
-      room = new Set();
-      this.rooms.set(conversationId, room);
-    }
-    room.add(connection);
+    const group = this.groupOf(connection, true);
+    group.add(connection);
     const mine = this.byUser.get(userId) ?? [];
     mine.push(connection);
     this.byUser.set(userId, mine);
@@ -179,14 +194,40 @@ export class SocketHub {
     socket.on('error', (error) => this.options.log.warn({ err: error }, 'socket error'));
     socket.once('close', (code) => {
       connection.dispose();
-      const current = this.rooms.get(conversationId);
-      current?.delete(connection);
-      if (current?.size === 0) this.rooms.delete(conversationId);
+      const current = this.groupOf(connection, false);
+      current.delete(connection);
+      if (current.size === 0) {
+        if (conversationId === null) this.streams.delete(userId);
+        else this.rooms.delete(conversationId);
+      }
       this.forget(connection);
+      this.options.presence?.closed(userId);
       this.options.log.info({ conversationId, userId, code }, 'socket closed');
     });
     connection.expireAt(expiresAtMs);
+    this.options.presence?.opened(userId);
+    // The current presence of everyone the streamer shares a conversation with, before anything else.
+    if (conversationId === null && this.options.presence) {
+      for (const payload of this.options.presence.sharedWith(userId)) {
+        connection.send({ type: 'presence', payload });
+      }
+    }
     this.enforceSocketCap(userId);
+  }
+
+  /** The set a connection belongs to: its conversation's room, or its user's streams. */
+  private groupOf(connection: Connection, create: boolean): Set<Connection> {
+    const { conversationId, userId } = connection;
+    const map: Map<string | number, Set<Connection>> = conversationId === null
+      ? this.streams
+      : this.rooms;
+    const key = conversationId ?? userId;
+    let group = map.get(key);
+    if (!group) {
+      group = new Set();
+      if (create) map.set(key, group);
+    }
+    return group;
   }
 
   private forget(connection: Connection): void {
@@ -221,30 +262,80 @@ export class SocketHub {
     }
   }
 
-  /** Sends an event to every open socket of its conversation, then applies its closes. */
+  /**
+   * Applies a committed change: a conversation's frame to its sockets and to the
+   * streams of its audience; a user's frame to their streams; the closes that a
+   * removal (4403) or a deletion (4404) means for conversation sockets; presence
+   * frames for users who now share a conversation.
+   */
   dispatch(event: ChatEvent): void {
-    const room = this.rooms.get(event.conversationId);
-    if (!room) return;
-    const encoded = JSON.stringify(event.frame);
-    const connections = [...room];
-    for (const connection of connections) connection.sendEncoded(encoded);
-    const { frame } = event;
-    if (frame.type === 'participant:removed') {
-      for (const connection of connections) {
-        if (connection.userId === frame.payload.user_id) {
-          connection.close(CloseCode.forbidden, 'removed from conversation');
+    switch (event.kind) {
+      case 'conversation': {
+        const targets = [...(this.rooms.get(event.conversationId) ?? [])];
+        for (const userId of event.audience) targets.push(...(this.streams.get(userId) ?? []));
+        const encoded = JSON.stringify(event.frame);
+        for (const connection of targets) {
+          if (connection.userId !== event.except) connection.sendEncoded(encoded);
         }
+        return;
       }
-    } else if (frame.type === 'conversation:deleted') {
-      for (const connection of connections) {
-        connection.close(CloseCode.notFound, 'conversation deleted');
+      case 'user':
+        this.sendToStreams([event.userId], event.frame);
+        return;
+      case 'left':
+        for (const connection of [...(this.rooms.get(event.conversationId) ?? [])]) {
+          if (connection.userId === event.userId) {
+            connection.close(CloseCode.forbidden, 'removed from conversation');
+          }
+        }
+        return;
+      case 'ended':
+        for (const connection of [...(this.rooms.get(event.conversationId) ?? [])]) {
+          connection.close(CloseCode.notFound, 'conversation deleted');
+        }
+        return;
+      case 'joined':
+        this.introduce(event.joined, event.audience);
+    }
+  }
+
+  /**
+   * [ext] After members join a conversation, each of its participants' streams
+   * gets the presence of those it now shares it with: a new member that of
+   * everyone else, everyone else that of the new members.
+   */
+  private introduce(joined: readonly number[], audience: readonly number[]): void {
+    const presence = this.options.presence;
+    if (!presence) return;
+    const isNew = new Set(joined);
+    for (const recipient of audience) {
+      const streams = this.streams.get(recipient);
+      if (!streams) continue;
+      const others = (isNew.has(recipient) ? audience : joined).filter((id) => id !== recipient);
+      for (const userId of others) {
+        const encoded = JSON.stringify({ type: 'presence', payload: presence.state(userId) });
+        for (const connection of streams) connection.sendEncoded(encoded);
       }
+    }
+  }
+
+  private sendPresence(change: PresenceChange): void {
+    if (this.closing) return;
+    this.sendToStreams(change.recipients, { type: 'presence', payload: change.payload });
+  }
+
+  private sendToStreams(userIds: readonly number[], frame: ServerFrame): void {
+    const encoded = JSON.stringify(frame);
+    for (const userId of userIds) {
+      for (const connection of this.streams.get(userId) ?? []) connection.sendEncoded(encoded);
     }
   }
 
   /** Closes every socket with 1001, waiting briefly for clients to acknowledge. */
   async close(): Promise<void> {
     this.closing = true;
+    // Everyone is about to go offline at once; nobody is left to tell, but last_seen_at is kept.
+    this.options.presence?.stop();
     const sockets = [...this.server.clients];
     const closed = sockets.map(
       (ws) =>

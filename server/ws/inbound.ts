@@ -3,7 +3,7 @@ import type { ChatService } from '../chat';
 import { HttpError, rateLimitedDetail } from '../errors';
 import { takeAll } from '../rateLimit';
 import type { TokenBucket } from '../rateLimit';
-import { parseMessageDraft } from '../validation';
+import { parseMessageDraft, parseStreamSend, parseTypingPayload } from '../validation';
 import type { Connection } from './connection';
 
 /** What handling a client frame needs. */
@@ -51,7 +51,25 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-// Same rules and idempotency as POST /messages/; the socket's user and conversation are implied.
+function refuseError(
+  context: InboundContext,
+  connection: Connection,
+  error: unknown,
+  failure: string,
+  clientId?: unknown,
+): void {
+  if (error instanceof HttpError) {
+    reject(connection, error.code, error.detail, clientId);
+    return;
+  }
+  context.onInternalError(error);
+  reject(connection, 'internal_error', failure, clientId);
+}
+
+/**
+ * Same rules and idempotency as POST /messages/; the socket's user is implied, and
+ * its conversation too, but for a user stream, whose payload names it.
+ */
 function sendMessage(context: InboundContext, connection: Connection, payload: unknown): void {
   const clientId = isRecord(payload) ? payload.client_id : undefined;
   const buckets = [connection.sendBucket, context.userSendBucket()].filter(
@@ -72,21 +90,35 @@ function sendMessage(context: InboundContext, connection: Connection, payload: u
     return;
   }
   try {
-    const draft = parseMessageDraft(payload, 'payload');
-    const { message, created } = context.chat.sendMessage(
-      connection.userId,
-      connection.conversationId,
-      draft,
-    );
+    const { chat } = context;
+    let conversationId = connection.conversationId;
+    let draft;
+    if (conversationId === null) {
+      ({ conversation_id: conversationId, ...draft } = parseStreamSend(payload));
+    } else {
+      draft = parseMessageDraft(payload, 'payload', { clientId: chat.extensions });
+    }
+    const { message, created } = chat.sendMessage(connection.userId, conversationId, draft);
     // A new message reaches this socket through the fan-out; a retried one only here.
     if (!created) connection.send({ type: 'message:new', payload: message });
   } catch (error) {
-    if (error instanceof HttpError) {
-      reject(connection, error.code, error.detail, clientId);
-      return;
-    }
-    context.onInternalError(error);
-    reject(connection, 'internal_error', 'The message could not be stored.', clientId);
+    refuseError(context, connection, error, 'The message could not be stored.', clientId);
+  }
+}
+
+/**
+ * [ext] Relayed to the other participants at most once per interval; the extra
+ * ones are dropped without an answer. A conversation socket implies its
+ * conversation; a user stream's payload names it.
+ */
+function typing(context: InboundContext, connection: Connection, payload: unknown): void {
+  try {
+    const conversationId =
+      connection.conversationId ??
+      parseTypingPayload(isRecord(payload) ? payload : {}).conversation_id;
+    context.chat.typing(connection.userId, conversationId);
+  } catch (error) {
+    refuseError(context, connection, error, 'The typing could not be relayed.');
   }
 }
 
@@ -126,7 +158,15 @@ export function handleClientFrame(
     case 'message:send':
       sendMessage(context, connection, frame.payload);
       return;
+    case 'typing':
+      // The seed knows no typing: in seed-only mode it is an unknown type like any other.
+      if (context.chat.extensions) {
+        typing(context, connection, frame.payload);
+        return;
+      }
+      break;
     default:
-      reject(connection, 'unknown_type', `Unknown frame type "${frame.type.slice(0, 50)}".`);
+      break;
   }
+  reject(connection, 'unknown_type', `Unknown frame type "${frame.type.slice(0, 50)}".`);
 }
