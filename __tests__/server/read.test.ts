@@ -154,7 +154,7 @@ describe('POST /conversations/{id}/read/', () => {
 
   it('is rate-limited like every REST write (429)', async () => {
     const limited = await startTestServer({
-      rateLimits: { restWritesPerUser: { burst: 3, perSecond: 0.01 } },
+      rateLimits: { restWritesPerUser: { burst: 2, perSecond: 0.01 } },
     });
     const user = await limited.login('aibek');
     const group = await createGroup(user, []);

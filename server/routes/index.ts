@@ -7,6 +7,7 @@ import { conversationRoutes } from './conversations';
 import { limitRestWrites } from './limits';
 import { messageRoutes } from './messages';
 import { participantRoutes } from './participants';
+import { extensionsRoutes } from './extensions';
 import { presenceRoutes } from './presence';
 import { readRoutes } from './read';
 import { searchRoutes } from './search';
@@ -41,6 +42,7 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
         changesRoutes(scope, context);
         readRoutes(scope, context);
         presenceRoutes(scope, context);
+        extensionsRoutes(scope, context);
       }
     },
     { prefix: '/api/unet-chat' },
