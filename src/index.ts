@@ -135,6 +135,7 @@ export { createMemoryTransport } from './socket/adapters/memory';
 export { defaultFrameCodec } from './socket/codec';
 export { createDefaultEnvironment, createManualEnvironment } from './socket/environment';
 export { conversationSocketUrl } from './socket/url';
+export { createSharedSocketFactory } from './socket/shared';
 
 export type { Chat, ChatReducers, ChatStoreMiddleware, ChatStoreState } from './createChat';
 export type { ChatOptions } from './api/options';
@@ -196,6 +197,17 @@ export type { SocketFactory, SocketHandlers, ChatSocket } from './socket/transpo
 export type { WebSocketLike, WebSocketConstructor } from './socket/adapters/webSocket';
 export type { MemoryTransport, MemorySocket, MemorySocketState } from './socket/adapters/memory';
 export type { FrameCodec, ServerEvent, ClientFrame, DecodeResult } from './socket/codec';
+export type {
+  SharedSocketFactory,
+  SharedSocketOptions,
+  SharedSocketScopeState,
+  SharedTimers,
+  TabChannel,
+  TabChannelFactory,
+  TabLockManager,
+  ElectionTiming,
+} from './socket/shared';
+export type { ShareAcrossTabsOption } from './socket/shared/chatSharing';
 export type {
   ChatEnvironment,
   ManualEnvironment,

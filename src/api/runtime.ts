@@ -71,6 +71,7 @@ export function createChatRuntime(options: ChatOptions, onAuthExpired: () => voi
         connectTimeoutMs: socket.connectTimeoutMs ?? 10_000,
         heartbeat: socket.heartbeat ?? false,
         historyDelayMs: socket.historyDelayMs ?? 1500,
+        shareAcrossTabs: socket.shareAcrossTabs ?? false,
       },
     },
     environment: options.environment ?? createDefaultEnvironment(),

@@ -13,6 +13,8 @@ import type { ChatRootState } from '../../state/selectors';
 import { createWebSocketFactory } from '../adapters/webSocket';
 import { defaultFrameCodec } from '../codec';
 import { ConversationConnection } from '../connection';
+import { isSharedSocketFactory, withTabSharing } from '../shared/chatSharing';
+import type { SocketFactory } from '../transport';
 import type { ConnectionUpdate } from '../connection';
 import type { ChatDispatch, SocketContext } from '../context';
 import { conversationSocketUrl } from '../url';
@@ -65,12 +67,17 @@ export function addConnectListeners(
 ): UnsubscribeListener {
   const { runtime } = context;
   const socketOptions = runtime.options.socket;
-  let factory = socketOptions.factory;
+  let factory: SocketFactory | undefined;
 
   function open(conversationId: string) {
     const store = context.store;
     if (!store || context.connections.has(conversationId) || !socketOptions.enabled) return;
-    factory ??= createWebSocketFactory();
+    factory ??= withTabSharing(
+      runtime,
+      socketOptions.factory ?? createWebSocketFactory(),
+      socketOptions.shareAcrossTabs,
+      (cleanup) => context.cleanups.add(cleanup),
+    );
     const connection = new ConversationConnection({
       conversationId,
       url: (token) =>
@@ -126,6 +133,8 @@ export function addConnectListeners(
 
   function closeAll(report: boolean) {
     for (const conversationId of [...context.connections.keys()]) close(conversationId, report);
+    // The session ended: a tab that shared sockets leaves (a leader hands over).
+    if (isSharedSocketFactory(factory)) factory.releaseIdle();
   }
 
   context.cleanups.add(() => closeAll(false));
