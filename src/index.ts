@@ -65,6 +65,7 @@ export {
   outboxRestored,
   draftChanged,
   draftsRestored,
+  draftsSynced,
   sessionStarted,
   sessionEnded,
   eventsBatched,
