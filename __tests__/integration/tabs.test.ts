@@ -256,3 +256,21 @@ test('two users in two tabs of one browser never share', async () => {
   await post(aizada, group.id, 'hi');
   await everyoneHas([a, z], group.id, ['hi']);
 });
+
+test('a leader tab whose user logs out hands over: the other tab of that user takes the socket', async () => {
+  const aibek = await server.login('aibek');
+  const aizada = await server.login('aizada');
+  const group = await createGroup(aibek, [aizada.user.id]);
+  const [a, b] = ['A', 'B'].map((name) => openTab(name, aibek)) as [Tab, Tab];
+  a.harness.store.dispatch(subscribeToConversation(group.id));
+  await waitFor(() => isOpen(a, group.id), 10_000, 'A open');
+  b.harness.store.dispatch(subscribeToConversation(group.id));
+  await allOpen([a, b], group.id);
+  expect(openReal([a])).toHaveLength(1);
+
+  a.harness.chat.endSession();
+  await post(aizada, group.id, 'after the logout in A');
+  await waitFor(() => openReal([b]).length === 1, 10_000, 'B holds the socket');
+  expect(openReal([a])).toHaveLength(0);
+  await everyoneHas([b], group.id, ['after the logout in A']);
+});

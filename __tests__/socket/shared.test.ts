@@ -214,10 +214,35 @@ describe('the shared socket factory with Web Locks', () => {
     expect(clientB.events).toEqual(['open', 'close:4401']);
   });
 
-  test('a tab that finds the socket dead (heartbeat, 4000) restarts it for every tab', async () => {
+  test.each([
+    [4000, 'heartbeat timeout', { code: 4000, reason: 'heartbeat timeout' }],
+    // An attempt that never opened is abandoned with a plain close().
+    [undefined, undefined, { code: 1005, reason: '' }],
+  ])(
+    'a tab that finds the socket dead (close %s) restarts it for every tab',
+    async (code, reason, seenByServer) => {
+      const a = newTab('A');
+      const b = newTab('B');
+      const clientA = connect(a);
+      await settleTabs();
+      const clientB = connect(b);
+      await settleTabs();
+      const real = lastSocket(a);
+      real.open();
+      await settleTabs();
+
+      // B's connection gave up on a half-open socket: A must not keep sharing it.
+      clientB.socket.close(code, reason);
+      await settleTabs();
+      expect(real.closedByClient).toEqual(seenByServer);
+      expect(clientA.events).toEqual(['open', 'close:1006']);
+    },
+  );
+
+  test('a follower’s send that finds no socket ends its virtual socket, as a dropped connection', async () => {
     const a = newTab('A');
     const b = newTab('B');
-    const clientA = connect(a);
+    connect(a);
     await settleTabs();
     const clientB = connect(b);
     await settleTabs();
@@ -225,11 +250,54 @@ describe('the shared socket factory with Web Locks', () => {
     real.open();
     await settleTabs();
 
-    // B's connection gave up on a half-open socket: A must not keep sharing it.
-    clientB.socket.close(4000, 'heartbeat timeout');
+    // The leader's news of the close gets lost on the way; B sends into the void.
+    browser.setFilter(
+      (message) =>
+        (message.data as { m?: { t?: string } }).m?.t !== 'closed' || message.tab !== 'A',
+    );
+    real.serverClose(1001, 'going away');
     await settleTabs();
-    expect(real.closedByClient).toEqual({ code: 4000, reason: 'heartbeat timeout' });
+    expect(clientB.events).toEqual(['open']);
+    browser.setFilter(null);
+    clientB.socket.send('lost');
+    await settleTabs();
+    expect(clientB.events).toEqual(['open', 'close:1006']);
+    expect(real.sent).toEqual([]);
+  });
+
+  test('a leader whose page goes away (pagehide, freeze) hands over at once, and can join again', async () => {
+    const leaves: Array<() => void> = [];
+    const tab = browser.tab('A');
+    const transport = createMemoryTransport();
+    const factory = createSharedSocketFactory(transport.factory, {
+      scope: () => 's',
+      channel: tab.channels,
+      locks: tab.locks,
+      subscribePageExit: (leave) => {
+        leaves.push(leave);
+        return () => leaves.splice(leaves.indexOf(leave), 1);
+      },
+    });
+    const b = openTab(browser, 'B', { scope: 's' });
+    tabs.push(b);
+    const clientA = connect({ name: 'A', tab, transport, factory, scope: { value: 's' } });
+    await settleTabs();
+    const clientB = connect(b);
+    await settleTabs();
+    transport.last()!.open();
+    await settleTabs();
+
+    leaves[0]!();
+    await settleTabs();
     expect(clientA.events).toEqual(['open', 'close:1006']);
+    expect(clientB.events).toEqual(['open', 'close:1006']);
+    expect(roleOf(b)).toBe('leader');
+    // Back from the back/forward cache: the same factory joins as a follower.
+    connect({ name: 'A', tab, transport, factory, scope: { value: 's' } });
+    await settleTabs();
+    expect(factory.inspect()[0]?.role).toBe('follower');
+    factory.dispose();
+    expect(leaves).toEqual([]);
   });
 
   test('when the leader is disposed, followers report 1006 and the next leader opens the sockets again', async () => {
@@ -565,6 +633,34 @@ describe('the shared socket factory without Web Locks (the BroadcastChannel elec
     expect(clientB.events).toEqual(['open', 'close:1006']);
   });
 
+  test('throttled timers of a background tab never make it look dead', async () => {
+    const a = newTab('A');
+    const clientA = connect(a);
+    await run(400);
+    const b = newTab('B');
+    const clientB = connect(b);
+    await run(400);
+    const real = lastSocket(a);
+    real.open();
+    await run(50);
+
+    // Both tabs in the background in turn, for far longer than any timeout.
+    b.tab.throttle(true);
+    await run(30_000, 500);
+    a.tab.throttle(true);
+    b.tab.throttle(false);
+    await run(30_000, 500);
+    a.tab.throttle(false);
+    await run(3000);
+    expect(roleOf(a)).toBe('leader');
+    expect(roleOf(b)).toBe('follower');
+    expect(clientB.events).toEqual(['open']);
+    // B still counts: A leaving its socket does not close it.
+    clientA.socket.close(1000);
+    await run(50);
+    expect(real.state).toBe('open');
+  });
+
   test('dispose leaves no timer and no channel', async () => {
     const a = newTab('A');
     connect(a);
@@ -608,6 +704,57 @@ describe('the shared socket factory without BroadcastChannel', () => {
     const transport = createMemoryTransport();
     const factory = createSharedSocketFactory(transport.factory, { scope: () => 's' });
     expect(factory.sharing).toBe(false);
+    factory.dispose();
+  });
+});
+
+describe('the browser defaults', () => {
+  const scope = globalThis as { window?: unknown; document?: unknown };
+  afterEach(() => {
+    delete scope.window;
+    delete scope.document;
+  });
+
+  test('in a page, the tab hands over on pagehide and on freeze, and stops listening on dispose', async () => {
+    const windowTarget = new EventTarget();
+    const documentTarget = new EventTarget();
+    scope.window = windowTarget;
+    scope.document = documentTarget;
+    const removedFromWindow = jest.spyOn(windowTarget, 'removeEventListener');
+    const removedFromDocument = jest.spyOn(documentTarget, 'removeEventListener');
+    const browser = createFakeBrowser();
+    const tab = browser.tab('A');
+    const transport = createMemoryTransport();
+    // Node's own BroadcastChannel would be the default now; the fake keeps the test in memory.
+    const factory = createSharedSocketFactory(transport.factory, {
+      scope: () => 's',
+      channel: tab.channels,
+      locks: tab.locks,
+    });
+    for (const [target, type] of [
+      [windowTarget, 'pagehide'],
+      [documentTarget, 'freeze'],
+    ] as const) {
+      connect({ name: 'A', tab, transport, factory, scope: { value: 's' } });
+      await settleTabs();
+      expect(factory.inspect()).toHaveLength(1);
+      target.dispatchEvent(new Event(type));
+      expect(factory.inspect()).toEqual([]);
+    }
+    factory.dispose();
+    expect(browser.openChannels()).toEqual([]);
+    expect(removedFromWindow).toHaveBeenCalledWith('pagehide', expect.any(Function));
+    expect(removedFromDocument).toHaveBeenCalledWith('freeze', expect.any(Function));
+  });
+
+  test('with a document and a BroadcastChannel, sharing is on by default', () => {
+    scope.document = {};
+    const factory = createSharedSocketFactory(createMemoryTransport().factory, {
+      scope: () => 's',
+      locks: null,
+      subscribePageExit: null,
+    });
+    expect(factory.sharing).toBe(true);
     factory.dispose();
   });
 });

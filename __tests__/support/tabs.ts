@@ -54,6 +54,11 @@ export interface FakeTab {
   readonly crashed: boolean;
   /** The tab dies without a word. */
   crash(): void;
+  /**
+   * As a background tab's timers are throttled: while on, its timers that
+   * fall due wait (messages still arrive); turning it off runs them.
+   */
+  throttle(on: boolean): void;
 }
 
 export interface FakeBrowser {
@@ -206,6 +211,8 @@ export function createFakeBrowser(): FakeBrowser {
     posted,
     tab(name, timers) {
       const live = new Set<unknown>();
+      let throttled = false;
+      const delayed: Array<() => void> = [];
       const base: SharedTimers = timers ?? {
         setTimeout: (fn, ms) => setTimeout(fn, ms),
         clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -215,7 +222,9 @@ export function createFakeBrowser(): FakeBrowser {
           if (crashedTabs.has(name)) return undefined;
           const handle: unknown = base.setTimeout(() => {
             live.delete(handle);
-            if (!crashedTabs.has(name)) fn();
+            if (crashedTabs.has(name)) return;
+            if (throttled) delayed.push(fn);
+            else fn();
           }, ms);
           live.add(handle);
           return handle;
@@ -234,8 +243,13 @@ export function createFakeBrowser(): FakeBrowser {
         get crashed() {
           return crashedTabs.has(name);
         },
+        throttle(on) {
+          throttled = on;
+          if (!on) for (const fn of delayed.splice(0)) if (!crashedTabs.has(name)) fn();
+        },
         crash() {
           crashedTabs.add(name);
+          delayed.length = 0;
           for (const handle of live) base.clearTimeout(handle);
           live.clear();
           for (const channel of [...channels]) if (channel.tab === name) channels.delete(channel);

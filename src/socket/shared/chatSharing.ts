@@ -7,6 +7,12 @@ import type { SharedSocketFactory, SharedSocketOptions } from './index';
  * `createChat({ socket: { shareAcrossTabs } })`: `true` shares with the
  * default scope (the server and the current user), an object overrides the
  * scope or injects the channel and locks (tests).
+ *
+ * @example
+ * ```ts
+ * const share: ShareAcrossTabsOption = { scope: () => `${tenant}|${userId()}` };
+ * createChat({ socket: { shareAcrossTabs: share } });
+ * ```
  */
 export type ShareAcrossTabsOption = boolean | Partial<SharedSocketOptions>;
 

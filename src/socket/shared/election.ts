@@ -1,7 +1,14 @@
 import type { TabMessage } from './protocol';
 import type { SharedTimers, TabLockManager } from './ports';
 
-/** Timing of the fallback election (BroadcastChannel only, no Web Locks). */
+/**
+ * Timing of the fallback election (BroadcastChannel only, no Web Locks).
+ *
+ * @example
+ * ```ts
+ * createSharedSocketFactory(inner, { scope, timing: { probeIntervalMs: 5000, answerTimeoutMs: 5000 } });
+ * ```
+ */
 export interface ElectionTiming {
   /** How often a follower checks on its leader, and the leader calls the roll. Default 2000 ms. */
   probeIntervalMs: number;

@@ -30,7 +30,15 @@ export interface MembershipSetup {
   onCallbackError(error: unknown, callback: string): void;
 }
 
-/** A snapshot of one membership, for diagnostics and tests. */
+/**
+ * This tab's part in one scope, for diagnostics and tests.
+ *
+ * @example
+ * ```ts
+ * const [state] = factory.inspect();
+ * if (state?.role === 'leader') console.log(`this tab holds ${state.realSockets} sockets`);
+ * ```
+ */
 export interface SharedSocketScopeState {
   scope: string;
   /** This tab's member id in the scope. */
