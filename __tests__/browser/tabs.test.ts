@@ -166,7 +166,8 @@ describeInBrowser('tabs of one browser share one socket per person', () => {
     await first.close();
     // The server takes these while the second tab takes over (reconnects after backoff).
     const during = ['во время передачи 1', 'во время передачи 2', 'во время передачи 3'];
-    for (const text of during) await post(text);
+    // At once: the reconnect waits at least half its 1 s backoff, these take milliseconds.
+    await Promise.all(during.map(post));
     const openedByThen = logs.get(second)!.opened.length;
 
     await expectVisible(connection(second, 'open'));
