@@ -758,3 +758,203 @@ describe('the browser defaults', () => {
     factory.dispose();
   });
 });
+
+describe('the shared socket factory under random tab lives (fast-check)', () => {
+  const PATHS = [URL_A, URL_B];
+  type Command =
+    | { type: 'openTab' }
+    | { type: 'crash' | 'dispose'; tab: number }
+    | { type: 'connect'; tab: number; path: number }
+    | { type: 'closeClient'; tab: number; client: number; code: 1000 | 4000 }
+    | { type: 'serverOpen' }
+    | { type: 'serverFrame'; path: number }
+    | { type: 'serverClose'; path: number; code: 1001 | 4401 | 1006 };
+
+  // Weighted towards what makes hand-overs interesting: sockets open in several tabs.
+  const command: fc.Arbitrary<Command> = fc.oneof(
+    { weight: 1, arbitrary: fc.constant({ type: 'openTab' as const }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constantFrom('crash' as const, 'dispose' as const),
+        tab: fc.constantFrom(0, 1, 2, 3, 4, 5),
+      }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        type: fc.constant('connect' as const),
+        tab: fc.constantFrom(0, 1, 2, 3, 4, 5),
+        path: fc.constantFrom(0, 1),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('closeClient' as const),
+        tab: fc.constantFrom(0, 1, 2, 3, 4, 5),
+        client: fc.constantFrom(0, 1, 2, 3, 4, 5),
+        code: fc.constantFrom(1000 as const, 4000 as const),
+      }),
+    },
+    { weight: 3, arbitrary: fc.constant({ type: 'serverOpen' as const }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        type: fc.constant('serverFrame' as const),
+        path: fc.constantFrom(0, 1),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('serverClose' as const),
+        path: fc.constantFrom(0, 1),
+        code: fc.constantFrom(1001 as const, 4401 as const, 1006 as const),
+      }),
+    },
+  );
+
+  interface ModelClient extends Client {
+    path: string;
+  }
+  interface ModelTab extends TestTab {
+    alive: boolean;
+    clients: ModelClient[];
+  }
+
+  const isOpen = (client: Client) =>
+    client.events.includes('open') && !client.events.some((e) => e.startsWith('close'));
+  const isClosed = (client: Client) => client.events.some((e) => e.startsWith('close'));
+
+  /** Runs `commands` on `startTabs` tabs and checks the invariants after each step. */
+  async function runModel(withLocks: boolean, startTabs: number, commands: Command[]) {
+    const browser = createFakeBrowser();
+    const environment = createManualEnvironment();
+    const tabs: ModelTab[] = [];
+    let frames = 0;
+    const settle = async () => {
+      for (let i = 0; i < 6; i++) {
+        environment.advance(withLocks ? 0 : 1000);
+        await settleTabs(4);
+      }
+    };
+    const live = () => tabs.filter((tab) => tab.alive);
+    const realOf = (path: string) =>
+      live()
+        .flatMap((tab) => tab.transport.sockets)
+        .filter(
+          (socket) => socket.url.startsWith(path.split('?')[0]!) && socket.state !== 'closed',
+        );
+    try {
+      const opening: Command[] = Array.from({ length: startTabs }, () => ({
+        type: 'openTab',
+      }));
+      for (const step of [...opening, ...commands]) {
+        const tab = 'tab' in step ? live()[step.tab % Math.max(1, live().length)] : undefined;
+        const expected: Array<{ client: ModelClient; frame: string }> = [];
+        switch (step.type) {
+          case 'openTab': {
+            const opened = openTab(browser, `T${tabs.length}`, {
+              locks: withLocks,
+              environment,
+            });
+            tabs.push({ ...opened, alive: true, clients: [] });
+            break;
+          }
+          case 'crash':
+            if (tab) {
+              tab.alive = false;
+              tab.tab.crash();
+            }
+            break;
+          case 'dispose':
+            if (tab) {
+              tab.alive = false;
+              tab.factory.dispose();
+            }
+            break;
+          case 'connect':
+            if (tab) {
+              const path = PATHS[step.path]!;
+              tab.clients.push({ ...connect(tab, path), path });
+            }
+            break;
+          case 'closeClient': {
+            const client = tab?.clients[step.client % Math.max(1, tab.clients.length)];
+            if (client && !isClosed(client)) client.socket.close(step.code);
+            break;
+          }
+          case 'serverOpen':
+            for (const socket of live().flatMap((t) => t.transport.sockets))
+              if (socket.state === 'connecting') socket.open();
+            break;
+          case 'serverFrame': {
+            const path = PATHS[step.path]!;
+            const frame = `f${++frames}`;
+            for (const t of live())
+              for (const client of t.clients)
+                if (client.path === path && isOpen(client)) expected.push({ client, frame });
+            for (const socket of realOf(path)) if (socket.state === 'open') socket.receive(frame);
+            break;
+          }
+          case 'serverClose':
+            for (const socket of realOf(PATHS[step.path]!)) socket.serverClose(step.code);
+            break;
+        }
+        await settle();
+
+        // At most one leader among the live tabs, and one as soon as any live tab has joined.
+        const joined = live().filter((t) => t.factory.inspect().length > 0);
+        expect(leaders(joined)).toHaveLength(joined.length > 0 ? 1 : 0);
+        for (const path of PATHS) {
+          const real = realOf(path);
+          expect(real.length).toBeLessThanOrEqual(1);
+          const wanted = live().some((t) =>
+            t.clients.some((client) => client.path === path && !isClosed(client)),
+          );
+          // Reference counting: a real socket lives exactly while some tab's socket wants it.
+          if (!wanted) expect(real).toEqual([]);
+          // No tab believes itself connected without a real socket behind it.
+          const believers = live().flatMap((t) =>
+            t.clients.filter((client) => client.path === path && isOpen(client)),
+          );
+          if (believers.length > 0) expect(real.map((socket) => socket.state)).toEqual(['open']);
+        }
+        // Every socket open when the frame came, and open still, got it exactly once.
+        for (const { client, frame } of expected) {
+          if (isOpen(client))
+            expect(client.events.filter((e) => e === `frame:${frame}`)).toHaveLength(1);
+        }
+      }
+    } finally {
+      for (const tab of tabs) tab.factory.dispose();
+    }
+  }
+
+  test.each([true, false])(
+    'with locks %s: one leader, one real socket per path, every frame to every open socket once',
+    async (withLocks) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(command, { minLength: 1, maxLength: 30 }),
+          (startTabs, commands) => runModel(withLocks, startTabs, commands),
+        ),
+        { numRuns: 150 },
+      );
+    },
+  );
+
+  test('found by the model: a tab joining while the election runs', async () => {
+    for (let i = 0; i < 40; i++)
+      await runModel(false, 2, [
+        { type: 'openTab' },
+        { type: 'connect', tab: 0, path: 0 },
+        { type: 'connect', tab: 1, path: 1 },
+        { type: 'connect', tab: 0, path: 0 },
+        { type: 'connect', tab: 2, path: 0 },
+        { type: 'serverOpen' },
+      ]);
+  });
+});

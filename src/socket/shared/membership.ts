@@ -246,9 +246,18 @@ export class Membership {
       this.post({ t: 'close', from: this.self, to, sid: socket.sid, code: code ?? 1005, reason });
   }
 
+  /**
+   * A virtual socket ended without its owner closing it (its real socket
+   * closed, or the leader changed). The member that served it is told too:
+   * it may not know (a leader this tab gave up on while it was alive), and
+   * a subscription nobody releases would keep its real socket open for good.
+   */
   forget(socket: VirtualSocket): void {
     this.sockets.delete(socket.sid);
-    if (socket.boundTo === this.self) this.hub?.unsubscribe(socket.sid);
+    const to = socket.boundTo;
+    if (to === this.self) this.hub?.unsubscribe(socket.sid);
+    else if (to !== null && !this.stopped)
+      this.post({ t: 'close', from: this.self, to, sid: socket.sid, code: 1000, reason: '' });
   }
 
   reportCallbackError(error: unknown, callback: string): void {
