@@ -65,6 +65,7 @@ export {
   outboxRestored,
   draftChanged,
   draftsRestored,
+  draftsSynced,
   sessionStarted,
   sessionEnded,
   conversationsEvicted,
@@ -160,6 +161,7 @@ export { createMemoryTransport } from './socket/adapters/memory';
 export { defaultFrameCodec } from './socket/codec';
 export { createDefaultEnvironment, createManualEnvironment } from './socket/environment';
 export { conversationSocketUrl, userStreamUrl } from './socket/url';
+export { createSharedSocketFactory } from './socket/shared';
 
 export type { Chat, ChatReducers, ChatStoreMiddleware, ChatStoreState } from './createChat';
 export type { ChatOptions } from './api/options';
@@ -239,6 +241,17 @@ export type {
   TypingPayload,
   PresencePayload,
 } from './socket/codec';
+export type {
+  SharedSocketFactory,
+  SharedSocketOptions,
+  SharedSocketScopeState,
+  SharedTimers,
+  TabChannel,
+  TabChannelFactory,
+  TabLockManager,
+  ElectionTiming,
+} from './socket/shared';
+export type { ShareAcrossTabsOption } from './socket/shared/chatSharing';
 export type {
   ChatEnvironment,
   ManualEnvironment,

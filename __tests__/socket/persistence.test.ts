@@ -229,3 +229,182 @@ describe('drafts, when the page goes away', () => {
     expect(stored(storage)[0]?.drafts).toEqual({ [C]: 'typed right before a reload' });
   });
 });
+
+/**
+ * One localStorage seen by several tabs: a write by one tab is announced to
+ * every other tab (as the browser's `storage` event is), in a later task,
+ * and only when the value changed. `hold()` delays the announcements.
+ */
+function sharedStorage() {
+  const data = new Map<string, string>();
+  const listeners = new Map<string, Set<(key: string | null) => void>>();
+  let held: Array<() => void> | null = null;
+  const writes: string[] = [];
+  /** Every setItem/removeItem call by tab, changed or not. */
+  const attempts: string[] = [];
+  function announce(from: string, key: string) {
+    for (const [tab, set] of listeners) {
+      if (tab === from) continue;
+      for (const listener of set) {
+        const deliver = () => listener(key);
+        if (held) held.push(deliver);
+        else setImmediate(deliver);
+      }
+    }
+  }
+  return {
+    data,
+    writes,
+    attempts,
+    listenerCount: () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0),
+    hold() {
+      held = [];
+    },
+    release() {
+      const queued = held ?? [];
+      held = null;
+      for (const deliver of queued) setImmediate(deliver);
+    },
+    tab(tab: string) {
+      const storage: KeyValueStorage = {
+        getItem: (key) => data.get(key) ?? null,
+        setItem(key, value) {
+          attempts.push(tab);
+          if (data.get(key) === value) return;
+          data.set(key, value);
+          writes.push(tab);
+          announce(tab, key);
+        },
+        removeItem(key) {
+          attempts.push(tab);
+          if (!data.has(key)) return;
+          data.delete(key);
+          writes.push(tab);
+          announce(tab, key);
+        },
+      };
+      const subscribeChanges = (listener: (key: string | null) => void) => {
+        const set = listeners.get(tab) ?? new Set();
+        set.add(listener);
+        listeners.set(tab, set);
+        return () => void set.delete(listener);
+      };
+      return { storage, tabId: tab, subscribeChanges };
+    },
+  };
+}
+
+describe('drafts across tabs of one user', () => {
+  const D = '0190c000-0000-7000-8000-0000000000d2';
+
+  function openTabs(userOf: (tab: string) => number = () => 1) {
+    const server = createModelServer();
+    const shared = sharedStorage();
+    const openOne = (tab: string) => {
+      const harness = createSyncHarness(
+        {},
+        {
+          persistence: shared.tab(tab),
+          socket: { enabled: false },
+          getCurrentUserId: () => userOf(tab),
+        },
+        { server },
+      );
+      harnesses.push(harness);
+      harness.store.dispatch(subscribeToConversation(C));
+      return harness;
+    };
+    return { server, shared, a: openOne('tab-a'), b: openOne('tab-b') };
+  }
+
+  const draftOf = (harness: SyncHarness, conversationId = C) =>
+    selectDraft(harness.store.getState(), conversationId);
+
+  it('a draft typed in one tab shows in the other, and follows further typing', async () => {
+    const { a, b } = openTabs();
+    await a.settle();
+    await b.settle();
+    a.store.dispatch(draftChanged({ conversationId: C, text: 'Привет' }));
+    await a.advance(1_000);
+    await b.settle();
+    expect(draftOf(b)).toBe('Привет');
+
+    // Unlike the restore after a reload, a newer text replaces the one shown.
+    a.store.dispatch(draftChanged({ conversationId: C, text: 'Привет, как дела?' }));
+    await a.advance(1_000);
+    await b.settle();
+    expect(draftOf(b)).toBe('Привет, как дела?');
+  });
+
+  it('a draft cleared in one tab (sent) disappears from the other', async () => {
+    const { a, b } = openTabs();
+    a.store.dispatch(draftChanged({ conversationId: C, text: 'to be sent' }));
+    await a.advance(1_000);
+    await b.settle();
+    expect(draftOf(b)).toBe('to be sent');
+    a.store.dispatch(draftChanged({ conversationId: C, text: '' }));
+    await a.advance(1_000);
+    await b.settle();
+    expect(draftOf(b)).toBe('');
+  });
+
+  it('a draft shown from another tab is not written back (no echo between tabs)', async () => {
+    const { a, b, shared } = openTabs();
+    // The writes of the session's start are done.
+    await a.advance(1_000);
+    await b.advance(1_000);
+    shared.attempts.length = 0;
+    a.store.dispatch(draftChanged({ conversationId: C, text: 'only A writes this' }));
+    await a.advance(1_000);
+    await b.advance(1_000);
+    expect(draftOf(b)).toBe('only A writes this');
+    expect(shared.attempts.filter((tab) => tab === 'tab-b')).toEqual([]);
+  });
+
+  it('a stale copy never overwrites the newer text of the tab being typed in', async () => {
+    const { a, b, shared } = openTabs();
+    b.store.dispatch(draftChanged({ conversationId: C, text: 'hel' }));
+    await b.advance(1_000);
+    await a.settle();
+    expect(draftOf(a)).toBe('hel');
+
+    // A goes on typing; B hears of it late, and meanwhile writes a draft of its own elsewhere.
+    shared.hold();
+    a.store.dispatch(draftChanged({ conversationId: C, text: 'hello' }));
+    await a.advance(1_000);
+    b.store.dispatch(draftChanged({ conversationId: D, text: 'another conversation' }));
+    await b.advance(1_000);
+    shared.release();
+    await a.settle();
+    await b.settle();
+    expect(draftOf(a)).toBe('hello');
+    expect(draftOf(b)).toBe('hello');
+    expect(draftOf(a, D)).toBe('another conversation');
+  });
+
+  it('a draft this tab has not written yet is kept, and then wins in the other tab', async () => {
+    const { a, b } = openTabs();
+    b.store.dispatch(draftChanged({ conversationId: C, text: 'typed in B just now' }));
+    a.store.dispatch(draftChanged({ conversationId: C, text: 'typed in A' }));
+    await a.advance(1_000);
+    await b.settle();
+    expect(draftOf(b)).toBe('typed in B just now');
+    await b.advance(1_000);
+    await a.settle();
+    expect(draftOf(a)).toBe('typed in B just now');
+  });
+
+  it('drafts of another user never show, and a session that ended stops listening', async () => {
+    const { a, b, shared } = openTabs((tab) => (tab === 'tab-a' ? 1 : 2));
+    await a.settle();
+    await b.settle();
+    a.store.dispatch(draftChanged({ conversationId: C, text: 'user 1 only' }));
+    await a.advance(1_000);
+    await b.settle();
+    expect(draftOf(b)).toBe('');
+    expect(shared.listenerCount()).toBe(2);
+    a.chat.dispose();
+    b.chat.dispose();
+    expect(shared.listenerCount()).toBe(0);
+  });
+});

@@ -19,6 +19,7 @@ const pages: Record<string, string[]> = {
     '__tests__/consumer/next/page.tsx',
     '__tests__/consumer/next/loadChatState.ts',
   ],
+  'tabs.md': ['__tests__/socket/tabs.example.test.ts'],
 };
 
 /**

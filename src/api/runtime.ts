@@ -73,6 +73,7 @@ export function createChatRuntime(options: ChatOptions, onAuthExpired: () => voi
         stream: socket.stream ?? 'auto',
         heartbeat: socket.heartbeat ?? false,
         historyDelayMs: socket.historyDelayMs ?? 1500,
+        shareAcrossTabs: socket.shareAcrossTabs ?? false,
       },
     },
     environment: options.environment ?? createDefaultEnvironment(),

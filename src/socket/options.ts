@@ -1,4 +1,5 @@
 import type { FrameCodec } from './codec';
+import type { ShareAcrossTabsOption } from './shared/chatSharing';
 import type { SocketFactory } from './transport';
 
 /**
@@ -50,4 +51,12 @@ export interface ChatSocketOptions {
    * or after this long, whichever is first. Default 1500 ms.
    */
   historyDelayMs?: number;
+  /**
+   * One socket per browser instead of one per tab: the tabs of one user
+   * elect a leader that holds the sockets for all of them (see
+   * docs/tabs.md). `true` scopes the sharing to the server and the current
+   * user; an object sets `scope` (or injects `channel`/`locks` in tests).
+   * Wraps `factory`, whatever it is. Default `false`.
+   */
+  shareAcrossTabs?: ShareAcrossTabsOption;
 }

@@ -1,5 +1,5 @@
 import { createReducer } from '@reduxjs/toolkit';
-import { conversationRemoved, draftChanged, draftsRestored } from './events';
+import { conversationRemoved, draftChanged, draftsRestored, draftsSynced } from './events';
 
 /** The `chat.drafts` state: the unsent text of each conversation's composer. */
 export type DraftsState = Record<string, string>;
@@ -20,6 +20,13 @@ export const draftsReducer = createReducer<DraftsState>({}, (builder) => {
         if (typeof text === 'string' && text.trim() !== '' && !(conversationId in state))
           state[conversationId] = text.slice(0, MAX_DRAFT_LENGTH);
       }
+    })
+    .addCase(draftsSynced, (state, { payload }) => {
+      for (const [conversationId, text] of Object.entries(payload.drafts)) {
+        if (typeof text !== 'string' || text.trim() === '') delete state[conversationId];
+        else state[conversationId] = text.slice(0, MAX_DRAFT_LENGTH);
+      }
+      for (const conversationId of payload.removed) delete state[conversationId];
     })
     .addCase(conversationRemoved, (state, { payload }) => {
       delete state[payload.id];

@@ -452,6 +452,21 @@ export const presenceReceived =
     'chat/presenceReceived',
   );
 
+/**
+ * Another tab of the same user changed drafts (seen in the shared storage):
+ * `drafts` are the texts it wrote, `removed` the conversations whose draft
+ * it cleared (say, by sending it). Unlike {@link draftsRestored} it
+ * overwrites and removes, since the other tab's copy is the newer one.
+ *
+ * @example
+ * ```ts
+ * dispatch(draftsSynced({ drafts: { [conversationId]: 'typed in the other tab' }, removed: [] }));
+ * ```
+ */
+export const draftsSynced = createAction<{ drafts: Record<string, string>; removed: string[] }>(
+  'chat/draftsSynced',
+);
+
 /** Why a session ended. */
 export type SessionEndReason = 'logout' | 'userChanged' | 'disposed';
 

@@ -18,6 +18,8 @@ import type { ClientFrame, ServerEvent } from '../codec';
 import { ConversationConnection } from '../connection';
 import type { ConnectionOptions, ConnectionUpdate } from '../connection';
 import type { ChatDispatch, SocketChannel, SocketContext } from '../context';
+import { isSharedSocketFactory, withTabSharing } from '../shared/chatSharing';
+import type { SocketFactory } from '../transport';
 import { conversationSocketUrl, userStreamUrl } from '../url';
 import { listenForEvent } from './events';
 import { dispatchEvents, dispatchGroups } from './inbound';
@@ -97,7 +99,7 @@ export function addConnectListeners(
 ): UnsubscribeListener {
   const { runtime } = context;
   const socketOptions = runtime.options.socket;
-  let factory = socketOptions.factory;
+  let factory: SocketFactory | undefined;
 
   let stream: ConversationConnection | null = null;
   // Tried only once the server said it has it (GET /extensions/): no speculative sockets.
@@ -111,7 +113,12 @@ export function addConnectListeners(
     conversationId: string,
     url: (token: string | null) => string,
   ): Omit<ConnectionOptions, 'onStatus' | 'onEvents' | 'onOpen'> {
-    factory ??= createWebSocketFactory();
+    factory ??= withTabSharing(
+      runtime,
+      socketOptions.factory ?? createWebSocketFactory(),
+      socketOptions.shareAcrossTabs,
+      (cleanup) => context.cleanups.add(cleanup),
+    );
     return {
       conversationId,
       url,
@@ -333,6 +340,8 @@ export function addConnectListeners(
     workspaceSubscribers = 0;
     streamFailures = 0;
     streamSupport = 'unsupported';
+    // The session ended: a tab that shared sockets leaves (a leader hands over).
+    if (isSharedSocketFactory(factory)) factory.releaseIdle();
   }
 
   context.cleanups.add(() => closeAll(false));

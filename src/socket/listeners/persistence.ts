@@ -1,4 +1,4 @@
-import { draftsRestored, outboxRestored } from '../../state/events';
+import { draftsRestored, draftsSynced, outboxRestored } from '../../state/events';
 import type { StoredPendingMessage } from '../../state/events';
 import type { ChatMessage } from '../../state/model';
 import { randomUuid } from '../../state/uuid';
@@ -28,6 +28,14 @@ export interface ChatPersistenceOptions {
   tabId?: string;
   /** Prefix of the storage keys. Default `'unet-chat-redux'`. */
   namespace?: string;
+  /**
+   * Tells of writes another tab made to `storage` (the key written, null
+   * when the storage was cleared), so that drafts typed there show here.
+   * Returns its unsubscribe. Default: the window's `storage` event for
+   * `storage` (a Web Storage object); `null`: drafts of other tabs show
+   * only after a reload.
+   */
+  subscribeChanges?: ((listener: (key: string | null) => void) => () => void) | null;
 }
 
 /** A tab that has not renewed its lease for this long is gone: its unsent messages are adopted. */
@@ -138,6 +146,25 @@ function unsentMessages(chat: ChatState): ChatMessage[] {
   return unsent;
 }
 
+/** The window's `storage` event, which a browser fires in every other tab of the origin. */
+function storageEvents(storage: KeyValueStorage) {
+  return (listener: (key: string | null) => void): (() => void) => {
+    const target = (globalThis as { window?: Partial<EventTarget> }).window;
+    if (
+      !target ||
+      typeof target.addEventListener !== 'function' ||
+      typeof target.removeEventListener !== 'function'
+    )
+      return () => undefined;
+    const handler = (event: Event) => {
+      const { key, storageArea } = event as Event & { key?: string | null; storageArea?: unknown };
+      if (storageArea === storage) listener(key ?? null);
+    };
+    target.addEventListener('storage', handler);
+    return () => target.removeEventListener?.('storage', handler);
+  };
+}
+
 const sameItems = <Item>(a: readonly Item[], b: readonly Item[]) =>
   a.length === b.length && a.every((item, i) => item === b[i]);
 
@@ -162,6 +189,15 @@ export function createPersistence(
   const touchedDrafts = new Set<string>();
   let draftTimer: unknown;
   let leaseTimer: unknown;
+  /** Set while another tab's drafts are applied: they are not this tab's edits to write back. */
+  let applyingOtherTab = false;
+  let stopWatching: (() => void) | null = null;
+  const subscribeChanges =
+    options === false || !storage
+      ? null
+      : options?.subscribeChanges === undefined
+        ? storageEvents(storage)
+        : options.subscribeChanges;
 
   const keyFor = (user: number) =>
     `${namespace}:${context.runtime.options.baseUrl || 'same-origin'}:${user}`;
@@ -210,6 +246,8 @@ export function createPersistence(
     else tabs.delete(tab);
     record.tabs = Object.fromEntries(tabs);
     write(userId, record);
+    // Written: from now on another tab's newer text for these is not overwritten by a stale copy.
+    touchedDrafts.clear();
     // While anything is unsent — ours, or another tab's that may be closed — check back.
     renewLeaseWhileNeeded(record.outbox.length > 0);
   }
@@ -257,6 +295,49 @@ export function createPersistence(
       store.dispatch(draftsRestored({ drafts: record.drafts }));
     adoptOrphans();
     save();
+    watchOtherTabs();
+  }
+
+  function watchOtherTabs(): void {
+    stopWatching?.();
+    stopWatching = null;
+    if (!subscribeChanges) return;
+    try {
+      stopWatching = subscribeChanges((key) => {
+        if (userId !== null && (key === null || key === keyFor(userId))) showOtherTabsDrafts();
+      });
+    } catch {
+      // Without the signal, other tabs' drafts show after a reload.
+    }
+  }
+
+  /**
+   * Another tab wrote the user's record: its drafts show here too. A draft
+   * this tab changed and has not written yet is left alone (its write comes
+   * next, and wins); what was applied is not written back as this tab's own.
+   */
+  function showOtherTabsDrafts(): void {
+    const store = context.store;
+    if (!store || userId === null) return;
+    const chat = store.getState().chat;
+    if (chat.session.userId !== userId) return;
+    const stored = read(userId).drafts;
+    const unwritten = draftTimer !== undefined ? touchedDrafts : new Set<string>();
+    const drafts: Record<string, string> = {};
+    const removed: string[] = [];
+    for (const [conversationId, text] of Object.entries(stored))
+      if (chat.drafts[conversationId] !== text && !unwritten.has(conversationId))
+        drafts[conversationId] = text;
+    for (const conversationId of Object.keys(chat.drafts))
+      if (!(conversationId in stored) && !unwritten.has(conversationId))
+        removed.push(conversationId);
+    if (Object.keys(drafts).length === 0 && removed.length === 0) return;
+    applyingOtherTab = true;
+    try {
+      store.dispatch(draftsSynced({ drafts, removed }));
+    } finally {
+      applyingOtherTab = false;
+    }
   }
 
   /** After every action: writes when the unsent messages or the drafts changed. */
@@ -267,7 +348,7 @@ export function createPersistence(
     if (chat.session.userId !== userId) return;
     const unsent = unsentMessages(chat);
     const outboxChanged = !sameItems(unsent, lastUnsent);
-    const draftsChanged = chat.drafts !== lastDrafts;
+    const draftsChanged = chat.drafts !== lastDrafts && !applyingOtherTab;
     if (draftsChanged) {
       for (const id of new Set([...Object.keys(chat.drafts), ...Object.keys(lastDrafts)]))
         if (chat.drafts[id] !== lastDrafts[id]) touchedDrafts.add(id);
@@ -324,6 +405,8 @@ export function createPersistence(
   function end(erase: boolean): void {
     if (userId !== null && !erase && draftTimer !== undefined) save();
     stopTimers();
+    stopWatching?.();
+    stopWatching = null;
     if (erase && userId !== null) {
       try {
         storage?.removeItem(keyFor(userId));
