@@ -20,6 +20,16 @@ import type { BurstCell } from './scenarios/burst';
  * previous file (the lead's notes on designs tried and what they gave).
  */
 
+export interface Revision {
+  /** HEAD of the working tree. */
+  commit: string;
+  /** The last commit that changed src/: the package that was measured. */
+  packageCommit: string;
+  subject: string;
+  /** src/ differs from HEAD. */
+  dirty: boolean;
+}
+
 export interface Machine {
   node: string;
   cpu: string;
@@ -31,7 +41,7 @@ export interface Machine {
   nodeEnv: string;
   gcExposed: boolean;
   date: string;
-  revision: { commit: string; dirty: boolean; subject: string };
+  revision: Revision;
   quick: boolean;
   durationSeconds: number;
   scenarioSeconds: Partial<Record<string, number>>;
@@ -84,8 +94,9 @@ function summary(run: Run): string {
   return [
     '## Goals of this run',
     '',
-    `Package commit \`${revision.commit}\`${revision.dirty ? ' **with uncommitted changes in src/**' : ''}` +
-      ` (${revision.subject}), ${run.machine.date.slice(0, 10)}, ${run.machine.durationSeconds.toFixed(0)} s` +
+    `The package as of commit \`${revision.packageCommit}\` (the last to change src/: ${revision.subject})` +
+      `${revision.dirty ? ' **with uncommitted changes in src/**' : ''}, in a tree at \`${revision.commit}\`;` +
+      ` ${run.machine.date.slice(0, 10)}, ${run.machine.durationSeconds.toFixed(0)} s` +
       `${run.machine.quick ? ', **quick sizes (not the goals’ sizes)**' : ''}. ${met} of ${run.goals.length} goals met.`,
     '',
     table(
@@ -111,6 +122,7 @@ npm run bench                         # every scenario (about 10 minutes); rewri
 npm run bench -- --only=burst         # one scenario, or a list: --only=live,storm
 npm run bench -- --quick              # tiny sizes: checks that the harness works (npm test runs it)
 npm run bench -- --profile=burst      # CPU profiles of the package's part, in .tmp/bench-profiles/
+                                      #   (or --profile-dir=<dir>)
 npm run bench -- --json=results.json  # the raw figures as well
 \`\`\`
 
@@ -146,7 +158,7 @@ const METHOD = `## Method
      conversation (appended, or binary-searched).
   6. **this package** as a host sets it up: \`createChat\` with \`createWebSocketFactory(ws)\`,
      \`configureStore\`, \`subscribeToConversation\` then \`loadOlderMessages\` until the conversation holds
-     what the scenario asks for (pages of 1,000 — the bench server has no page limit — so that loading
+     what the scenario asks for (pages of 5,000 — the bench server has no page limit — so that loading
      50,000 before each sample takes seconds), read through the public selectors.
 - **When is it in?** Every contestant signals "state changed" after each dispatch (an outermost
   middleware: \`store.subscribe\` would be late for actions RTK batches) or, for the floor, after each
@@ -158,16 +170,18 @@ const METHOD = `## Method
   the per-round ratios. Costs of single messages are event-loop busy time
   (\`performance.eventLoopUtilization()\`), so waiting (timers, the network) is not counted.
 - **Caps and lower bounds.** Contestants 2–4 apply one frame per dispatch and get slower as the
-  store grows; in a burst they stop after a time cap (they drop the rest), and their figure is the
-  time so far scaled to all frames — a lower bound, marked "≥", since every later frame costs at
-  least as much. Their 100k bursts are not run: their first frames are the 10k burst's, so the 10k
-  rate scaled to 100k is the lower bound.`;
+  store grows; in a burst they stop after a time cap (they drop the rest of the frames), and their
+  figure is a lower bound, marked "≥", built on one fact: a peer's cost per frame never falls as its
+  store grows. The first frames cost what its run into the same store measured; every later frame,
+  at store size x, at least the average per frame of any of its runs that ended at a size ≤ x.
+  Their 100k bursts are not run: they are bounded the same way from the runs they did.`;
 
 function burstSection(results: AllResults): string {
   const burst = results.burst;
   if (!burst) return '## 1. Burst ingest\n\nNot run.';
   const priors = [...new Set(burst.cells.map((cell) => cell.prior))];
   const frames = [...new Set(burst.cells.map((cell) => cell.frames))];
+  const cellIsLargest = (cell: BurstCell) => cell.frames === Math.max(...frames);
   const cellFor = (f: number, p: number) =>
     burst.cells.find((c) => c.frames === f && c.prior === p);
   const figure = (cell: BurstCell | undefined, key: ContestantKey) => {
@@ -203,16 +217,20 @@ function burstSection(results: AllResults): string {
         : null;
     })
     .filter(Boolean);
-  const capped = burst.cells.flatMap((cell) =>
-    (['rtkQueryStreaming', 'listener', 'reduxWebsocket'] as const).flatMap((key) => {
-      const sample = cell.samples[key]?.[0];
-      if (!sample?.capped) return [];
-      return [
-        sample.extrapolatedFrom
-          ? `${numberOf(key)} at ${cellName(cell)}: scaled from its ${formatSize(sample.extrapolatedFrom)} burst`
-          : `${numberOf(key)} at ${cellName(cell)}: ${formatCount(sample.applied)} frames in ${formatMs(sample.ms)}`,
-      ];
-    }),
+  const peerRuns = table(
+    ['peer', ...burst.cells.filter((cell) => !cellIsLargest(cell)).map(cellName)],
+    (['rtkQueryStreaming', 'listener', 'reduxWebsocket'] as const).map((key) => [
+      `${numberOf(key)}.`,
+      ...burst.cells
+        .filter((cell) => !cellIsLargest(cell))
+        .map((cell) => {
+          const sample = cell.samples[key]?.[0];
+          if (!sample) return '—';
+          return sample.capped
+            ? `${formatCount(sample.applied)} in ${formatMs(sample.ms)}`
+            : `all in ${formatMs(sample.ms)}`;
+        }),
+    ]),
   );
   return [
     '## 1. Burst ingest',
@@ -225,7 +243,13 @@ function burstSection(results: AllResults): string {
     'notification — everything between the socket and the state.',
     '',
     ...tables.flatMap((t) => [t, '']),
-    capped.length ? `Capped runs (lower bounds): ${capped.join('; ')}.` : '',
+    'What the peers did before their cap (frames applied, of the burst, and the time); their largest',
+    'bursts were not run. A "≥" figure is the lower bound that follows from these runs: the first',
+    'frames cost what the run into the same store took, and each later frame, at store size x, at least',
+    'the average per frame of any run that ended at a size ≤ x (a peer never gets cheaper per frame',
+    'as its store grows).',
+    '',
+    peerRuns,
     stored.length ? `\nWindowing: ${stored.join('; ')}.` : '',
   ].join('\n');
 }
@@ -255,11 +279,12 @@ function liveSection(results: AllResults): string {
     '## 2. One live message',
     '',
     'One `message:new` frame at a time (the next only after the last landed) into a store of one',
-    `conversation, of many conversations (the frame goes to the middle one), and of one long`,
-    `conversation. Busy: the event loop's busy time from the frame's arrival until the state holds it`,
-    "and that macrotask has finished — the CPU cost, not counting the package's wait for its batching",
-    'timer. To the state: wall-clock time from arrival to the state, waits included. Medians of',
-    `${messages} messages per cell, after warm-up messages.`,
+    'conversation, of many conversations (the frame goes to the middle one; every contestant holds a',
+    'socket per conversation, and the package is subscribed to each, so none is evicted), and of one',
+    "long conversation. Busy: the event loop's busy time from the frame's arrival until the state",
+    "holds it and that macrotask has finished — the CPU cost, not counting the package's wait for its",
+    'batching timer. To the state: wall-clock time from arrival to the state, waits included. Medians',
+    `of ${messages} messages per cell, after warm-up messages.`,
     '',
     table(
       [
@@ -333,6 +358,13 @@ function scrollBackSection(results: AllResults): string {
         `${formatMs(apply.first)} → ${formatMs(apply.last)} (${formatRatio(apply.last / apply.first)})`,
       ];
     });
+  const windowed = contestants
+    .map((c) => ({ key: c.key, held: scrollBack.results[c.key]?.held ?? [] }))
+    .filter(({ held }) => held.length > 0 && (held.at(-1) ?? 0) < (held.length + 1) * pageSize)
+    .map(
+      ({ key, held }) =>
+        `${numberOf(key)} held ${formatCount(held.at(-1) ?? 0)} after page ${held.length}`,
+    );
   return [
     '## 4. Scroll-back',
     '',
@@ -352,6 +384,7 @@ function scrollBackSection(results: AllResults): string {
       ],
       rows,
     ),
+    windowed.length ? `\nWindowing: ${windowed.join('; ')}.` : '',
   ].join('\n');
 }
 
@@ -408,7 +441,9 @@ function memorySection(results: AllResults): string {
     `One conversation of ${formatCount(memory.messages)} messages of ${memory.textLength} characters`,
     `(${memory.jsonPerMessage.toFixed(0)} B each as JSON), loaded by each contestant its own way. Retained: the heap after`,
     'two full collections with the client alive (and request caches emptied), minus the same before it',
-    `was created${memory.exact ? '' : ' — **without `--expose-gc`, so not exact**'}.`,
+    `was created${memory.exact ? '' : ' — **without `--expose-gc`, so not exact**'}, each contestant in a process of its own after a`,
+    'small warm-up load (so one-time set-up and what another left behind are not counted). The floor',
+    "keeps an id → slot map beside its array (for edits and deletions), which RTK Query's array does not.",
     '',
     table(['contestant', 'retained', 'per message', 'messages held'], rows),
     notes.length ? `\n${notes.join('; ')}` : '',

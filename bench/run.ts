@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArguments, usage } from './cli';
 import type { BenchArguments, ScenarioName } from './cli';
 import type { AllResults } from './goals';
-import type { Run } from './report';
+import type { Revision, Run } from './report';
 
 /**
  * `npm run bench`: runs every scenario and rewrites docs/performance.md.
@@ -44,16 +44,18 @@ function git(args: string[]): string {
   return execFileSync('git', args, { cwd: root }).toString().trim();
 }
 
-/** The package's commit, and whether src/ differs from it. */
-function revision(): { commit: string; dirty: boolean; subject: string } {
+/** The commit measured: HEAD, the last commit that changed src/, and whether src/ differs. */
+function revision(): Revision {
   try {
+    const packageCommit = git(['log', '-1', '--format=%h', '--', 'src']);
     return {
       commit: git(['rev-parse', '--short', 'HEAD']),
-      subject: git(['log', '-1', '--format=%s']).replace(/^(.{70}).+$/s, '$1…'),
+      packageCommit,
+      subject: git(['log', '-1', '--format=%s', packageCommit]).replace(/^(.{70}).+$/s, '$1…'),
       dirty: git(['status', '--porcelain', '--', 'src']) !== '',
     };
   } catch {
-    return { commit: 'unknown', subject: '', dirty: false };
+    return { commit: 'unknown', packageCommit: 'unknown', subject: '', dirty: false };
   }
 }
 

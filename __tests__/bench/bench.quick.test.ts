@@ -7,6 +7,7 @@ import { contestants } from '../../bench/contestants';
 import { evaluateGoals } from '../../bench/goals';
 import type { AllResults, GoalResult } from '../../bench/goals';
 import type { Run } from '../../bench/report';
+import { peerLowerBound } from '../../bench/scenarios/burst';
 import type { BurstResults, BurstSample } from '../../bench/scenarios/burst';
 import { quickSizes } from '../../bench/sizes';
 
@@ -225,7 +226,7 @@ describe('the burst verdict against the peers', () => {
     applied: capped ? 1 : 10,
     frames: 10,
     estimateMs,
-    extrapolatedFrom: null,
+    notRun: false,
     stored: 10,
   });
   const burst = (peerMs: number, capped: boolean): BurstResults => ({
@@ -258,5 +259,40 @@ describe('the burst verdict against the peers', () => {
 
   it('is not shown when only a lower bound falls short', () => {
     expect(peers(burst(60, true))).toMatchObject({ verdict: 'not shown', value: 30 });
+  });
+});
+
+describe('the lower bound of a capped peer', () => {
+  it('charges the first frames what the run into the same store took', () => {
+    // 100 of the frames in 50 ms into an empty store, nothing else known: 0.5 ms a frame at least.
+    expect(peerLowerBound([{ prior: 0, applied: 100, ms: 50 }], 0, 1000)).toBe(500);
+  });
+
+  it('charges later frames the dearest rate of any run that ended at a smaller store', () => {
+    const runs = [
+      { prior: 0, applied: 1000, ms: 100 }, // 0.1 ms a frame, ends at 1,000
+      { prior: 2000, applied: 10, ms: 10 }, // 1 ms a frame, ends at 2,010
+    ];
+    // Frames 0–999: 100 ms; 1,000–2,009 at 0.1 ms: 101 ms; 2,010–2,999 at 1 ms: 990 ms.
+    expect(peerLowerBound(runs, 0, 3000)).toBeCloseTo(100 + 101 + 990, 6);
+    // Into 2,000: its own run covers 10 frames (10 ms), the next 90 cost at least 1 ms each.
+    expect(peerLowerBound(runs, 2000, 100)).toBeCloseTo(10 + 90, 6);
+  });
+
+  it("starts from the cell's own capped run, never from a longer run scaled down", () => {
+    const runs = [
+      { prior: 0, applied: 2000, ms: 1000 }, // 0.5 ms a frame over 2,000 frames
+      { prior: 0, applied: 750, ms: 2000 }, // this cell's run: 750 frames in 2 s
+    ];
+    // 2 s for its 750, then 250 frames at the dearest rate of the runs ended by 750: 2000/750.
+    expect(peerLowerBound(runs, 0, 1000, runs[1])).toBeCloseTo(2000 + (250 * 2000) / 750, 6);
+  });
+
+  it('never charges a frame less than a run into a smaller store measured', () => {
+    const runs = [
+      { prior: 0, applied: 50, ms: 100 }, // 2 ms a frame
+      { prior: 100, applied: 10, ms: 5 }, // 0.5 ms a frame: noise, lower than before
+    ];
+    expect(peerLowerBound(runs, 100, 20)).toBeCloseTo(5 + 10 * 2, 6);
   });
 });

@@ -87,9 +87,12 @@ export const unetChat: Contestant = {
     for (const { id, history } of conversations) {
       await until(() => selectPaging(store.getState(), id).caughtUp, `${id} to be live`);
       if (newestPageOnly) continue;
-      while (selectMessagesOfConversation(store.getState(), id).length < history) {
-        if (!selectPaging(store.getState(), id).hasMoreOlder) break;
+      for (;;) {
+        const held = selectMessagesOfConversation(store.getState(), id).length;
+        if (held >= history || !selectPaging(store.getState(), id).hasMoreOlder) break;
         await store.dispatch(loadOlderMessages(id));
+        // A windowed conversation stops growing: it holds what it holds (the report says so).
+        if (selectMessagesOfConversation(store.getState(), id).length <= held) break;
       }
     }
 

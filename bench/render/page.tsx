@@ -80,8 +80,12 @@ const bench = {
   async load(conversationId: string, history: number): Promise<number> {
     store.dispatch(subscribeToConversation(conversationId));
     await until(() => selectPaging(store.getState(), conversationId).caughtUp, 'live');
-    while (selectMessagesOfConversation(store.getState(), conversationId).length < history) {
+    for (;;) {
+      const held = selectMessagesOfConversation(store.getState(), conversationId).length;
+      if (held >= history || !selectPaging(store.getState(), conversationId).hasMoreOlder) break;
       await store.dispatch(loadOlderMessages(conversationId));
+      // A windowed conversation stops growing.
+      if (selectMessagesOfConversation(store.getState(), conversationId).length <= held) break;
     }
     return selectMessagesOfConversation(store.getState(), conversationId).length;
   },

@@ -12,18 +12,16 @@ import { waitForClients } from './sockets';
  * loads history), from the first frame's arrival until the state holds the
  * last one. The fast contestants run interleaved in rounds; the per-frame
  * peers (2–4) run once per cell with a time cap, and where they hit it their
- * figure is a lower bound: the time so far, scaled to all frames (a frame
- * costs them at least as much as the ones before it, since the store only
- * grows). The largest burst of the peers is not run: its first frames are
- * the same work as the middle burst's, so the middle burst's rate scaled to
- * it is the lower bound.
+ * figure is a lower bound (see `peerLowerBound`). The peers' largest burst is
+ * not run: its first frames are the same work as the middle burst's, and the
+ * rest is bounded the same way.
  */
 
 export interface BurstSample extends BurstOutcome {
   /** The whole burst's time: `ms`, or for a capped run `ms × frames / applied` (a lower bound). */
   estimateMs: number;
-  /** Estimated from another burst size (the peers' largest burst). */
-  extrapolatedFrom: number | null;
+  /** Not run (the peers' largest burst): the figure is the lower bound from the other runs. */
+  notRun: boolean;
   /** Messages of the conversation in the state afterwards. */
   stored: number;
 }
@@ -69,7 +67,7 @@ async function oneBurst(
     return {
       ...outcome,
       estimateMs: outcome.capped ? (outcome.ms * outcome.frames) / outcome.applied : outcome.ms,
-      extrapolatedFrom: null,
+      notRun: false,
       stored: instance.count(id),
     };
   } finally {
@@ -114,26 +112,7 @@ export async function runBurst(context: Context): Promise<BurstResults> {
         }
       }
       for (const peer of peers) {
-        if (size === 2) {
-          // Scaled from the middle burst into the same store (see the file comment).
-          const middle = cells.find((c) => c.prior === prior && c.frames === frames[1]);
-          const measured = middle?.samples[peer.key]?.[0];
-          if (!measured) continue;
-          const perFrame = measured.estimateMs / measured.frames;
-          cell.samples[peer.key] = [
-            {
-              ...measured,
-              capped: true,
-              estimateMs: perFrame * count,
-              extrapolatedFrom: measured.frames,
-              frames: count,
-            },
-          ];
-          context.log(
-            `${title}: ${peer.key}: ≥ ${formatMs(perFrame * count)} (from ${formatSize(measured.frames)})`,
-          );
-          continue;
-        }
+        if (size === 2) continue;
         if (!peersWarm && warmup[0]) {
           await oneBurst(context, peer, cellInfo, peerCapMs);
         }
@@ -145,5 +124,94 @@ export async function runBurst(context: Context): Promise<BurstResults> {
       cells.push(cell);
     }
   }
+  boundPeers(
+    cells,
+    peers.map((peer) => peer.key),
+    frames[2],
+  );
+  for (const cell of cells.filter((c) => c.frames === frames[2]))
+    for (const peer of peers)
+      context.log(
+        `burst ${formatSize(cell.frames)} into ${formatSize(cell.prior)}: ${peer.key}: ` +
+          `≥ ${formatMs(cell.samples[peer.key]?.[0]?.estimateMs ?? Number.NaN)} (not run: bounded by its other runs)`,
+      );
   return { cells };
+}
+
+/** One timed run of a per-frame peer: `applied` frames into a store of `prior`, in `ms`. */
+export interface PeerRun {
+  prior: number;
+  applied: number;
+  ms: number;
+}
+
+/**
+ * A lower bound of a per-frame peer's time for `frames` frames into a store
+ * of `prior`, from its timed runs. It rests on one fact: a peer's cost per
+ * frame never falls as its store grows (each dispatch copies or re-sorts
+ * more). The first frames cost what `own` (this cell's capped run) took, or
+ * else the longest run into the same store (the same frames into the same
+ * store), never scaled down; a later frame, at store size x, costs at least
+ * the average per frame of any run that ended at a store size ≤ x.
+ */
+export function peerLowerBound(
+  runs: readonly PeerRun[],
+  prior: number,
+  frames: number,
+  own?: PeerRun,
+): number {
+  const first =
+    own ??
+    runs
+      .filter((run) => run.prior === prior && run.applied <= frames)
+      .sort((a, b) => b.applied - a.applied)[0];
+  let total = first?.ms ?? 0;
+  const end = prior + frames;
+  let at = prior + (first?.applied ?? 0);
+  const steps = runs
+    .map((run) => ({ from: run.prior + run.applied, rate: run.ms / run.applied }))
+    .sort((a, b) => a.from - b.from);
+  let rate = 0;
+  for (const step of steps) {
+    if (step.from > at) {
+      if (step.from >= end) break;
+      total += rate * (step.from - at);
+      at = step.from;
+    }
+    rate = Math.max(rate, step.rate);
+  }
+  return total + rate * Math.max(0, end - at);
+}
+
+/** Replaces the peers' capped figures by their lower bounds, and fills their largest bursts. */
+function boundPeers(cells: BurstCell[], peers: readonly ContestantKey[], largest: number): void {
+  for (const key of peers) {
+    const runs: PeerRun[] = cells.flatMap((cell) =>
+      (cell.samples[key] ?? []).map((sample) => ({
+        prior: cell.prior,
+        applied: sample.applied,
+        ms: sample.ms,
+      })),
+    );
+    for (const cell of cells) {
+      const sample = cell.samples[key]?.[0];
+      if (cell.frames === largest) {
+        const estimateMs = peerLowerBound(runs, cell.prior, cell.frames);
+        cell.samples[key] = [
+          {
+            ms: Number.NaN,
+            capped: true,
+            applied: 0,
+            frames: cell.frames,
+            estimateMs,
+            notRun: true,
+            stored: Number.NaN,
+          },
+        ];
+      } else if (sample?.capped) {
+        const own = { prior: cell.prior, applied: sample.applied, ms: sample.ms };
+        sample.estimateMs = peerLowerBound(runs, cell.prior, cell.frames, own);
+      }
+    }
+  }
 }

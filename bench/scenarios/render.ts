@@ -38,6 +38,8 @@ export interface RenderResults {
     /** Rows that rendered: the new one (mounted) and any other. */
     rows: Array<{ id: string; mounted: boolean }>;
     newId: string;
+    /** The message just before the new one. */
+    previousId: string;
   };
   burstCommits: number;
   burstComponents: Record<string, number>;
@@ -121,7 +123,7 @@ export async function runRender(context: Context): Promise<RenderResults> {
     mountMs: Number.NaN,
     rowsOnOpen: Number.NaN,
     rowsAfterBurst: Number.NaN,
-    append: { commits: Number.NaN, components: {}, rows: [], newId: '' },
+    append: { commits: Number.NaN, components: {}, rows: [], newId: '', previousId: '' },
     burstCommits: Number.NaN,
     burstComponents: {},
     burstRowRenders: Number.NaN,
@@ -185,6 +187,7 @@ export async function runRender(context: Context): Promise<RenderResults> {
       components: sum(appended.fiberCommits.map((commit) => commit.components)),
       rows: appended.fiberCommits.flatMap((commit) => commit.rows),
       newId,
+      previousId: messageId(CONVERSATION, size - 1),
     };
     context.log(
       `render: one message: ${append.commits} commits, rows rendered ${append.rows.length} ` +
