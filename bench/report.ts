@@ -168,7 +168,11 @@ const METHOD = `## Method
   run much less. Contestants run interleaved in rounds (each round starts with another), a full
   collection runs before each sample, and a goal that compares two contestants uses the median of
   the per-round ratios. Costs of single messages are event-loop busy time
-  (\`performance.eventLoopUtilization()\`), so waiting (timers, the network) is not counted.
+  (\`performance.eventLoopUtilization()\`), so waiting (timers, the network) is not counted. A
+  batching client (5, 6) is also sensitive to how the bytes arrive: Node reads a socket 64 kB at a
+  time, and a batch holds whatever was read before the batch runs, so when the box stalls the
+  sender the batches get smaller and more numerous. The 100k bursts run once each (the time
+  budget), so they carry the most noise: compare them across runs before concluding.
 - **Caps and lower bounds.** Contestants 2–4 apply one frame per dispatch and get slower as the
   store grows; in a burst they stop after a time cap (they drop the rest of the frames), and their
   figure is a lower bound, marked "≥", built on one fact: a peer's cost per frame never falls as its
@@ -410,7 +414,8 @@ function latencySection(results: AllResults): string {
     "message and fans it out; the time runs until the message is in client B's state (B is the",
     'contestant; A and B share one clock). Meanwhile a third user sends',
     `${latency.backgroundPerSecond} messages a second into the same conversation (${formatCount(latency.backgroundSent)} in ${latency.backgroundSeconds.toFixed(0)} s).`,
-    `${latency.samples} measured sends per contestant.`,
+    `${latency.samples} measured sends per contestant, in rounds (each contestant once per round, in`,
+    'rotated order), after warm-up sends.',
     '',
     table(['contestant (client B)', 'p50', 'p90', 'p99', 'max', 'lost'], rows),
   ].join('\n');

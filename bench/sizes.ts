@@ -35,7 +35,15 @@ export interface Sizes {
     capMs: number;
   };
   scrollBack: { pageSize: number; pages: number; runs: number; compare: number };
-  latency: { backgroundPerSecond: number; samples: number; perSecond: number; warmup: number };
+  latency: {
+    backgroundPerSecond: number;
+    /** Measured sends per contestant and round. */
+    samples: number;
+    perSecond: number;
+    warmup: number;
+    /** Rounds (each contestant once per round, in rotated order). */
+    rounds: number;
+  };
   memory: { messages: number; textLength: number };
   render: { conversation: number; burst: number };
 }
@@ -52,7 +60,7 @@ export const fullSizes: Sizes = {
   live: { conversationSize: 1_000, conversations: 50, large: 50_000, messages: 40, warmup: 5 },
   storm: { edits: 1_000, small: 1_000, large: 50_000, runs: 3, peerCapMs: 5_000, capMs: 20_000 },
   scrollBack: { pageSize: 200, pages: 100, runs: 3, compare: 5 },
-  latency: { backgroundPerSecond: 100, samples: 120, perSecond: 25, warmup: 10 },
+  latency: { backgroundPerSecond: 100, samples: 80, perSecond: 25, warmup: 5, rounds: 2 },
   memory: { messages: 100_000, textLength: 100 },
   render: { conversation: 10_000, burst: 1_000 },
 };
@@ -69,7 +77,7 @@ export const quickSizes: Sizes = {
   live: { conversationSize: 50, conversations: 3, large: 300, messages: 4, warmup: 1 },
   storm: { edits: 20, small: 20, large: 200, runs: 1, peerCapMs: 1_000, capMs: 10_000 },
   scrollBack: { pageSize: 20, pages: 4, runs: 1, compare: 1 },
-  latency: { backgroundPerSecond: 20, samples: 6, perSecond: 20, warmup: 1 },
+  latency: { backgroundPerSecond: 20, samples: 6, perSecond: 20, warmup: 1, rounds: 1 },
   memory: { messages: 1_000, textLength: 100 },
   render: { conversation: 300, burst: 30 },
 };

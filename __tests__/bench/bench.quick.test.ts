@@ -137,7 +137,7 @@ describe('npm run bench -- --quick', () => {
     }
     for (const contestant of contestants) {
       expect(results.latency.results[contestant.key]?.latencies).toHaveLength(
-        quickSizes.latency.samples,
+        quickSizes.latency.samples * quickSizes.latency.rounds,
       );
       expect(results.memory.results[contestant.key]?.held).toBe(quickSizes.memory.messages);
     }

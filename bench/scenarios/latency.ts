@@ -20,7 +20,7 @@ import { openInstance, profiled } from './context';
 export interface LatencySeries {
   /** A's send → in B's state (ms), warm-up excluded. */
   latencies: number[];
-  /** Sent messages that never reached B's state within the wait. */
+  /** Sent messages that never reached B's state within the wait (warm-up ones included). */
   lost: number;
 }
 
@@ -29,6 +29,7 @@ export interface LatencyResults {
   /** Background messages the sender actually sent over the scenario. */
   backgroundSent: number;
   backgroundSeconds: number;
+  /** Measured sends per contestant, over all rounds. */
   samples: number;
   results: Partial<Record<ContestantKey, LatencySeries>>;
 }
@@ -49,7 +50,7 @@ async function login(url: string, username: string): Promise<Session> {
 }
 
 export async function runLatency(context: Context): Promise<LatencyResults> {
-  const { backgroundPerSecond, samples, perSecond, warmup } = context.sizes.latency;
+  const { backgroundPerSecond, samples, perSecond, warmup, rounds } = context.sizes.latency;
   const url = await context.sender.call('startReference', {});
   const [b, a, background] = await Promise.all(
     ['aibek', 'aizada', 'bakyt'].map((name) => login(url, name)),
@@ -81,47 +82,51 @@ export async function runLatency(context: Context): Promise<LatencyResults> {
   let backgroundSent: number;
   let backgroundSeconds: number;
   try {
-    for (const contestant of rotated(contestants, 0)) {
-      const { instance, probe } = await openInstance(context, contestant, {
-        target,
-        conversations: [{ id: conversationId, history: 0 }],
-        // The reference server's largest page.
-        pageSize: 200,
-      });
-      const sentAt = new Map<string, number>();
-      const latencies: number[] = [];
-      probe.onLanded = (message) => {
-        const at = message.client_id ? sentAt.get(message.client_id) : undefined;
-        if (at === undefined || !message.client_id) return;
-        sentAt.delete(message.client_id);
-        latencies.push(performance.now() - at);
-      };
-      try {
-        // Let the background traffic reach the new client first.
-        await sleep(300);
-        await profiled(context, 'latency', contestant.key, 'run', async () => {
-          for (let i = 0; i < warmup + samples; i++) {
-            const clientId = randomUUID();
-            if (i === warmup) latencies.length = 0;
-            sentAt.set(clientId, performance.now());
-            sender.send(
-              JSON.stringify({
-                type: 'message:send',
-                payload: { text: `latency ${i}`, reply_to: null, client_id: clientId },
-              }),
-            );
-            await sleep(1000 / perSecond);
-          }
-          await until(() => sentAt.size === 0, 'the last messages', 3000).catch(() => undefined);
+    for (let round = 0; round < rounds; round++) {
+      for (const contestant of rotated(contestants, round)) {
+        const { instance, probe } = await openInstance(context, contestant, {
+          target,
+          conversations: [{ id: conversationId, history: 0 }],
+          // The reference server's largest page.
+          pageSize: 200,
         });
-        results[contestant.key] = { latencies: [...latencies], lost: sentAt.size };
-        context.log(
-          `latency: ${contestant.key} p50 ${formatMs(percentile(latencies, 50))}, ` +
-            `p99 ${formatMs(percentile(latencies, 99))}, lost ${sentAt.size}`,
-        );
-      } finally {
-        probe.onLanded = null;
-        await instance.close();
+        const sentAt = new Map<string, number>();
+        const warmupIds = new Set<string>();
+        const series = (results[contestant.key] ??= { latencies: [], lost: 0 });
+        probe.onLanded = (message) => {
+          const at = message.client_id ? sentAt.get(message.client_id) : undefined;
+          if (at === undefined || !message.client_id) return;
+          sentAt.delete(message.client_id);
+          if (!warmupIds.has(message.client_id)) series.latencies.push(performance.now() - at);
+        };
+        try {
+          // Let the background traffic reach the new client first.
+          await sleep(300);
+          await profiled(context, 'latency', contestant.key, `round-${round + 1}`, async () => {
+            for (let i = 0; i < warmup + samples; i++) {
+              const clientId = randomUUID();
+              if (i < warmup) warmupIds.add(clientId);
+              sentAt.set(clientId, performance.now());
+              sender.send(
+                JSON.stringify({
+                  type: 'message:send',
+                  payload: { text: `latency ${i}`, reply_to: null, client_id: clientId },
+                }),
+              );
+              await sleep(1000 / perSecond);
+            }
+            await until(() => sentAt.size === 0, 'the last messages', 3000).catch(() => undefined);
+          });
+          series.lost += sentAt.size;
+          context.log(
+            `latency round ${round + 1}/${rounds}: ${contestant.key} so far p50 ` +
+              `${formatMs(percentile(series.latencies, 50))}, p99 ${formatMs(percentile(series.latencies, 99))}, ` +
+              `lost ${series.lost}`,
+          );
+        } finally {
+          probe.onLanded = null;
+          await instance.close();
+        }
       }
     }
   } finally {
@@ -129,5 +134,11 @@ export async function runLatency(context: Context): Promise<LatencyResults> {
     backgroundSeconds = (performance.now() - backgroundStart) / 1000;
     await closeSocket(sender);
   }
-  return { backgroundPerSecond, backgroundSent, backgroundSeconds, samples, results };
+  return {
+    backgroundPerSecond,
+    backgroundSent,
+    backgroundSeconds,
+    samples: samples * rounds,
+    results,
+  };
 }
