@@ -1,20 +1,30 @@
-import { chatReducer, messagesReceived } from '../src/index';
-import type { ChatState, Message, PageRequest } from '../src/index';
+import type { Conversation, Message } from 'unet-chat-redux';
 
 /**
- * Deterministic wire messages, shaped like the reference server's: UUID-like
- * ids, ISO timestamps with a zone, texts of varied length, some replies.
+ * Deterministic wire data shaped like the reference server's: UUID-like ids,
+ * ISO timestamps with milliseconds and a zone, texts of varied length. The
+ * sender process and every contestant build the same messages from the same
+ * numbers, so "the same frames for all" holds by construction.
  */
 
 const BASE_MS = Date.parse('2026-01-01T00:00:00.000Z');
-/** Existing messages are this far apart, so a catch-up page can fall between them. */
-export const SPACING_MS = 10_000;
+/** Message `seq` of a conversation is `seq` seconds after the base time: newer seq, newer message. */
+const SPACING_MS = 1000;
+
+/** The user every bench client is (the minimal server accepts any token as this user). */
+export const BENCH_USER_ID = 1;
+export const BENCH_TOKEN = 'bench-token';
 
 const hex = (value: number, width: number) => value.toString(16).padStart(width, '0');
 
 /** The id of conversation number `index`. */
 export function conversationId(index: number): string {
   return `0190b000-0000-7000-8000-${hex(index, 12)}`;
+}
+
+/** The id of message `seq` of conversation `conversation`. */
+export function messageId(conversation: number, seq: number): string {
+  return `0190b000-${hex(conversation, 4)}-7000-9000-${hex(seq, 12)}`;
 }
 
 /** Small seeded generator, so every run builds the same data. */
@@ -52,66 +62,67 @@ const WORDS = [
   'later',
 ];
 
-function textOf(random: () => number): string {
-  const words = 3 + Math.floor(random() * 18);
+/** Text of a message: 3–20 words, or exactly `length` characters when given. */
+function textOf(random: () => number, length?: number): string {
   const parts: string[] = [];
-  for (let i = 0; i < words; i++) parts.push(WORDS[Math.floor(random() * WORDS.length)] as string);
-  return parts.join(' ');
+  if (length === undefined) {
+    const words = 3 + Math.floor(random() * 18);
+    for (let i = 0; i < words; i++)
+      parts.push(WORDS[Math.floor(random() * WORDS.length)] as string);
+    return parts.join(' ');
+  }
+  let text = '';
+  while (text.length < length) text += `${WORDS[Math.floor(random() * WORDS.length)]} `;
+  return text.slice(0, length);
 }
 
-/**
- * Message `seq` of conversation `conversation`, created at slot `slot`
- * (slot × {@link SPACING_MS} after the base time, plus `offsetMs`). Negative
- * slots are older than slot 0.
- */
-export function makeMessage(
-  conversation: number,
-  seq: number,
-  slot: number,
-  offsetMs = 0,
-): Message {
+/** How the texts of a conversation look: varied words (default) or a fixed length. */
+export interface TextOptions {
+  textLength?: number;
+}
+
+/** Message `seq` of conversation `conversation`. */
+export function makeMessage(conversation: number, seq: number, options: TextOptions = {}): Message {
   const random = seeded(conversation * 1_000_003 + seq);
-  const replyTo =
-    seq > 10 && random() < 0.1
-      ? `0190b000-${hex(conversation, 4)}-7000-9000-${hex(seq - 3 + 1_000_000, 12)}`
-      : null;
   return {
-    id: `0190b000-${hex(conversation, 4)}-7000-9000-${hex(seq + 1_000_000, 12)}`,
+    id: messageId(conversation, seq),
     conversation_id: conversationId(conversation),
     sender_id: 1 + Math.floor(random() * 8),
-    text: textOf(random),
-    reply_to: replyTo,
+    text: textOf(random, options.textLength),
+    reply_to: seq > 10 && random() < 0.1 ? messageId(conversation, seq - 3) : null,
     is_edited: false,
-    created_at: new Date(BASE_MS + slot * SPACING_MS + offsetMs).toISOString(),
+    created_at: new Date(BASE_MS + seq * SPACING_MS).toISOString(),
   };
 }
 
-/** Messages in slots `from`..`to - 1` of a conversation, each numbered by its slot. */
-export function messageRange(conversation: number, from: number, to: number): Message[] {
-  const list: Message[] = [];
-  for (let slot = from; slot < to; slot++) list.push(makeMessage(conversation, slot, slot));
-  return list;
+/** The edited copy of a message, as `message:updated` carries it. */
+export function editedMessage(message: Message): Message {
+  return {
+    ...message,
+    text: `${message.text ?? ''} (edited)`,
+    is_edited: true,
+    updated_at: new Date(Date.parse(message.created_at) + 500).toISOString(),
+  };
 }
 
-export const PAGE = 50;
-export const latestPage: PageRequest = { direction: 'latest', cursor: null, limit: PAGE };
-
-export const emptyChatState = (): ChatState => chatReducer(undefined, { type: '@@bench/init' });
-
-/**
- * A chat state in which conversation `conversation` holds `n` messages
- * (slots 0..n-1), loaded as one complete history answer, caught up.
- */
-export function chatStateWith(
-  n: number,
-  conversation = 0,
-  state: ChatState = emptyChatState(),
-): ChatState {
-  return chatReducer(
-    state,
-    messagesReceived(conversationId(conversation), messageRange(conversation, 0, n), {
-      source: 'history',
-      page: latestPage,
-    }),
-  );
+/** Conversation number `index`, as `GET /conversations/{id}` answers. */
+export function makeConversation(index: number): Conversation {
+  return {
+    id: conversationId(index),
+    type: 'group',
+    title: `Bench ${index}`,
+    created_by: BENCH_USER_ID,
+    created_at: new Date(BASE_MS).toISOString(),
+    service: null,
+    service_id: null,
+    participant_ids: [BENCH_USER_ID, 2],
+  };
 }
+
+/** A socket frame as the server writes it. */
+export function encodeFrame(type: string, payload: unknown): string {
+  return JSON.stringify({ type, payload });
+}
+
+/** `Authorization` header value of the bench user. */
+export const authorization = (token: string) => `Bearer ${token}`;

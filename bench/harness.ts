@@ -1,102 +1,90 @@
 /**
- * Timing helpers. Every benchmark compares implementations measured in the
- * same process, one after another, with warm-up runs first; the report uses
- * medians and ratios, never absolute thresholds (the machines are shared).
+ * Small helpers of the benchmarks: statistics, heap settling, formatting.
+ * Figures are compared within one run (ratios), never with fixed thresholds
+ * of another machine.
  */
 
 /** `global.gc` when node runs with `--expose-gc` (run.ts arranges that). */
 export const collectGarbage: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
 
-/** Runs a full collection when possible, so one sample does not pay for the last one's garbage. */
+/** A full collection when possible, so one sample does not pay for the last one's garbage. */
 export function settleHeap(): void {
   collectGarbage?.();
 }
 
-/** How often to run a measurement. */
-export interface Repetitions {
-  warmup: number;
-  runs: number;
+/** Heap in use after two full collections (the first may leave what only a second frees). */
+export function heapUsed(): number {
+  collectGarbage?.();
+  collectGarbage?.();
+  return process.memoryUsage().heapUsed;
 }
 
-/** Samples of one measurement, in milliseconds per run. */
-export interface Samples {
-  samples: number[];
-  median: number;
-  min: number;
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits for `check` to hold, polling; throws with `what` after `timeoutMs`. */
+export async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await sleep(2);
+  }
 }
 
 export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
+  return percentile(values, 50);
+}
+
+/** The p-th percentile (nearest rank); NaN for no values. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-/** One thing to time: `prepare` runs outside the timed region, `run` inside it. */
-export interface Task<Input> {
-  prepare(): Input;
-  run(input: Input): unknown;
-}
-
-/**
- * Times several tasks in the same process, interleaved: every round runs
- * each task once (starting with a different one each round), so a burst of
- * load on a shared machine hits all of them alike instead of one. Warm-up
- * rounds let the JIT settle and are discarded. A collection runs before
- * every sample, so no sample pays for another's garbage.
- */
-export function compare(
-  tasks: ReadonlyArray<Task<unknown>>,
-  { warmup, runs }: Repetitions,
-): Samples[] {
-  const samples: number[][] = tasks.map(() => []);
-  let sink: unknown = null;
-  for (let round = 0; round < warmup + runs; round++) {
-    for (let k = 0; k < tasks.length; k++) {
-      const index = (round + k) % tasks.length;
-      const task = tasks[index] as Task<unknown>;
-      const input = task.prepare();
-      settleHeap();
-      const start = performance.now();
-      sink = task.run(input);
-      const elapsed = performance.now() - start;
-      if (round >= warmup) samples[index]?.push(elapsed);
-    }
+  if (p === 50 && sorted.length % 2 === 0) {
+    const middle = sorted.length / 2;
+    return ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   }
-  keep(sink);
-  return samples.map((list) => ({ samples: list, median: median(list), min: Math.min(...list) }));
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
 }
 
-let kept: unknown = null;
-/** Keeps a result reachable so the optimizer cannot drop the work that made it. */
-export function keep(value: unknown): void {
-  kept = value;
+export function mean(values: readonly number[]): number {
+  const finite = values.filter((value) => Number.isFinite(value));
+  return finite.length ? finite.reduce((sum, value) => sum + value, 0) / finite.length : Number.NaN;
 }
-export const lastKept = (): unknown => kept;
+
+/** Rotates `items` by `round`, so each round starts with another contestant. */
+export function rotated<Item>(items: readonly Item[], round: number): Item[] {
+  const shift = items.length ? round % items.length : 0;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
 
 /** Formats milliseconds with a unit that keeps 3 significant digits readable. */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return 'n/a';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 100) return `${ms.toFixed(0)} ms`;
   if (ms >= 1) return `${ms.toPrecision(3)} ms`;
   if (ms >= 0.001) return `${(ms * 1000).toPrecision(3)} µs`;
   return `${(ms * 1e6).toPrecision(3)} ns`;
 }
 
-/** `baseline / subject` as "3.2×" (how many times the subject is faster), or the inverse when slower. */
+/** A ratio as "3.2×" (two decimals below 10). */
 export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return 'n/a';
   return `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2)}×`;
 }
 
 export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'n/a';
   if (Math.abs(bytes) >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
-  if (Math.abs(bytes) >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (Math.abs(bytes) >= 1024) return `${(bytes / 1024).toFixed(2)} kB`;
   return `${bytes.toFixed(0)} B`;
 }
 
 export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
+}
+
+/** 1000 → "1k", 100000 → "100k" (sizes in headings). */
+export function formatSize(value: number): string {
+  return value >= 1000 && value % 1000 === 0 ? `${value / 1000}k` : String(value);
 }

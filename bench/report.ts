@@ -1,488 +1,604 @@
-import type { BurstResults, BurstRow } from './burst';
-import { formatBytes, formatCount, formatMs, formatRatio } from './harness';
-import type { MemoryResults } from './memory';
-import type { ReceiveResults, ScenarioName } from './receive';
-import type { SelectorResults } from './selectors';
+import { contestantByKey, contestants } from './contestants';
+import type { ContestantKey } from './contestants';
+import { burstTime, cellName, pageCosts, pairedRatio, stormPerChange } from './goals';
+import type { AllResults, GoalResult } from './goals';
+import {
+  formatBytes,
+  formatCount,
+  formatMs,
+  formatRatio,
+  formatSize,
+  mean,
+  median,
+  percentile,
+} from './harness';
+import type { BurstCell } from './scenarios/burst';
 
 /**
- * Renders docs/performance.md from one run's results. Everything between the
- * hand-written markers is kept from the previous file; everything else is
- * regenerated, so every number in the file comes from the run that wrote it.
+ * docs/performance.md, written from one run. Everything is generated except
+ * the section between the "what was tried" markers, which is kept from the
+ * previous file (the lead's notes on designs tried and what they gave).
  */
 
-export interface MachineInfo {
+export interface Revision {
+  /** HEAD of the working tree. */
+  commit: string;
+  /** The last commit that changed src/: the package that was measured. */
+  packageCommit: string;
+  subject: string;
+  /** src/ differs from HEAD. */
+  dirty: boolean;
+}
+
+export interface Machine {
   node: string;
   cpu: string;
   cores: number;
   memory: string;
   platform: string;
-  loadAverage: string;
+  loadAverageAtStart: string[];
+  loadAverageAtEnd: string[];
   nodeEnv: string;
   gcExposed: boolean;
   date: string;
-  revision: string;
+  revision: Revision;
+  quick: boolean;
   durationSeconds: number;
+  scenarioSeconds: Partial<Record<string, number>>;
 }
 
-export interface Results {
-  machine: MachineInfo;
-  receive: ReceiveResults;
-  selectors: SelectorResults;
-  burst: BurstResults;
-  memory: MemoryResults;
+export interface Run {
+  machine: Machine;
+  results: AllResults;
+  goals: GoalResult[];
 }
 
-export const HAND_WRITTEN_START = '<!-- hand-written:start -->';
-export const HAND_WRITTEN_END = '<!-- hand-written:end -->';
+const TRIED_START = '<!-- what-was-tried:start -->';
+const TRIED_END = '<!-- what-was-tried:end -->';
 
-const table = (header: string[], rows: string[][]): string =>
-  [
-    `| ${header.join(' | ')} |`,
-    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-  ].join('\n');
+const TRIED_PLACEHOLDER = [
+  '_For the lead: the designs tried to meet the goals, and what each gave (with the figures of',
+  'the run that measured it). Kept as written when `npm run bench` rewrites this file._',
+].join('\n');
 
-/** `baseline ÷ package`: above 1 the baseline took longer. */
-const relative = (value: number, packageValue: number) => formatRatio(value / packageValue);
+/** The "What was tried" section of the previous report, or the placeholder. */
+export function whatWasTried(previous: string | null): string {
+  if (!previous) return TRIED_PLACEHOLDER;
+  const start = previous.indexOf(TRIED_START);
+  const end = previous.indexOf(TRIED_END);
+  if (start < 0 || end < start) return TRIED_PLACEHOLDER;
+  return previous.slice(start + TRIED_START.length, end).trim() || TRIED_PLACEHOLDER;
+}
 
-const scenarioTitle: Record<ScenarioName, string> = {
-  live: 'live messages, one per dispatch (socket arrivals)',
-  older: 'older messages as one page (scroll-back, prepended)',
-  gap: 'messages as one page interleaved with the newest 100 (catch-up across a gap)',
+function table(header: string[], rows: string[][], align?: Array<'l' | 'r'>): string {
+  const rule = header.map((_, i) =>
+    (align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---',
+  );
+  return [header, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+const nameOf = (key: ContestantKey) => contestantByKey(key).name;
+const numberOf = (key: ContestantKey) => contestants.findIndex((c) => c.key === key) + 1;
+const label = (key: ContestantKey) => `${numberOf(key)}. ${nameOf(key)}`;
+
+const VERDICT_MARK: Record<GoalResult['verdict'], string> = {
+  met: '**met**',
+  missed: '**missed**',
+  'not shown': 'not shown',
+  'not run': 'not run',
 };
 
-function receiveSection({ receive }: Results): string {
-  const n = formatCount(receive.scenarios[0]?.n ?? 0);
-  const scenarioTables = receive.scenarios.map((scenario) => {
-    const packageResult = scenario.results[0];
-    const what = `${formatCount(scenario.messages)} ${scenarioTitle[scenario.scenario]}`;
-    return [
-      `**${what}** into ${n} messages — ${formatCount(scenario.dispatches)} dispatch${
-        scenario.dispatches === 1 ? '' : 'es'
-      }, median of ${scenario.runs} samples:`,
+function summary(run: Run): string {
+  const { revision } = run.machine;
+  const met = run.goals.filter((goal) => goal.verdict === 'met').length;
+  return [
+    '## Goals of this run',
+    '',
+    `The package as of commit \`${revision.packageCommit}\` (the last to change src/: ${revision.subject})` +
+      `${revision.dirty ? ' **with uncommitted changes in src/**' : ''}, in a tree at \`${revision.commit}\`;` +
+      ` ${run.machine.date.slice(0, 10)}, ${run.machine.durationSeconds.toFixed(0)} s` +
+      `${run.machine.quick ? ', **quick sizes (not the goals’ sizes)**' : ''}. ${met} of ${run.goals.length} goals met.`,
+    '',
+    table(
+      ['scenario', 'goal', 'measured', 'verdict'],
+      run.goals.map((goal) => [
+        goal.scenario,
+        goal.goal,
+        goal.measured,
+        VERDICT_MARK[goal.verdict],
+      ]),
+      ['l', 'l', 'l', 'l'],
+    ),
+    '',
+    '"not shown": the figure rests on a lower bound (a peer stopped at its time cap) that falls short',
+    'of the goal, so this run can neither show the goal met nor missed.',
+  ].join('\n');
+}
+
+const HOW_TO_RUN = `## How to run
+
+\`\`\`sh
+npm run bench                         # every scenario (about 10 minutes); rewrites this file
+npm run bench -- --only=burst         # one scenario, or a list: --only=live,storm
+npm run bench -- --quick              # tiny sizes: checks that the harness works (npm test runs it)
+npm run bench -- --profile=burst      # CPU profiles of the package's part, in .tmp/bench-profiles/
+                                      #   (or --profile-dir=<dir>)
+npm run bench -- --json=results.json  # the raw figures as well
+\`\`\`
+
+Scenarios: \`bundle\`, \`memory\`, \`burst\`, \`live\`, \`storm\`, \`scrollback\`, \`latency\`, \`render\`.
+Only a full run rewrites this file (\`--report=<file>\` writes one anywhere). \`--profile=<scenario>\`
+runs that scenario alone with the V8 sampling profiler on during the package's timed parts only
+(one \`.cpuprofile\` per part: open it in Chrome DevTools' Performance panel or VS Code); its
+figures are slower than a plain run's and it never rewrites this file.`;
+
+const METHOD = `## Method
+
+- **Processes.** \`bench/run.ts\` restarts itself as \`node --expose-gc\` with \`NODE_ENV=production\`
+  (the builds of RTK and React users run). The traffic comes from a third process,
+  \`bench/sender/process.ts\`, over loopback: a minimal unet-chat server (the contract's history
+  endpoint with [ext] paging, conversation and user reads, conversation sockets) that holds each
+  conversation in memory, and for the latency scenario the real reference server
+  (\`startServer({ port: 0, db: ':memory:', rateLimits: false })\`). Bursts are framed before the clock
+  starts and written to the socket back to back, so the sender's work never shows in a figure.
+- **The same frames for all.** Messages are deterministic (\`bench/fixtures.ts\`): the sender and
+  every contestant build the same ids, texts and times from the same numbers.
+- **Contestants**, in one run, each a fresh client per sample with its history loaded its own way:
+  1. **the floor**: \`ws\` receives, \`JSON.parse\`, push onto an array (an id → slot map for edits and
+     deletions). Nothing a client can do is cheaper.
+  2. **RTK Query streaming**, as its documentation shows it: a query loads the history,
+     \`onCacheEntryAdded\` opens the socket, every frame is one \`updateCachedData\` (push; for an edit
+     or a deletion, \`findIndex\` then replace or splice).
+  3. **the obvious listener**: RTK's listener middleware opens the socket and dispatches each frame;
+     the reducer \`upsertOne\`s it into a \`createEntityAdapter({ sortComparer })\` by \`created_at\`.
+  4. **\`@giantmachines/redux-websocket\`**: its middleware (one per socket) dispatches each frame;
+     the same sorted entity adapter as 3.
+  5. **a batched reference**: frames parsed and buffered, one dispatch per macrotask
+     (\`setImmediate\`): \`upsertMany\` into one unsorted entity table plus an ordered id list per
+     conversation (appended, or binary-searched).
+  6. **this package** as a host sets it up: \`createChat\` with \`createWebSocketFactory(ws)\`,
+     \`configureStore\`, \`subscribeToConversation\` then \`loadOlderMessages\` until the conversation holds
+     what the scenario asks for (pages of 5,000 — the bench server has no page limit — so that loading
+     50,000 before each sample takes seconds), read through the public selectors.
+- **When is it in?** Every contestant signals "state changed" after each dispatch (an outermost
+  middleware: \`store.subscribe\` would be late for actions RTK batches) or, for the floor, after each
+  frame; the bench then asks an O(1) question (is the last message there, does it have the edited
+  text, is it gone). A probe listener, attached first to every socket, marks the first frame's arrival.
+- **Noise.** The machine is shared (2 cores): absolute times move with its load, ratios within one
+  run much less. Contestants run interleaved in rounds (each round starts with another), a full
+  collection runs before each sample, and a goal that compares two contestants uses the median of
+  the per-round ratios. Costs of single messages are event-loop busy time
+  (\`performance.eventLoopUtilization()\`), so waiting (timers, the network) is not counted. A
+  batching client (5, 6) is also sensitive to how the bytes arrive: Node reads a socket 64 kB at a
+  time, and a batch holds whatever was read before the batch runs, so when the box stalls the
+  sender the batches get smaller and more numerous. The 100k bursts run once each (the time
+  budget), so they carry the most noise: compare them across runs before concluding.
+- **Caps and lower bounds.** Contestants 2–4 apply one frame per dispatch and get slower as the
+  store grows; in a burst they stop after a time cap (they drop the rest of the frames), and their
+  figure is a lower bound, marked "≥", built on one fact: a peer's cost per frame never falls as its
+  store grows. The first frames cost what its run into the same store measured; every later frame,
+  at store size x, at least the average per frame of any of its runs that ended at a size ≤ x.
+  Their 100k bursts are not run: they are bounded the same way from the runs they did.`;
+
+function burstSection(results: AllResults): string {
+  const burst = results.burst;
+  if (!burst) return '## 1. Burst ingest\n\nNot run.';
+  const priors = [...new Set(burst.cells.map((cell) => cell.prior))];
+  const frames = [...new Set(burst.cells.map((cell) => cell.frames))];
+  const cellIsLargest = (cell: BurstCell) => cell.frames === Math.max(...frames);
+  const cellFor = (f: number, p: number) =>
+    burst.cells.find((c) => c.frames === f && c.prior === p);
+  const figure = (cell: BurstCell | undefined, key: ContestantKey) => {
+    const samples = cell?.samples[key];
+    if (!cell || !samples?.length) return '—';
+    const time = burstTime(samples);
+    const capped = samples.some((sample) => sample.capped);
+    const versusFloor =
+      key === 'floor'
+        ? ''
+        : ` (${capped ? '≥ ' : ''}${formatRatio(key === 'package' || !capped ? pairedRatio(samples, cell.samples.floor) : time / burstTime(cell.samples.floor))})`;
+    return `${capped ? '≥ ' : ''}${formatMs(time)}${versusFloor}`;
+  };
+  const tables = priors.map((prior) =>
+    [
+      `**Into ${formatCount(prior)} stored messages** — time from the first frame until the last is in the state (× the floor's):`,
       '',
       table(
-        ['implementation', 'time', 'per message', 'time ÷ package time'],
-        scenario.results.map((result) => [
-          result.reference ? `_${result.name}_` : result.name,
-          formatMs(result.median),
-          formatMs(result.perMessage),
-          result === packageResult ? '1×' : relative(result.median, packageResult?.median ?? NaN),
+        ['contestant', ...frames.map((f) => `${formatSize(f)} frames`)],
+        contestants.map((c) => [
+          label(c.key),
+          ...frames.map((f) => figure(cellFor(f, prior), c.key)),
         ]),
       ),
-    ].join('\n');
-  });
-
-  const { sizes, scaling, sharedStore, ordering, orderingPages } = receive;
-  const first = 0;
-  const last = sizes.length - 1;
-  const scalingTable = table(
-    [
-      'implementation',
-      ...sizes.map((size) => `n = ${formatCount(size)}`),
-      `n = ${formatCount(sizes[last] ?? 0)} ÷ n = ${formatCount(sizes[first] ?? 0)}`,
-    ],
-    scaling.map((row) => [
-      row.reference ? `_${row.name}_` : row.name,
-      ...row.perMessage.map(formatMs),
-      formatRatio((row.perMessage[last] ?? NaN) / (row.perMessage[first] ?? NaN)),
+    ].join('\n'),
+  );
+  const runs = burst.cells.map((cell) => cell.samples.package?.length ?? 0);
+  const stored = burst.cells
+    .map((cell) => {
+      const sample = cell.samples.package?.[0];
+      return sample && sample.stored !== cell.prior + cell.frames
+        ? `${cellName(cell)}: the package held ${formatCount(sample.stored)} afterwards`
+        : null;
+    })
+    .filter(Boolean);
+  const peerRuns = table(
+    ['peer', ...burst.cells.filter((cell) => !cellIsLargest(cell)).map(cellName)],
+    (['rtkQueryStreaming', 'listener', 'reduxWebsocket'] as const).map((key) => [
+      `${numberOf(key)}.`,
+      ...burst.cells
+        .filter((cell) => !cellIsLargest(cell))
+        .map((cell) => {
+          const sample = cell.samples[key]?.[0];
+          if (!sample) return '—';
+          return sample.capped
+            ? `${formatCount(sample.applied)} in ${formatMs(sample.ms)}`
+            : `all in ${formatMs(sample.ms)}`;
+        }),
     ]),
   );
-  const orderingTable = table(
-    [
-      'ordering step',
-      ...sizes.map((size) => `key reads, n = ${formatCount(size)}`),
-      ...sizes.map((size) => `time, n = ${formatCount(size)}`),
-    ],
-    ordering.map((row) => [
-      row.name,
-      ...row.keyReads.map(formatCount),
-      ...row.perMessage.map(formatMs),
-    ]),
-  );
-  const pagesTable = table(
-    ['ordering step', 'key reads: older page of 50', 'key reads: interleaved page of 50'],
-    orderingPages.map((row) => [row.name, formatCount(row.older), formatCount(row.gap)]),
-  );
-
   return [
-    '## 1. Receiving messages into a long conversation',
+    '## 1. Burst ingest',
     '',
-    `One conversation holds ${n} messages (loaded as one history answer). Each workload starts`,
-    'from that same state. The package is `chatReducer` fed `messagesReceived` actions, the path',
-    'every message takes (history, send answers, socket, catch-up). The baselines are RTK reducers',
-    'written for this benchmark only (`bench/baselines.ts`), each parsing timestamps inside the',
-    'reducer like the package does. Actions are built before the clock starts, so only reducers',
-    'are timed. The italic row keeps no order at all: it is the floor of any Immer reducer that',
-    'adds to a normalized entity table, shown for scale.',
+    'k `message:new` frames written back to back into a conversation that already holds n messages,',
+    'timed from the first frame until the state holds the last one. Contestants 1, 5 and 6 ran',
+    `${Math.min(...runs)}–${Math.max(...runs)} measured rounds per cell (medians; the × column is the median of`,
+    "per-round ratios to the floor); contestants 2–4 one, capped (see Method). What the package's figure",
+    'includes: its socket adapter, frame checks, batching, normalizing, the reducer and the store',
+    'notification — everything between the socket and the state.',
     '',
-    ...scenarioTables.flatMap((text) => [text, '']),
-    '### Time per live message as the store grows',
+    ...tables.flatMap((t) => [t, '']),
+    'What the peers did before their cap (frames applied, of the burst, and the time); their largest',
+    'bursts were not run. A "≥" figure is the lower bound that follows from these runs: the first',
+    'frames cost what the run into the same store took, and each later frame, at store size x, at least',
+    'the average per frame of any run that ended at a size ≤ x (a peer never gets cheaper per frame',
+    'as its store grows).',
     '',
-    `One live message per dispatch into a conversation of n messages (${sizes
-      .map(
-        (size) =>
-          `${formatCount(receive.scalingLive[size] ?? 0)} messages at n = ${formatCount(size)}`,
-      )
-      .join(', ')}).`,
-    '',
-    scalingTable,
-    '',
-    `The same live messages into a conversation of ${formatCount(
-      sharedStore.conversationSize,
-    )} inside a store of ${formatCount(sharedStore.storeSize)} messages (${formatCount(
-      sharedStore.storeSize / sharedStore.conversationSize,
-    )} conversations of ${formatCount(sharedStore.conversationSize)}): **${formatMs(
-      sharedStore.perMessage,
-    )}** per message, against ${formatMs(sharedStore.aloneAtConversationSize)} when the store holds only that conversation.`,
-    '',
-    '### The ordering step alone',
-    '',
-    'Inserting one live message into a sorted id array of n, without a reducer around it: the',
-    "package's `mergeSorted` against appending and re-sorting (`Array.prototype.sort`). Key reads",
-    'are counted exactly (each is a lookup of a message time); times are medians.',
-    '',
-    orderingTable,
-    '',
-    `A page of 50 at n = ${n}:`,
-    '',
-    pagesTable,
+    peerRuns,
+    stored.length ? `\nWindowing: ${stored.join('; ')}.` : '',
   ].join('\n');
 }
 
-function selectorSection({ selectors }: Results): string {
-  const packageRow = selectors.rows[0];
+function liveSection(results: AllResults): string {
+  const live = results.live;
+  if (!live) return '## 2. One live message\n\nNot run.';
+  const header = live.stores.map((store) =>
+    store.conversations > 1
+      ? `${store.conversations} × ${formatSize(store.perConversation)}`
+      : `1 × ${formatSize(store.perConversation)}`,
+  );
+  const rows = contestants.map((c) => [
+    label(c.key),
+    ...live.stores.map((store) => {
+      const costs = store.results[c.key]?.costs ?? [];
+      return costs.length ? formatMs(median(costs)) : '—';
+    }),
+    ...live.stores.map((store) => {
+      const walls = store.results[c.key]?.walls ?? [];
+      return walls.length ? formatMs(median(walls)) : '—';
+    }),
+  ]);
+  const messages = live.stores[0]?.results.package?.costs.length ?? 0;
+  const own = live.stores.map((store) => store.results.package?.costs ?? []);
   return [
-    '## 2. Selector stability under load',
+    '## 2. One live message',
     '',
-    `${formatCount(selectors.conversations)} conversations of ${formatCount(
-      selectors.messagesPerConversation,
-    )} messages. ${formatCount(selectors.dispatches)} live messages are dispatched one by one,`,
-    'round-robin into every conversation but A. After each dispatch every row reads A (which',
-    `never changes) and B (which receives ${formatCount(
-      selectors.touchedDispatches,
-    )} of the messages). A new array for A is a re-render of a screen that has nothing new to show.`,
-    'No two rows share a memo: `selectMessagesOfConversation` keeps one memo per conversation; the',
-    'second row shares one `makeSelectMessages()` instance between two screens to show why.',
+    'One `message:new` frame at a time (the next only after the last landed) into a store of one',
+    'conversation, of many conversations (the frame goes to the middle one; every contestant holds a',
+    'socket per conversation, and the package is subscribed to each, so none is evicted), and of one',
+    "long conversation. Busy: the event loop's busy time from the frame's arrival until the state",
+    "holds it and that macrotask has finished — the CPU cost, not counting the package's wait for its",
+    'batching timer. To the state: wall-clock time from arrival to the state, waits included. Medians',
+    `of ${messages} messages per cell, after warm-up messages.`,
     '',
     table(
       [
-        'selector, read as',
-        `new arrays for A (of ${formatCount(selectors.dispatches)})`,
-        `new arrays for B (of ${formatCount(selectors.dispatches)})`,
-        'call after a dispatch',
-        'repeated call, same state',
+        'contestant',
+        ...header.map((h) => `busy, ${h}`),
+        ...header.map((h) => `to the state, ${h}`),
       ],
-      selectors.rows.map((row) => [
-        row.name,
-        formatCount(row.newReferences),
-        row.touchedNewReferences === null ? '—' : formatCount(row.touchedNewReferences),
-        `${formatMs(row.perCallAfterDispatch)}${
-          row === packageRow
-            ? ''
-            : ` (${relative(row.perCallAfterDispatch, packageRow?.perCallAfterDispatch ?? NaN)})`
-        }`,
-        formatMs(row.perRepeatedCall),
-      ]),
+      rows,
     ),
     '',
-    'Times are medians of the calls for A; in brackets the time relative to the first row.',
+    `The package's mean busy time (garbage collection included): ${own.map((costs, i) => `${header[i]} ${formatMs(mean(costs))}`).join(', ')}.`,
   ].join('\n');
 }
 
-const deliveryName = (row: BurstRow) =>
-  row.delivery === 'package'
-    ? 'unet-chat-redux (`createChat`, memory socket)'
-    : 'same store, one `messagesReceived` per frame';
-
-function burstSection({ burst }: Results): string {
-  const frames = formatCount(burst.frames);
-  const tableFor = (arrival: BurstRow['arrival']) => {
-    const rows = burst.rows.filter((row) => row.arrival === arrival);
-    const packageRow = rows.find((row) => row.delivery === 'package');
-    return table(
+function stormSection(results: AllResults): string {
+  const storm = results.storm;
+  if (!storm) return '## 3. Edit and delete storm\n\nNot run.';
+  const perChange = (key: ContestantKey, index: number, phase: 'edits' | 'deletes') => {
+    const samples = storm.stores[index]?.samples[key] ?? [];
+    const { value, capped, pilotOnly } = stormPerChange(samples, phase);
+    if (!Number.isFinite(value)) return samples.length ? 'not run (edits capped)' : '—';
+    return `${capped ? '≥ ' : ''}${formatMs(value)}${pilotOnly && !capped ? ' †' : ''}`;
+  };
+  const sizes = storm.stores.map((store) => formatSize(store.size));
+  return [
+    '## 3. Edit and delete storm',
+    '',
+    `${formatCount(storm.edits)} \`message:updated\` frames back to back, then ${formatCount(storm.edits)} \`message:deleted\`,`,
+    'into one conversation of each size (the messages spread evenly over it). Each phase is timed like',
+    `a burst; the figure is per frame. A phase goes out as a pilot of its first ${formatCount(storm.pilot)} frames, then the`,
+    'rest; where the pilot shows the whole phase would take longer than the cap, the rest is not sent',
+    'and the figure is the pilot\'s (†). Contestants 2–4 ran once with a short cap ("≥": a lower bound;',
+    'a capped edit phase skips the deletions), the others in rounds.',
+    '',
+    table(
       [
-        'delivery',
-        'dispatches',
-        'store notifications',
-        'selector calls',
-        'new arrays',
-        'React renders',
-        'until on screen',
+        'contestant',
+        ...sizes.map((size) => `per edit, ${size}`),
+        ...sizes.map((size) => `per deletion, ${size}`),
       ],
-      rows.map((row) => [
-        deliveryName(row),
-        formatCount(row.counts.dispatches),
-        formatCount(row.counts.notifications),
-        formatCount(row.counts.selectorCalls),
-        formatCount(row.counts.newArrays),
-        row.counts.renders === null ? 'n/a' : formatCount(row.counts.renders),
-        `${formatMs(row.counts.elapsedMs)}${
-          row === packageRow
-            ? ''
-            : ` (${relative(row.counts.elapsedMs, packageRow?.counts.elapsedMs ?? NaN)})`
-        }`,
+      contestants.map((c) => [
+        label(c.key),
+        ...storm.stores.map((_, i) => perChange(c.key, i, 'edits')),
+        ...storm.stores.map((_, i) => perChange(c.key, i, 'deletes')),
       ]),
+    ),
+  ].join('\n');
+}
+
+function scrollBackSection(results: AllResults): string {
+  const scrollBack = results.scrollback;
+  if (!scrollBack) return '## 4. Scroll-back\n\nNot run.';
+  const { pages, compare, pageSize } = scrollBack;
+  const marks = [
+    1,
+    Math.max(1, Math.round(pages / 10)),
+    Math.max(1, Math.round(pages / 2)),
+    pages,
+  ].filter((page, i, all) => all.indexOf(page) === i);
+  const rows = contestants
+    .filter((c) => scrollBack.results[c.key])
+    .map((c) => {
+      const series = scrollBack.results[c.key];
+      const busy = pageCosts(series?.busy ?? [], 1).perPage;
+      const apply = pageCosts(series?.apply ?? [], compare);
+      const whole = pageCosts(series?.busy ?? [], compare);
+      return [
+        label(c.key),
+        ...marks.map((page) => formatMs(busy[page - 1] ?? Number.NaN)),
+        formatRatio(whole.last / whole.first),
+        `${formatMs(apply.first)} → ${formatMs(apply.last)} (${formatRatio(apply.last / apply.first)})`,
+      ];
+    });
+  const windowed = contestants
+    .map((c) => ({ key: c.key, held: scrollBack.results[c.key]?.held ?? [] }))
+    .filter(({ held }) => held.length > 0 && (held.at(-1) ?? 0) < (held.length + 1) * pageSize)
+    .map(
+      ({ key, held }) =>
+        `${numberOf(key)} held ${formatCount(held.at(-1) ?? 0)} after page ${held.length}`,
     );
-  };
-  const runs = burst.rows[0]?.runs ?? 0;
   return [
-    '## 3. A burst of socket frames',
+    '## 4. Scroll-back',
     '',
-    `${frames} \`message:new\` frames for one subscribed conversation. The package: the real`,
-    '`createChat` store (listener middleware, RTK Query, default middleware) with',
-    '`createMemoryTransport()` as the socket and a stub `fetch` answering the history request',
-    'with an empty page; frames go in through `MemorySocket.receive`, so they pass the',
-    "connection's decoder and batching. The baseline: an identical store, but each frame is",
-    'decoded and dispatched at once, as a `socket.onmessage = (e) => dispatch(...)` handler does.',
-    burst.rendered
-      ? 'A React 19 root (react-dom in jsdom, production build) renders the conversation through `useSelector(selectMessagesOfConversation)`; renders are counted in the component.'
-      : 'jsdom was not found, so no React root was mounted: the React renders column is n/a.',
-    `Counts and times are medians of ${runs} runs after a warm-up run.`,
-    '',
-    `**All ${frames} frames in one tick** (one synchronous loop):`,
-    '',
-    tableFor('oneTick'),
-    '',
-    `**One frame per macrotask** (how a browser delivers WebSocket messages; \`setImmediate\` between frames):`,
-    '',
-    tableFor('perMacrotask'),
-    '',
-    'Dispatches counts every action that reached the reducers during the burst, and',
-    '"until on screen" runs from the first frame to the commit that shows the last message.',
-  ].join('\n');
-}
-
-function memorySection({ memory }: Results): string {
-  const ratio = (bytes: number) => formatRatio(bytes / memory.jsonBytes);
-  return [
-    '## 4. Memory',
-    '',
-    `${formatCount(memory.messages)} messages of one conversation, loaded into \`chatReducer\` the way the UI loads them`,
-    '(the newest page, then older pages of 50). Heap is `process.memoryUsage().heapUsed` after',
-    `forced collections (${
-      memory.exact ? '`--expose-gc`' : '**no `global.gc`: numbers are rough**'
-    }), before and after building the value, median of ${memory.runs} runs.`,
+    `The newest page, then ${pages} older pages of ${pageSize} one after another (the package's`,
+    '`loadOlderMessages`; the floor and the batched reference page the same endpoint), so page p lands',
+    `in a conversation of (p + 1) × ${pageSize}. Busy time per page: the request, parsing, checking,`,
+    "normalizing, the reducer and the notification (not the server's work); the store's part is the",
+    `page's dispatch alone. Medians per page over the runs; the ratios compare the medians of the first`,
+    `and the last ${compare} pages.`,
     '',
     table(
-      ['what', 'bytes', '÷ JSON size'],
       [
-        ['the messages as JSON (UTF-8, as on the wire)', formatBytes(memory.jsonBytes), '1×'],
-        [
-          '`JSON.parse` of that JSON',
-          formatBytes(memory.parsedHeapBytes),
-          ratio(memory.parsedHeapBytes),
-        ],
-        [
-          'the `chat` state holding them',
-          formatBytes(memory.storeHeapBytes),
-          ratio(memory.storeHeapBytes),
-        ],
+        'contestant',
+        ...marks.map((page) => `page ${page}`),
+        `page ${pages} ÷ page 1`,
+        "store's part, page 1 → last",
       ],
+      rows,
     ),
-    '',
-    `That is ${formatBytes(memory.storeHeapBytes / memory.messages)} per message in the store.`,
-    'The RTK Query cache of the history answers is not included (it keeps only recent pages,',
-    'for `keepUnusedDataFor` seconds).',
+    windowed.length ? `\nWindowing: ${windowed.join('; ')}.` : '',
   ].join('\n');
 }
 
-function summarySection(results: Results): string {
-  const { receive, selectors, burst, memory } = results;
-  const live = receive.scenarios.find((scenario) => scenario.scenario === 'live');
-  const [pkg, sorted, fullSort, floor] = live?.results ?? [];
-  const [pkgScaling] = receive.scaling;
-  const sizes = receive.sizes;
-  const growth = (pkgScaling?.perMessage.at(-1) ?? NaN) / (pkgScaling?.perMessage[0] ?? NaN);
-  const sizeGrowth = (sizes.at(-1) ?? NaN) / (sizes[0] ?? NaN);
-  const [mergeRow, sortRow] = receive.ordering;
-  const oneTick = burst.rows.filter((row) => row.arrival === 'oneTick');
-  const perTask = burst.rows.filter((row) => row.arrival === 'perMacrotask');
-  const count = (
-    rows: BurstRow[],
-    delivery: BurstRow['delivery'],
-    pick: (row: BurstRow) => number | null,
-  ) => {
-    const row = rows.find((candidate) => candidate.delivery === delivery);
-    const value = row ? pick(row) : null;
-    return value === null ? 'n/a' : formatCount(value);
-  };
-  const name = (row: { name: string }) => row.name.replace(/ \(.*\)$/, '');
-  const growthOf = (row: { perMessage: number[] }) =>
-    formatRatio((row.perMessage.at(-1) ?? NaN) / (row.perMessage[0] ?? NaN));
-  const plural = (text: string, one: string, many: string) =>
-    `${text} ${text === '1' ? one : many}`;
-  const burstLine = (rows: BurstRow[], delivery: BurstRow['delivery']) =>
-    `${plural(
-      count(rows, delivery, (row) => row.counts.dispatches),
-      'dispatch',
-      'dispatches',
-    )}, ${plural(
-      count(rows, delivery, (row) => row.counts.renders),
-      'render',
-      'renders',
-    )}`;
-  const lines = [
-    `- **Live messages into ${formatCount(live?.n ?? 0)}:** ${formatMs(
-      pkg?.perMessage ?? NaN,
-    )} per message for the package. Relative to that, the sorted entity adapter takes ${relative(
-      sorted?.median ?? NaN,
-      pkg?.median ?? NaN,
-    )}, append-and-sort ${relative(fullSort?.median ?? NaN, pkg?.median ?? NaN)}, and an entity adapter that keeps no order ${relative(
-      floor?.median ?? NaN,
-      pkg?.median ?? NaN,
-    )}.`,
-    `- **Growth:** from n = ${formatCount(sizes[0] ?? 0)} to n = ${formatCount(
-      sizes.at(-1) ?? 0,
-    )} (${formatRatio(sizeGrowth)} the messages) the time per live message grows ${formatRatio(
-      growth,
-    )} for the package; ${receive.scaling
-      .slice(1)
-      .map((row) => `${growthOf(row)} for ${name(row)}`)
-      .join(', ')}. A conversation of ${formatCount(
-      receive.sharedStore.conversationSize,
-    )} in a store of ${formatCount(receive.sharedStore.storeSize)} costs ${formatMs(
-      receive.sharedStore.perMessage,
-    )} per live message, against ${formatMs(receive.sharedStore.aloneAtConversationSize)} alone.`,
-    `- **Ordering step alone:** \`mergeSorted\` reads ${mergeRow?.keyReads
-      .map(formatCount)
-      .join(' / ')} sort keys per live message at n = ${sizes
-      .map(formatCount)
-      .join(' / ')}; re-sorting reads ${sortRow?.keyReads
-      .map(formatCount)
-      .join(' / ')} and takes ${sortRow?.perMessage
-      .map((value, i) => formatRatio(value / (mergeRow?.perMessage[i] ?? NaN)))
-      .join(' / ')} as long.`,
-    `- **Selectors, new arrays for the untouched conversation in ${formatCount(
-      selectors.dispatches,
-    )} dispatches:** ${selectors.rows
-      .map((row) => `${row.name}: ${formatCount(row.newReferences)}`)
-      .join('; ')}.`,
-    `- **Burst of ${formatCount(burst.frames)} frames:** all in one tick, the package ${burstLine(
-      oneTick,
-      'package',
-    )}; one action per frame ${burstLine(oneTick, 'perFrame')}. One frame per macrotask, the package ${burstLine(
-      perTask,
-      'package',
-    )}; one action per frame ${burstLine(perTask, 'perFrame')}.`,
-    `- **Memory:** ${formatCount(memory.messages)} messages take ${formatBytes(
-      memory.storeHeapBytes,
-    )} of heap in the store, ${formatRatio(memory.storeHeapBytes / memory.jsonBytes)} their JSON size.`,
-  ];
-  return ['## Summary of this run', '', ...lines].join('\n');
+function latencySection(results: AllResults): string {
+  const latency = results.latency;
+  if (!latency) return '## 5. Latency\n\nNot run.';
+  const rows = contestants.map((c) => {
+    const series = latency.results[c.key];
+    const values = series?.latencies ?? [];
+    return [
+      label(c.key),
+      formatMs(percentile(values, 50)),
+      formatMs(percentile(values, 90)),
+      formatMs(percentile(values, 99)),
+      formatMs(Math.max(...values)),
+      formatCount(series?.lost ?? 0),
+    ];
+  });
+  return [
+    '## 5. Latency',
+    '',
+    'Client A sends `message:send` over its socket to the real reference server, which stores the',
+    "message and fans it out; the time runs until the message is in client B's state (B is the",
+    'contestant; A and B share one clock). Meanwhile a third user sends',
+    `${latency.backgroundPerSecond} messages a second into the same conversation (${formatCount(latency.backgroundSent)} in ${latency.backgroundSeconds.toFixed(0)} s).`,
+    `${latency.samples} measured sends per contestant, in rounds (each contestant once per round, in`,
+    'rotated order), after warm-up sends.',
+    '',
+    table(['contestant (client B)', 'p50', 'p90', 'p99', 'max', 'lost'], rows),
+  ].join('\n');
 }
 
-function machineSection({ machine }: Results): string {
+function memorySection(results: AllResults): string {
+  const memory = results.memory;
+  if (!memory) return '## 6. Memory\n\nNot run.';
+  const rows = contestants.map((c) => {
+    const row = memory.results[c.key];
+    return [
+      label(c.key),
+      row ? formatBytes(row.retainedBytes) : '—',
+      row ? `${row.perMessage.toFixed(0)} B` : '—',
+      row ? formatCount(row.held) : '—',
+    ];
+  });
+  const notes = contestants
+    .map(
+      (c) =>
+        memory.results[c.key]?.unsettled &&
+        `${numberOf(c.key)}: ${memory.results[c.key]?.unsettled}`,
+    )
+    .filter(Boolean);
   return [
-    '## The machine of this run',
+    '## 6. Memory',
+    '',
+    `One conversation of ${formatCount(memory.messages)} messages of ${memory.textLength} characters`,
+    `(${memory.jsonPerMessage.toFixed(0)} B each as JSON), loaded by each contestant its own way. Retained: the heap after`,
+    'two full collections with the client alive (and request caches emptied), minus the same before it',
+    `was created${memory.exact ? '' : ' — **without `--expose-gc`, so not exact**'}, each contestant in a process of its own after a`,
+    'small warm-up load (so one-time set-up and what another left behind are not counted). The floor',
+    "keeps an id → slot map beside its array (for edits and deletions), which RTK Query's array does not.",
+    '',
+    table(['contestant', 'retained', 'per message', 'messages held'], rows),
+    notes.length ? `\n${notes.join('; ')}` : '',
+  ].join('\n');
+}
+
+function bundleSection(results: AllResults): string {
+  const bundle = results.bundle;
+  if (!bundle) return '## 7. Host bundle\n\nNot run.';
+  return [
+    '## 7. Host bundle',
+    '',
+    "What a host's production build pays for importing parts of the package: the package built from",
+    "src/ with the project's tsup configuration, each case bundled by `measure()` of",
+    '`scripts/bundle-size.mjs` (esbuild, ESM, minified, tree-shaken, peers external), then gzipped',
+    '(level 9). 1 kB = 1,024 bytes.',
+    '',
+    table(
+      ['import', 'minified', 'min + gzip'],
+      bundle.cases.map((c) => [`\`${c.source}\``, formatBytes(c.minified), formatBytes(c.gzip)]),
+      ['l', 'r', 'r'],
+    ),
+  ].join('\n');
+}
+
+function renderSection(results: AllResults): string {
+  const render = results.render;
+  if (!render) return '## 8. Rendering\n\nNot run.';
+  if (!render.available) return `## 8. Rendering\n\nNot run: ${render.reason ?? 'unavailable'}.`;
+  const components = (record: Record<string, number>) =>
+    Object.entries(record)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, count]) => `${name} ×${count}`)
+      .join(', ') || 'none';
+  return [
+    '## 8. Rendering',
+    '',
+    "Headless Chromium (Debian's, through playwright-core) on a production build: `bench/render/page.tsx`",
+    'bundled with esbuild against the package built from src/, React in its profiling build (production',
+    'with the Profiler on). The page loads a conversation into the store, then renders `<ChatMessages>`',
+    'in a 1280 × 800 frame inside a React `<Profiler>`; a minimal React DevTools hook lists, commit by',
+    'commit, the components that rendered (mounted, or performed work).',
+    '',
+    table(
+      ['figure', 'value'],
+      [
+        [
+          `store of ${formatCount(render.conversation)}: first commit after \`render\``,
+          formatMs(render.mountMs),
+        ],
+        ['message rows in the DOM after opening', formatCount(render.rowsOnOpen)],
+        ['one appended message: commits', formatCount(render.append.commits)],
+        [
+          'one appended message: rows rendered',
+          render.append.rows
+            .map(
+              (row) =>
+                `${row.id === render.append.newId ? 'the new row' : row.id}${row.mounted ? ' (mounted)' : ''}`,
+            )
+            .join(', ') || 'none',
+        ],
+        ['one appended message: every component rendered', components(render.append.components)],
+        [`burst of ${formatCount(render.burst)}: commits`, formatCount(render.burstCommits)],
+        [
+          `burst of ${formatCount(render.burst)}: components rendered`,
+          components(render.burstComponents),
+        ],
+        ['message rows in the DOM after the burst', formatCount(render.rowsAfterBurst)],
+      ],
+      ['l', 'l'],
+    ),
+  ].join('\n');
+}
+
+function machineSection(run: Run): string {
+  const m = run.machine;
+  const seconds = Object.entries(m.scenarioSeconds)
+    .map(([name, value]) => `${name} ${value?.toFixed(0)} s`)
+    .join(', ');
+  return [
+    '## Machine',
     '',
     table(
       ['', ''],
       [
-        ['date', machine.date],
-        ['Node.js', machine.node],
-        ['CPU', `${machine.cpu} (${machine.cores} logical cores)`],
-        ['memory', machine.memory],
-        ['platform', machine.platform],
-        ['load average at start (1/5/15 min)', machine.loadAverage],
-        ['`NODE_ENV`', `\`${machine.nodeEnv}\``],
-        ['`global.gc` exposed', machine.gcExposed ? 'yes' : 'no'],
-        ['revision', machine.revision],
-        ['whole run', `${machine.durationSeconds.toFixed(0)} s`],
+        ['node', m.node],
+        ['CPU', `${m.cpu} × ${m.cores}`],
+        ['memory', m.memory],
+        ['platform', m.platform],
+        ['NODE_ENV', m.nodeEnv],
+        ['`--expose-gc`', m.gcExposed ? 'yes' : 'no'],
+        [
+          'load average (1/5/15 min) at start / end',
+          `${m.loadAverageAtStart.join(' ')} / ${m.loadAverageAtEnd.join(' ')}`,
+        ],
+        ['date', m.date],
+        [
+          'package commit',
+          `${m.revision.commit}${m.revision.dirty ? ' + uncommitted changes in src/' : ''}`,
+        ],
+        ['duration', `${m.durationSeconds.toFixed(0)} s (${seconds})`],
       ],
+      ['l', 'l'],
     ),
   ].join('\n');
 }
 
-const DEFAULT_HAND_WRITTEN = `## Reading the results
-
-- **Where the time of a dispatch goes.** The messages of every conversation live in one
-  normalized entity table (\`createEntityAdapter\`), as RTK recommends, and Immer copies that
-  table on every dispatch that adds a message. So one dispatch costs time in proportion to all
-  the messages in the store, for every implementation here, ordered or not: compare each row
-  with the italic one, which keeps no order at all. That is why the time per live message grows
-  with the store, and why a small conversation in a large store costs about as much per live
-  message as a large conversation does.
-- **What the ordering buys.** The package never re-sorts: a live message costs two sort-key
-  reads whatever the size of the conversation, a page of k about k log n, where re-sorting
-  reads every key. Inside a whole reducer this saving is smaller than the table copy, so look
-  at the ordering tables, not the reducer tables, for the O(k log n) claim.
-- **Batching is what makes a burst cheap.** Since every dispatch pays for the table, the
-  number of dispatches matters most. The socket layer turns the frames of one macrotask into
-  one \`messagesReceived\`, so a burst costs one table copy, one store notification, one
-  selector run and one render. React alone batches the renders of updates made in one tick,
-  but not the reducer work, the notifications or the selector runs; and frames that arrive one
-  per macrotask, as from a real socket, render one by one without the package's batching.
-- **Selectors.** \`selectMessagesOfConversation\` returns the same array while nothing in the
-  conversation changed only as long as one instance serves one conversation: it remembers a
-  single last result. A component that shows a conversation should make its own selector with
-  \`makeSelectMessages()\` (the package's hooks do); reading two conversations through the
-  exported instance gives both a new array, and a re-render, on every message anywhere.
-- **Memory.** The store keeps each message once, as the server sent it plus four bookkeeping
-  fields (\`client_id\`, \`status\`, \`error\`, \`created_ms\`), and its id in two arrays (the
-  entity adapter's and the conversation's timeline).`;
-
-/** The hand-written section of an existing file, or a placeholder. */
-export function handWrittenPart(previous: string | null): string {
-  const start = previous?.indexOf(HAND_WRITTEN_START) ?? -1;
-  const end = previous?.indexOf(HAND_WRITTEN_END) ?? -1;
-  if (previous === null || start < 0 || end < start) return DEFAULT_HAND_WRITTEN;
-  return previous.slice(start + HAND_WRITTEN_START.length, end).trim();
-}
-
-export function renderReport(results: Results, handWritten: string): string {
+export function renderReport(run: Run, tried: string): string {
   return [
     '# Performance',
     '',
-    '<!-- Written by `npm run bench` (bench/run.ts). Edit only between the hand-written markers; the rest is regenerated from each run. -->',
+    '<!-- Written by `npm run bench` (bench/run.ts) from one run. Edit only between the',
+    '     "what-was-tried" markers: everything else is regenerated. -->',
     '',
-    'How the package behaves when conversations get long, messages arrive in bursts and many',
-    'screens read the same store. Each benchmark compares the package with a naive way of doing',
-    'the same job, measured in the same run on the same machine, because only those ratios carry',
-    'over to your machine: absolute times depend on the hardware and on what else it is doing.',
+    'How fast messages get from a socket into the store, what a message costs as the store grows, how',
+    'much memory and bundle the package takes, and how the React list renders — measured against the',
+    'obvious alternatives in the same run, on the same frames. Absolute times depend on the machine and',
+    'its load; the ratios within one run are what carries over.',
     '',
-    '## How to run',
+    summary(run),
     '',
-    '```sh',
-    'npm run bench',
-    '```',
+    HOW_TO_RUN,
     '',
-    '`bench/run.ts` restarts itself as `node --expose-gc --import tsx` with `NODE_ENV=production`',
-    '(the builds of React and RTK your users run; set `NODE_ENV` yourself to measure another), runs',
-    'every benchmark, prints progress, and rewrites this file; the machine table at the end says',
-    'how long the run took. Each timing is the median of several samples taken after warm-up',
-    'runs (the sizes that take seconds per sample are warmed by the smaller ones before them);',
-    'implementations are measured interleaved, so load on a shared machine hits them alike, and',
-    'a full garbage collection runs before each sample.',
+    METHOD,
     '',
-    summarySection(results),
+    burstSection(run.results),
     '',
-    HAND_WRITTEN_START,
+    liveSection(run.results),
     '',
-    handWritten,
+    stormSection(run.results),
     '',
-    HAND_WRITTEN_END,
+    scrollBackSection(run.results),
     '',
-    receiveSection(results),
+    latencySection(run.results),
     '',
-    selectorSection(results),
+    memorySection(run.results),
     '',
-    burstSection(results),
+    bundleSection(run.results),
     '',
-    memorySection(results),
+    renderSection(run.results),
     '',
-    '## Caveats',
+    '## What was tried',
     '',
-    '- These machines are shared and noisy: absolute times move noticeably between runs.',
-    '  Compare the ratios within one run, not times across runs or machines.',
-    '- Key reads, new-array counts, dispatches, notifications and renders are exact counts and',
-    '  do not depend on the machine; the burst counts for one frame per macrotask depend on timing.',
-    '- The reducer benchmarks time reducers alone (no store, no middleware, no React); the burst',
-    '  benchmark times the whole store with React in jsdom, which is slower than a browser.',
-    '- The baselines are written for this comparison (`bench/baselines.ts`); they are not anyone',
-    "  else's library code apart from RTK's entity adapters.",
+    TRIED_START,
     '',
-    machineSection(results),
+    tried,
+    '',
+    TRIED_END,
+    '',
+    machineSection(run),
     '',
   ].join('\n');
 }
