@@ -5,6 +5,7 @@ import {
   conversationReceived,
   conversationRemoved,
   conversationViewed,
+  messagesReceived,
   messagesSeen,
   readCursorMoved,
 } from './events';
@@ -100,6 +101,27 @@ export const readsReducer = createReducer<ReadsState>({}, (builder) => {
       if (payload.viewing && !reads.viewing) reads.dividerAfter = reads.mine;
       if (!payload.viewing) reads.dividerAfter = null;
       reads.viewing = payload.viewing;
+    })
+    .addCase(messagesReceived, (state, { payload }) => {
+      // The conversation was opened (its newest page loaded) with nothing known about reads —
+      // a seed server, or a list not loaded: what it showed then counts as seen, so what
+      // arrives after it counts as unread. A cursor or a server count, when known, wins.
+      if (payload.source !== 'history' || payload.page?.direction !== 'latest') return;
+      const known = state[payload.conversationId];
+      if (known && (known.mine !== null || known.mineMs !== null || known.serverUnread !== null))
+        return;
+      // An empty conversation: everything from now on counts (epoch 0, before any message).
+      let newestId: string | null = null;
+      let newestMs = 0;
+      for (const id of payload.ids) {
+        const message = payload.entities[id];
+        if (!message) continue;
+        const ms = sortableTimestamp(message.created_at);
+        if (ms >= newestMs) [newestId, newestMs] = [id, ms];
+      }
+      const reads = readsOf(state, payload.conversationId);
+      reads.mine = newestId;
+      reads.mineMs = newestMs;
     })
     .addCase(conversationReceived, (state, { payload }) =>
       receiveConversation(state, payload.conversation),
