@@ -3,6 +3,7 @@ import type { UnknownAction } from '@reduxjs/toolkit';
 import {
   chatApi,
   createWebSocketFactory,
+  endChatSession,
   messagesSeen,
   selectConnection,
   selectConversations,
@@ -403,5 +404,39 @@ describe('the live workspace over the user stream [ext]', () => {
     expect(texts(b, room.id)).toEqual(sent);
     expect(b.sockets.urls.every(isStream)).toBe(true);
     expect(b.sockets.urls.length).toBeGreaterThanOrEqual(4);
+  }, 30_000);
+
+  it('leaves nothing running when the session ends or the store is disposed with the probe, a read cursor and typing in flight', async () => {
+    const { server, aibek } = await twoUsers();
+    const room = await group(aibek, [2]);
+    const message = await post(aibek, room.id, 'seen at once');
+    // Each round stops at another point: before the probe answers, before the stream opens,
+    // while the read cursor waits out its debounce or is on its way. Jest fails the test on
+    // any promise that rejects unhandled meanwhile.
+    for (let round = 0; round < 12; round += 1) {
+      const harness = storeFor(server, aibek);
+      harness.store.dispatch(subscribeToWorkspace());
+      harness.store.dispatch(subscribeToConversation(room.id));
+      harness.store.dispatch(
+        messagesSeen({
+          conversationId: room.id,
+          messageId: message.id,
+          createdMs: Date.parse(message.created_at),
+        }),
+      );
+      harness.store.dispatch(userTyping({ conversationId: room.id }));
+      await new Promise((resolve) => setTimeout(resolve, round * 60));
+      if (round % 2) harness.store.dispatch(endChatSession());
+      harness.chat.dispose();
+      const after = harness.actions.length;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Nothing reaches the store once it is disposed but RTK's own note of the requests
+      // dispose aborted: no late answer, timer or frame.
+      const late = harness.actions
+        .slice(after)
+        .filter((action) => (action as { meta?: { aborted?: boolean } }).meta?.aborted !== true);
+      expect(late.map((action) => action.type)).toEqual([]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 600));
   }, 30_000);
 });
