@@ -233,22 +233,27 @@ describe('bad input to the workspace routes', () => {
     });
 
   it.each([
-    ['malformed JSON', '{"message_id": '],
-    ['JSON null', 'null'],
-    ['a string', '"latest"'],
-    ['an array', '[]'],
-    ['a huge message_id', JSON.stringify({ message_id: 'x'.repeat(100_000) })],
-    ['message_id null', JSON.stringify({ message_id: null })],
-  ])('POST /read/ with %s is a 4xx with a JSON detail, never a 500', async (_what, body) => {
-    const group = await createGroup(cast.aibek, []);
-    await postMessage(cast.aibek, group.id, 'x');
-    const response = await read(group.id, body);
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(response.status).toBeLessThan(500);
-    const answer = (await response.json()) as { detail?: unknown; code?: unknown };
-    expect(typeof answer.detail).toBe('string');
-    expect(typeof answer.code).toBe('string');
-  });
+    ['malformed JSON', '{"message_id": ', 400, 'invalid_json'],
+    ['JSON null', 'null', 422, 'validation_error'],
+    ['a string', '"latest"', 422, 'validation_error'],
+    ['an array', '[]', 422, 'validation_error'],
+    [
+      'a huge message_id',
+      JSON.stringify({ message_id: 'x'.repeat(100_000) }),
+      413,
+      'body_too_large',
+    ],
+    ['message_id null', JSON.stringify({ message_id: null }), 422, 'validation_error'],
+  ])(
+    'POST /read/ with %s is a %i %s with a JSON detail, never a 500',
+    async (_what, body, status, code) => {
+      const group = await createGroup(cast.aibek, []);
+      await postMessage(cast.aibek, group.id, 'x');
+      const response = await read(group.id, body);
+      expect(response.status).toBe(status);
+      expect(await response.json()).toEqual({ detail: expect.any(String), code });
+    },
+  );
 
   it('POST /read/ on a path id that is not a UUID is a 404 like any unknown conversation', async () => {
     const response = await read('not-a-uuid', JSON.stringify({ message_id: crypto.randomUUID() }));
