@@ -375,7 +375,9 @@ export function addConnectListeners(
       // Waits for the server's answer (or the stream's first open) instead of opening a socket
       // that the stream would replace a moment later.
       if (!context.connections.has(conversationId))
-        store.dispatch(connectionStatusChanged({ conversationId, status: 'connecting', attempt: 0 }));
+        store.dispatch(
+          connectionStatusChanged({ conversationId, status: 'connecting', attempt: 0 }),
+        );
       ensureStream();
       return;
     }
