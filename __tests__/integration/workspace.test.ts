@@ -50,8 +50,11 @@ function recordingSockets() {
   const raws: WebSocket[] = [];
   const urls: string[] = [];
   const sentFrames: unknown[] = [];
+  /** While set, opening a socket fails at once (the network is down). */
+  const network = { down: false };
   class Recorded extends WebSocket {
     constructor(url: string, protocols?: string[]) {
+      if (network.down) throw new Error('network down');
       super(url, protocols ?? []);
       raws.push(this);
       urls.push(url);
@@ -64,7 +67,7 @@ function recordingSockets() {
   const factory: SocketFactory = createWebSocketFactory(
     Recorded as unknown as WebSocketConstructor,
   );
-  return { factory, raws, urls, sentFrames };
+  return { factory, raws, urls, sentFrames, network };
 }
 
 function storeFor(server: TestServer, session: Session) {
@@ -177,6 +180,23 @@ describe('the live workspace over the user stream [ext]', () => {
       id: room.id,
       title: 'Workspace',
     });
+  });
+
+  it('shows a conversation created while the stream was down once it is back (the list is asked again)', async () => {
+    const { aibek, b } = await twoUsers();
+    await showWorkspace(b);
+    b.sockets.network.down = true;
+    b.sockets.raws.find((raw) => raw.readyState === WebSocket.OPEN)!.terminate();
+    await waitFor(
+      () => b.sockets.raws.every((raw) => raw.readyState === WebSocket.CLOSED),
+      3000,
+      'the stream cut',
+    );
+    const room = await group(aibek, [2]);
+    await post(aibek, room.id, 'while B was away');
+    b.sockets.network.down = false;
+    await waitFor(() => listed(b).includes(room.id), 10_000, 'the conversation listed');
+    expect(unread(b, room.id)).toBe(1);
   });
 
   it('counts unread messages from others, drops them once seen, and sends the read cursor that makes our message "read" for the sender', async () => {

@@ -17,6 +17,12 @@ export interface ConversationReads {
   mine: string | null;
   /** `created_ms` of `mine`, when known (seen here), so new messages compare without a lookup. */
   mineMs: number | null;
+  /**
+   * `mine` moved here (seen) and the server has not confirmed it yet: a server answer
+   * or frame that still has the older cursor (asked before, or sent before the cursor
+   * reached it) does not move it back.
+   */
+  mineAhead: boolean;
   /** [ext] The server's unread count at the time of `snapshotMs` (null: no server count). */
   serverUnread: number | null;
   /** [ext] `created_ms` of the conversation's newest message when the server counted. */
@@ -36,6 +42,7 @@ function readsOf(state: ReadsState, conversationId: string): ConversationReads {
   return (state[conversationId] ??= {
     mine: null,
     mineMs: null,
+    mineAhead: false,
     serverUnread: null,
     snapshotMs: null,
     others: {},
@@ -52,11 +59,13 @@ function receiveConversation(state: ReadsState, conversation: Conversation): voi
     conversation.read_cursors !== undefined;
   if (!hasReads) return;
   const reads = readsOf(state, conversation.id);
-  if (conversation.last_read_message_id !== undefined && !reads.viewing) {
+  // Ours is newer than what the server says until the server has confirmed it.
+  const ours = reads.viewing || reads.mineAhead;
+  if (conversation.last_read_message_id !== undefined && !ours) {
     if (reads.mine !== conversation.last_read_message_id) reads.mineMs = null;
     reads.mine = conversation.last_read_message_id;
   }
-  if (typeof conversation.unread_count === 'number' && !reads.viewing) {
+  if (typeof conversation.unread_count === 'number' && !ours) {
     reads.serverUnread = conversation.unread_count;
     reads.snapshotMs = conversation.last_message
       ? sortableTimestamp(conversation.last_message.created_at)
@@ -80,6 +89,7 @@ export const readsReducer = createReducer<ReadsState>({}, (builder) => {
       if (reads.mineMs !== null && payload.createdMs < reads.mineMs) return;
       reads.mine = payload.messageId;
       reads.mineMs = payload.createdMs;
+      reads.mineAhead = true;
       reads.serverUnread = null;
       reads.snapshotMs = null;
     })
@@ -88,8 +98,12 @@ export const readsReducer = createReducer<ReadsState>({}, (builder) => {
       if (payload.mine) {
         if (payload.createdMs !== null && reads.mineMs !== null && payload.createdMs < reads.mineMs)
           return;
+        // The server has our cursor once it names the one we moved to.
+        const same = reads.mine === payload.messageId;
+        if (same) reads.mineAhead = false;
+        else if (reads.mineAhead && payload.createdMs === null) return;
         reads.mine = payload.messageId;
-        reads.mineMs = payload.createdMs;
+        reads.mineMs = payload.createdMs ?? (same ? reads.mineMs : null);
         reads.serverUnread = null;
         reads.snapshotMs = null;
       } else {

@@ -1,4 +1,5 @@
 import type { TypedStartListening, UnsubscribeListener } from '@reduxjs/toolkit';
+import { chatApi } from '../../api/chatApi';
 import {
   connectionStatusChanged,
   conversationRemoved,
@@ -260,6 +261,24 @@ export function addConnectListeners(
         context.outbox.socketLost(conversationId);
       store.dispatch(statusAction(conversationId, update));
     }
+    if (update.status === 'open') catchUpWorkspace();
+  }
+
+  /**
+   * The stream (re)opened: what it could not bring meanwhile — a conversation created
+   * with us before it opened or while it was down, reads elsewhere — comes with the list,
+   * asked again (when a screen shows the workspace, or the list was loaded).
+   */
+  function catchUpWorkspace() {
+    const store = context.store;
+    if (!store) return;
+    if (workspaceSubscribers === 0 && !store.getState().chat.conversations.loaded) return;
+    void store.dispatch(
+      chatApi.endpoints.getConversations.initiate(undefined, {
+        subscribe: false,
+        forceRefetch: true,
+      }),
+    );
   }
 
   /** The stream opened for the first time: it takes over every conversation. */
@@ -272,6 +291,7 @@ export function addConnectListeners(
       store.dispatch(connectionStatusChanged({ conversationId, status: 'connecting', attempt: 0 }));
       store.dispatch(connectionStatusChanged({ conversationId, status: 'open' }));
     }
+    catchUpWorkspace();
   }
 
   /** Conversations that waited for the probe or the stream get their own sockets. */
