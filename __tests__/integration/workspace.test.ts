@@ -180,6 +180,11 @@ describe('the live workspace over the user stream [ext]', () => {
       id: room.id,
       title: 'Workspace',
     });
+    // Added to a conversation of others: listed the same way.
+    const joined = await group(aibek, []);
+    await aibek.request('POST', `${API}/conversations/${joined.id}/participants/`, { user_id: 2 });
+    await waitFor(() => listed(b).includes(joined.id), 3000, 'the joined conversation listed');
+    expect(listRequests(b.actions)).toBe(before);
   });
 
   it('shows a conversation created while the stream was down once it is back (the list is asked again)', async () => {
