@@ -38,7 +38,8 @@ function setup(handler: Handler = () => ({ status: 200, body: [] })) {
     getCurrentUserId: () => 1,
     environment,
     maxRetries: 0,
-    socket: { factory: memory.factory },
+    // The seed's per-conversation sockets, opened at once (with 'auto' they wait for GET /extensions/).
+    socket: { factory: memory.factory, stream: 'never' },
   });
   const actions: UnknownAction[] = [];
   const recorder: Middleware = () => (next) => (action) => {

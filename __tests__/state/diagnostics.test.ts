@@ -37,7 +37,7 @@ function setup(
     getCurrentUserId: () => 1,
     environment,
     maxRetries: 0,
-    socket: { factory: memory.factory },
+    socket: { factory: memory.factory, stream: 'never' },
   });
   const store = configureStore({
     reducer: chat.reducers,

@@ -20,6 +20,7 @@ const pages: Record<string, string[]> = {
     '__tests__/consumer/next/loadChatState.ts',
   ],
   'tabs.md': ['__tests__/socket/tabs.example.test.ts'],
+  'workspace.md': ['__tests__/integration/workspace.example.test.ts'],
 };
 
 /**

@@ -57,8 +57,13 @@ export interface SocketBase {
   requestSyncCheck(conversationId: string): void;
   /** The sync tells the outbox such a catch-up is done. */
   onSyncChecked?(conversationId: string): void;
-  /** The server said which extensions it has (the connect listeners may switch to the user stream). */
-  onExtensions?(extensions: ReadonlySet<string>): void;
+  /** The extensions probe (`GET /extensions/`) started: sockets wait for its answer (briefly). */
+  onExtensionsAsked?(): void;
+  /**
+   * The server said which extensions it has (the connect listeners may switch
+   * to the user stream), or null: it did not say (a seed server, a failed probe).
+   */
+  onExtensions?(extensions: ReadonlySet<string> | null): void;
 }
 
 /** The shared parts plus the handlers the others call. */

@@ -57,7 +57,9 @@ function unreadOf(
     if (oldest !== undefined && oldest <= cursorMs) return countFromOthers(timeline, cursorMs, me);
   }
   const base = reads?.serverUnread ?? 0;
-  const since = reads?.snapshotMs ?? cursorMs ?? null;
+  // A server count taken when the conversation had no message yet counts everything since.
+  const countedEmpty = typeof reads?.serverUnread === 'number' && reads.snapshotMs === null;
+  const since = reads?.snapshotMs ?? cursorMs ?? (countedEmpty ? -Infinity : null);
   if (!timeline) return base;
   // Without a cursor or a server count there is nothing to count from: nothing is unread.
   if (since === null) return base;

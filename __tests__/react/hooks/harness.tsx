@@ -315,7 +315,8 @@ export function createHarness(options: HarnessOptions = {}) {
     fetchFn: server.fetchFn,
     getAccessToken: () => 't',
     getCurrentUserId: () => currentUserId,
-    socket: { factory: transport.factory },
+    // Conversation sockets at once (with 'auto' they wait for the answer of GET /extensions/).
+    socket: { factory: transport.factory, stream: 'never' },
     environment,
     pageSize: options.pageSize,
   });

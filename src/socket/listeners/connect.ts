@@ -1,4 +1,5 @@
 import type { TypedStartListening, UnsubscribeListener } from '@reduxjs/toolkit';
+import { chatApi } from '../../api/chatApi';
 import {
   connectionStatusChanged,
   conversationRemoved,
@@ -80,16 +81,27 @@ function conversationOf(event: ServerEvent): string | null {
 const STREAM_PROBE_FAILURES = 2;
 
 /**
+ * How long conversation sockets wait for the answer of `GET /extensions/`
+ * before opening anyway (a server that answers slowly, or never). Within it,
+ * a server with the stream gets one socket, not a conversation socket first.
+ */
+export const EXTENSIONS_WAIT_MS = 3000;
+
+/**
  * The socket lifecycle. Subscriptions are reference-counted in state.
  *
  * - Per conversation (the seed): a subscription to a conversation without a
  *   socket opens one; the last unsubscribe closes it.
- * - [ext] One stream per user (`/ws/`): tried alongside the first
- *   conversation socket. Once it opens, it carries every conversation: the
- *   conversation sockets close, and each conversation's status mirrors the
- *   stream's (a switch counts as a reopen, so each conversation catches up).
- *   A server that refuses it (4404, or failing twice before ever opening)
- *   keeps conversation sockets for the session.
+ * - [ext] One stream per user (`/ws/`): while the session's
+ *   `GET /extensions/` is unanswered (at most {@link EXTENSIONS_WAIT_MS}),
+ *   subscribed conversations wait in `connecting`. A server that lists
+ *   `stream` gets the stream only; once it opens it carries every
+ *   conversation, and each conversation's status mirrors the stream's. A
+ *   conversation the server does not let us read (its catch-up answers 404)
+ *   fails with 4404, as its own socket would. A server without it (or that
+ *   refuses it: 4404, or failing twice before ever opening) gets conversation
+ *   sockets for the session. An answer later than the wait switches the open
+ *   conversation sockets over to the stream (a reopen: each catches up).
  *
  * What an open socket means for the messages (a catch-up, or the first page)
  * is the sync runner's business: it follows `connectionStatusChanged`.
@@ -107,6 +119,9 @@ export function addConnectListeners(
   let streamSupport: 'unknown' | 'supported' | 'unsupported' = 'unsupported';
   let streamFailures = 0;
   let workspaceSubscribers = 0;
+  /** The extensions probe is unanswered: conversation sockets wait (see EXTENSIONS_WAIT_MS). */
+  let awaitingExtensions = false;
+  let extensionsTimer: unknown = null;
   /** Conversations the stream serves: subscribed, and not disconnected by request. */
   const attached = new Set<string>();
 
@@ -237,6 +252,7 @@ export function addConnectListeners(
       if (refused || streamFailures >= STREAM_PROBE_FAILURES) {
         streamSupport = 'unsupported';
         closeStream();
+        openWaitingSockets();
       }
       return;
     }
@@ -245,6 +261,24 @@ export function addConnectListeners(
         context.outbox.socketLost(conversationId);
       store.dispatch(statusAction(conversationId, update));
     }
+    if (update.status === 'open') catchUpWorkspace();
+  }
+
+  /**
+   * The stream (re)opened: what it could not bring meanwhile — a conversation created
+   * with us before it opened or while it was down, reads elsewhere — comes with the list,
+   * asked again (when a screen shows the workspace, or the list was loaded).
+   */
+  function catchUpWorkspace() {
+    const store = context.store;
+    if (!store) return;
+    if (workspaceSubscribers === 0 && !store.getState().chat.conversations.loaded) return;
+    void store.dispatch(
+      chatApi.endpoints.getConversations.initiate(undefined, {
+        subscribe: false,
+        forceRefetch: true,
+      }),
+    );
   }
 
   /** A conversation the stream cannot serve fails as its socket would (4404, not retryable). */
@@ -283,6 +317,42 @@ export function addConnectListeners(
       store.dispatch(connectionStatusChanged({ conversationId, status: 'connecting', attempt: 0 }));
       store.dispatch(connectionStatusChanged({ conversationId, status: 'open' }));
     }
+    catchUpWorkspace();
+  }
+
+  /** Conversations that waited for the probe or the stream get their own sockets. */
+  function openWaitingSockets() {
+    if (awaitingExtensions || streamSupport !== 'unsupported') return;
+    for (const conversationId of attached) openConversationSocket(conversationId);
+  }
+
+  function stopAwaitingExtensions() {
+    awaitingExtensions = false;
+    if (extensionsTimer !== null) runtime.environment.clearTimeout(extensionsTimer);
+    extensionsTimer = null;
+  }
+
+  /**
+   * [ext] A conversation the stream serves (or is to serve) whose catch-up the server refused
+   * as not found (not ours, or gone): it fails like its own socket would (4404).
+   */
+  function refusedOverStream(conversationId: string) {
+    // A conversation with its own socket hears 4404 from it; one waiting for the stream does not.
+    if (streamSupport === 'unsupported' || !attached.has(conversationId)) return;
+    if (context.connections.has(conversationId)) return;
+    attached.delete(conversationId);
+    context.outbox.socketLost(conversationId);
+    context.store?.dispatch(
+      connectionStatusChanged({
+        conversationId,
+        status: 'failed',
+        code: 4404,
+        error: 'conversation not found',
+        retryable: false,
+        nextDelayMs: null,
+      }),
+    );
+    if (!streamWanted()) closeStream();
   }
 
   function streamEvents(events: ServerEvent[]) {
@@ -347,8 +417,17 @@ export function addConnectListeners(
       );
       return;
     }
+    if (awaitingExtensions || streamSupport === 'unknown') {
+      // Waits for the server's answer (or the stream's first open) instead of opening a socket
+      // that the stream would replace a moment later.
+      if (!context.connections.has(conversationId))
+        store.dispatch(
+          connectionStatusChanged({ conversationId, status: 'connecting', attempt: 0 }),
+        );
+      ensureStream();
+      return;
+    }
     openConversationSocket(conversationId);
-    ensureStream();
   }
 
   function detach(conversationId: string, report = true) {
@@ -367,6 +446,7 @@ export function addConnectListeners(
     workspaceSubscribers = 0;
     streamFailures = 0;
     streamSupport = 'unsupported';
+    stopAwaitingExtensions();
     // The session ended: a tab that shared sockets leaves (a leader hands over).
     if (isSharedSocketFactory(factory)) factory.releaseIdle();
   }
@@ -378,12 +458,30 @@ export function addConnectListeners(
       if (connection.status === 'failed') connection.reconnectNow();
     if (stream?.status === 'failed') stream.reconnectNow();
   };
+  context.onExtensionsAsked = () => {
+    if (socketOptions.stream === 'never' || !socketOptions.enabled) return;
+    stopAwaitingExtensions();
+    awaitingExtensions = true;
+    extensionsTimer = runtime.environment.setTimeout(() => {
+      extensionsTimer = null;
+      awaitingExtensions = false;
+      // No answer in time: conversation sockets now; a late answer may still switch them over.
+      if (streamSupport === 'unsupported')
+        for (const conversationId of attached) openConversationSocket(conversationId);
+    }, EXTENSIONS_WAIT_MS);
+  };
   context.onExtensions = (extensions) => {
-    if (socketOptions.stream === 'never' || !extensions.has('stream')) return;
-    if (streamSupport === 'unsupported' && streamFailures < STREAM_PROBE_FAILURES) {
+    stopAwaitingExtensions();
+    if (
+      socketOptions.stream !== 'never' &&
+      extensions?.has('stream') &&
+      streamSupport === 'unsupported' &&
+      streamFailures < STREAM_PROBE_FAILURES
+    ) {
       streamSupport = 'unknown';
       ensureStream();
     }
+    openWaitingSockets();
   };
 
   const unsubscribers = [
@@ -425,6 +523,13 @@ export function addConnectListeners(
           context.connections.get(payload.conversationId)?.reconnectNow();
         else if (selectConnection(api.getState(), payload.conversationId).subscribers > 0)
           attach(payload.conversationId);
+      },
+    }),
+    startListening({
+      actionCreator: syncFailed,
+      effect: ({ payload }) => {
+        if (payload.terminal && (payload.code === 'not_found' || payload.code === 'http_404'))
+          refusedOverStream(payload.conversationId);
       },
     }),
     startListening({

@@ -41,12 +41,17 @@ export function createWorkspace(context: SocketBase) {
     if (!store || probed) return;
     probed = true;
     const started = generation();
+    context.onExtensionsAsked?.();
     const request = store.dispatch(
       chatApi.endpoints.getExtensions.initiate(undefined, { subscribe: false, forceRefetch: true }),
     );
     const result = await request;
-    if (generation() !== started) return;
-    if (!result.data) return;
+    if (generation() !== started || !probed) return;
+    if (!result.data) {
+      // Not said (a seed server, or no answer): the sockets waiting for it go per conversation.
+      context.onExtensions?.(null);
+      return;
+    }
     context.flags.extensions = new Set(result.data);
     context.onExtensions?.(context.flags.extensions);
     if (workspaceShown) void askPresence();

@@ -1,0 +1,212 @@
+import WebSocket from 'ws';
+import {
+  chatApi,
+  conversationViewed,
+  createWebSocketFactory,
+  messagesSeen,
+  selectConnection,
+  selectMessagesOfConversation,
+  selectTotalUnread,
+  selectTypingUserIds,
+  selectUnreadCount,
+  submitMessage,
+  subscribeToConversation,
+  subscribeToWorkspace,
+  userTyping,
+} from 'unet-chat-redux';
+import type { Conversation, Message, SocketFactory, WebSocketConstructor } from 'unet-chat-redux';
+import { createChatStore, waitFor } from '../support/chatStore';
+import type { ChatStoreHarness } from '../support/chatStore';
+import { startTestServer } from '../support/server';
+import type { Session, TestServer } from '../support/server';
+
+/**
+ * The live workspace against a reference server with every extension off
+ * (`extensions: false`, the seed contract only): per-conversation sockets and
+ * no stream attempt, nothing reported to the person, messages flow both ways,
+ * and unread counts are kept locally since the conversation was last seen.
+ */
+const API = '/api/unet-chat';
+const harnesses: ChatStoreHarness[] = [];
+let server: TestServer;
+let aibek: Session;
+let aizada: Session;
+
+beforeAll(async () => {
+  server = await startTestServer({ extensions: false, rateLimits: false });
+  [aibek, aizada] = [await server.login('aibek'), await server.login('aizada')];
+});
+afterEach(() => {
+  for (const harness of harnesses.splice(0)) harness.chat.dispose();
+});
+afterAll(() => server.close());
+
+function storeFor(session: Session) {
+  const urls: string[] = [];
+  const sent: Array<{ type: string }> = [];
+  const inner = createWebSocketFactory(WebSocket as unknown as WebSocketConstructor);
+  const factory: SocketFactory = (url, handlers, options) => {
+    urls.push(url);
+    const socket = inner(url, handlers, options);
+    return {
+      ...socket,
+      send(data: string) {
+        sent.push(JSON.parse(data) as { type: string });
+        socket.send(data);
+      },
+      close: (code?: number, reason?: string) => socket.close(code, reason),
+    };
+  };
+  const harness = createChatStore(server, session, { socket: { factory } });
+  harnesses.push(harness);
+  return { ...harness, urls, sent };
+}
+
+async function group(session: Session, participantIds: number[]): Promise<Conversation> {
+  const answer = await session.request<Conversation>('POST', `${API}/conversations/`, {
+    type: 'group',
+    title: 'Seed only',
+    participant_ids: participantIds,
+  });
+  expect(answer.status).toBe(201);
+  return answer.body;
+}
+
+async function post(session: Session, conversationId: string, text: string): Promise<Message> {
+  const answer = await session.request<Message>('POST', `${API}/messages/`, {
+    conversation_id: conversationId,
+    sender_id: session.user.id,
+    text,
+    reply_to: null,
+  });
+  if (answer.status !== 201) throw new Error(`send answered ${answer.status}`);
+  return answer.body;
+}
+
+const open = (harness: ReturnType<typeof storeFor>, conversationId: string) =>
+  selectConnection(harness.store.getState(), conversationId).status === 'open';
+const texts = (harness: ReturnType<typeof storeFor>, conversationId: string) =>
+  selectMessagesOfConversation(harness.store.getState(), conversationId).map((m) => m.text);
+
+describe('against a seed-only server (every extension off)', () => {
+  it('uses one socket per conversation, never tries the stream, and reports nothing', async () => {
+    const rooms = [await group(aibek, [2]), await group(aibek, [2])];
+    const a = storeFor(aibek);
+    const b = storeFor(aizada);
+    for (const harness of [a, b]) {
+      harness.store.dispatch(subscribeToWorkspace());
+      await harness.store.dispatch(
+        chatApi.endpoints.getConversations.initiate(undefined, { subscribe: false }),
+      );
+      for (const room of rooms) harness.store.dispatch(subscribeToConversation(room.id));
+    }
+    await waitFor(
+      () => rooms.every((room) => open(a, room.id) && open(b, room.id)),
+      5000,
+      'every conversation socket open',
+    );
+    a.store.dispatch(submitMessage({ conversationId: rooms[0]!.id, text: 'A → B' }));
+    await waitFor(() => texts(b, rooms[0]!.id).includes('A → B'), 5000, 'B received');
+    b.store.dispatch(submitMessage({ conversationId: rooms[1]!.id, text: 'B → A' }));
+    await waitFor(() => texts(a, rooms[1]!.id).includes('B → A'), 5000, 'A received');
+    // Typing is an extension: nothing is sent, nothing breaks.
+    a.store.dispatch(userTyping({ conversationId: rooms[0]!.id }));
+    await post(aibek, rooms[0]!.id, 'after typing');
+    await waitFor(() => texts(b, rooms[0]!.id).includes('after typing'), 5000, 'B received more');
+    expect(selectTypingUserIds(b.store.getState(), rooms[0]!.id)).toEqual([]);
+
+    for (const harness of [a, b]) {
+      expect(harness.urls).toHaveLength(2);
+      expect(harness.urls.every((url) => url.includes('/ws/conversations/'))).toBe(true);
+      expect(harness.sent.map((frame) => frame.type)).not.toContain('typing');
+      const state = harness.store.getState().chat;
+      expect(state.notices.items).toEqual([]);
+      expect(state.diagnostics.protocolErrors.total).toBe(0);
+      for (const room of rooms) {
+        expect(selectConnection(harness.store.getState(), room.id)).toMatchObject({
+          status: 'open',
+          error: null,
+        });
+        expect(
+          selectMessagesOfConversation(harness.store.getState(), room.id).every(
+            (message) => message.status === 'sent',
+          ),
+        ).toBe(true);
+      }
+    }
+    // The server never saw a read cursor, typing or presence request: none of those routes exist.
+    expect((await aibek.request('GET', `${API}/extensions/`)).status).toBe(404);
+  });
+
+  it('counts unread locally: what arrived since the conversation was last seen, dropping once seen again', async () => {
+    const room = await group(aibek, [2]);
+    await post(aibek, room.id, 'old, before B opened it');
+    const b = storeFor(aizada);
+    b.store.dispatch(subscribeToConversation(room.id));
+    await waitFor(
+      () => open(b, room.id) && texts(b, room.id).length === 1,
+      5000,
+      'open with history',
+    );
+    // What the conversation showed when it was open counts as seen.
+    expect(selectUnreadCount(b.store.getState(), room.id)).toBe(0);
+
+    // B looks at it, then goes to another screen.
+    const [old] = selectMessagesOfConversation(b.store.getState(), room.id);
+    b.store.dispatch(conversationViewed({ conversationId: room.id, viewing: true }));
+    b.store.dispatch(
+      messagesSeen({ conversationId: room.id, messageId: old!.id, createdMs: old!.created_ms }),
+    );
+    b.store.dispatch(conversationViewed({ conversationId: room.id, viewing: false }));
+
+    await post(aibek, room.id, 'new 1');
+    await post(aibek, room.id, 'new 2');
+    await waitFor(() => selectUnreadCount(b.store.getState(), room.id) === 2, 5000, 'two unread');
+    // B's own messages never count.
+    b.store.dispatch(submitMessage({ conversationId: room.id, text: 'mine' }));
+    await waitFor(() => texts(b, room.id).includes('mine'), 5000, 'own message shown');
+    expect(selectUnreadCount(b.store.getState(), room.id)).toBe(2);
+
+    const newest = selectMessagesOfConversation(b.store.getState(), room.id).at(-1)!;
+    b.store.dispatch(
+      messagesSeen({
+        conversationId: room.id,
+        messageId: newest.id,
+        createdMs: newest.created_ms,
+      }),
+    );
+    expect(selectUnreadCount(b.store.getState(), room.id)).toBe(0);
+    await post(aibek, room.id, 'new 3');
+    await waitFor(() => selectUnreadCount(b.store.getState(), room.id) === 1, 5000, 'one unread');
+    // No read cursor went to the server: a seed server has no such route.
+    expect(b.actions.some((action) => String(action.type).includes('markRead'))).toBe(false);
+  });
+
+  it('counts what arrives live in a conversation that is open but was never looked at', async () => {
+    const room = await group(aibek, [2]);
+    await post(aibek, room.id, 'history');
+    const b = storeFor(aizada);
+    await b.store.dispatch(
+      chatApi.endpoints.getConversations.initiate(undefined, { subscribe: false }),
+    );
+    b.store.dispatch(subscribeToConversation(room.id));
+    await waitFor(() => texts(b, room.id).length === 1, 5000, 'history');
+    await post(aibek, room.id, 'live 1');
+    await post(aibek, room.id, 'live 2');
+    await waitFor(() => texts(b, room.id).length === 3, 5000, 'live messages');
+    expect(selectUnreadCount(b.store.getState(), room.id)).toBe(2);
+    expect(selectTotalUnread(b.store.getState())).toBe(2);
+
+    // One opened while still empty: everything that arrives counts.
+    const empty = await group(aibek, [2]);
+    b.store.dispatch(subscribeToConversation(empty.id));
+    await waitFor(
+      () => open(b, empty.id) && b.store.getState().chat.reads[empty.id] !== undefined,
+      5000,
+      'the empty one open and loaded',
+    );
+    await post(aibek, empty.id, 'first ever');
+    await waitFor(() => texts(b, empty.id).length === 1, 5000, 'first message');
+    expect(selectUnreadCount(b.store.getState(), empty.id)).toBe(1);
+  });
+});
