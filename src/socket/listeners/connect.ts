@@ -281,20 +281,6 @@ export function addConnectListeners(
     );
   }
 
-  /** A conversation the stream cannot serve fails as its socket would (4404, not retryable). */
-  function failOnStream(conversationId: string, error: string) {
-    attached.delete(conversationId);
-    context.store?.dispatch(
-      connectionStatusChanged({
-        conversationId,
-        status: 'failed',
-        code: 4404,
-        error,
-        retryable: false,
-      }),
-    );
-  }
-
   /** The stream opened for the first time: it takes over every conversation. */
   function switchToStream() {
     const store = context.store;
@@ -308,9 +294,9 @@ export function addConnectListeners(
         attached.delete(conversationId);
         continue;
       }
-      if (failure?.terminal) {
+      if (failure?.terminal && (failure.code === 'not_found' || failure.code === 'http_404')) {
         // Its load was refused (a conversation this user cannot see): the stream will not carry it.
-        failOnStream(conversationId, failure.error);
+        refusedOverStream(conversationId);
         continue;
       }
       // A reopen, so each conversation catches up over what fell between the two sockets.
@@ -538,14 +524,6 @@ export function addConnectListeners(
     }),
     // The conversation's state is gone already; nothing to report about it.
     listenForEvent(startListening, conversationRemoved, ({ id }) => detach(id, false)),
-    // A conversation socket learns from its close code (4404) that a conversation cannot be
-    // seen; the user stream carries only the user's own conversations and says nothing. There,
-    // the refused load says it: the conversation fails as its socket would have.
-    listenForEvent(startListening, syncFailed, ({ conversationId, terminal, error }) => {
-      if (!terminal || !attached.has(conversationId) || context.connections.has(conversationId))
-        return;
-      if (streamSupport === 'supported') failOnStream(conversationId, error);
-    }),
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }
