@@ -56,8 +56,28 @@ export function WorkspaceExtras({
       disabled={notifications.permission === 'denied'}
       onClick={() => void toggle()}
     >
-      <span aria-hidden="true">{on ? '🔔' : '🔕'}</span>
+      <BellIcon off={!on} />
       <span className="demo__hidden">{t.notifications}</span>
     </button>
+  );
+}
+
+/** A bell (struck through when off); emoji fonts are not everywhere. */
+function BellIcon({ off }: { off: boolean }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
+      <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15L6 16ZM10 20.5a2 2 0 0 0 4 0" />
+      {off && <path d="M4 4l16 16" />}
+    </svg>
   );
 }
