@@ -12,6 +12,7 @@
 import type { Locator, Page, Route } from 'playwright-core';
 import {
   WAIT_MS,
+  axeProblems,
   describeInBrowser,
   expectHidden,
   expectVisible,
@@ -189,7 +190,7 @@ describeInBrowser('the live workspace in the demo', () => {
     await expectTitle(aizada, `(2) ${BASE_TITLE}`);
 
     await row(aizada, AIBEK).click();
-    const divider = feed(aizada).getByRole('separator', { name: 'Новые сообщения' });
+    const divider = feed(aizada).locator('.ucr-divider', { hasText: 'Новые сообщения' });
     await expectVisible(divider);
     // In the row of the last message read, before the first new one.
     const dividerRow = feed(aizada).locator('.ucr-row', { has: aizada.locator('.ucr-divider') });
@@ -203,6 +204,8 @@ describeInBrowser('the live workspace in the demo', () => {
     });
     expect(order).toEqual(['—divider—', 'Ещё одно: список литературы', 'И титульный лист']);
     await expectTitle(aizada, BASE_TITLE);
+    // The divider, badges and presence add no accessibility problem.
+    expect(await axeProblems(aizada)).toEqual([]);
     await screenshot(aizada, 'workspace-divider');
   });
 

@@ -159,7 +159,7 @@ async function renderView(overrides: Partial<ChatMessagesViewProps> = {}) {
 describe('the conversation view', () => {
   it('draws the divider after the given message, not after the newest', async () => {
     const { container, rerender, props } = await renderView({ dividerAfterId: 'a' });
-    const divider = screen.getByRole('separator', { name: 'Новые сообщения' });
+    const divider = screen.getByText('Новые сообщения').closest('.ucr-divider') as HTMLElement;
     expect(
       divider
         .closest('.ucr-row')
