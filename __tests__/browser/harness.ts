@@ -77,6 +77,8 @@ export function describeInBrowser(name: string, body: () => void): void {
 export interface DemoServerOptions {
   /** Prepares the database file before the server first opens it. */
   seed?: (dbPath: string) => Promise<void> | void;
+  /** `false` starts the server in seed-only mode: none of the [ext] extensions. Default true. */
+  extensions?: boolean;
 }
 
 /** Options of a browser context (one person). */
@@ -93,6 +95,7 @@ export class DemoHarness {
   private current: TestServer | null = null;
   private port = 0;
   private browser: Browser | null = null;
+  private extensions = true;
   private readonly contexts: BrowserContext[] = [];
   /** Uncaught exceptions of any page, as `username: message`. */
   readonly pageErrors: string[] = [];
@@ -122,6 +125,7 @@ export class DemoHarness {
       );
     }
     await options.seed?.(this.dbPath);
+    this.extensions = options.extensions ?? true;
     await this.startServer();
     this.browser = await launchChromium();
   }
@@ -132,6 +136,7 @@ export class DemoHarness {
       port: this.port,
       db: this.dbPath,
       staticDir: DEMO_DIST,
+      ...(this.extensions ? {} : { extensions: false }),
     });
     this.port = this.current.port;
   }

@@ -72,8 +72,10 @@ describeInBrowser('tabs of one browser share one socket per person', () => {
     const log: SocketLog = { opened: [], framesSent: [] };
     logs.set(page, log);
     page.on('websocket', (socket) => {
-      // Every chat socket: one per conversation, or the [ext] user stream the demo moves to.
-      if (!socket.url().includes('/api/unet-chat/ws/')) return;
+      // The chat's sockets: the [ext] user stream (the demo's list keeps the workspace
+      // live) or, on a server without it, the conversation sockets.
+      const { pathname } = new URL(socket.url());
+      if (!pathname.includes('/ws/conversations/') && pathname !== '/api/unet-chat/ws/') return;
       log.opened.push(socket);
       socket.on('framesent', ({ payload }) => log.framesSent.push(String(payload)));
     });

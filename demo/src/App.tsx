@@ -10,6 +10,7 @@ import { text } from './text';
 import { applyTheme, storedTheme } from './theme';
 import type { ThemeChoice } from './theme';
 import { useConversationInUrl } from './url';
+import { UnreadBadge, WorkspaceExtras } from './Workspace';
 
 const LANGUAGE_KEY = 'unet-chat-demo-language';
 
@@ -53,7 +54,9 @@ export function App() {
       <div className="demo">
         <header className="demo__bar">
           <span className="demo__brand">unet-chat</span>
+          {signedIn && <UnreadBadge />}
           <span className="demo__spacer" />
+          {signedIn && <WorkspaceExtras t={t} onOpen={openConversation} />}
           <div className="demo__switch" role="group" aria-label={t.theme}>
             {(['auto', 'light', 'dark'] as const).map((choice) => (
               <button

@@ -1,7 +1,7 @@
 import type { ChatLanguage } from 'unet-chat-redux/react';
 import type { ThemeChoice } from './theme';
 
-interface DemoText {
+export interface DemoText {
   language: string;
   theme: string;
   themes: Record<ThemeChoice, string>;
@@ -13,6 +13,8 @@ interface DemoText {
   signIn: string;
   expired: string;
   as: string;
+  notifications: string;
+  notificationsBlocked: string;
 }
 
 /** The demo page's own words (the chat's are the package's). */
@@ -30,6 +32,8 @@ export const text: Record<ChatLanguage, DemoText> = {
     signIn: 'Войти',
     expired: 'Сессия истекла — войдите снова.',
     as: 'Войти как',
+    notifications: 'Уведомления на рабочем столе',
+    notificationsBlocked: 'Уведомления запрещены в настройках браузера',
   },
   en: {
     language: 'Language',
@@ -43,5 +47,7 @@ export const text: Record<ChatLanguage, DemoText> = {
     signIn: 'Sign in',
     expired: 'Your session expired — please sign in again.',
     as: 'Sign in as',
+    notifications: 'Desktop notifications',
+    notificationsBlocked: 'Notifications are blocked in the browser settings',
   },
 };

@@ -66,6 +66,9 @@ export { useCurrentUserId } from './hooks/useCurrentUserId';
 export { useUserDirectory } from './hooks/useUserDirectory';
 export { useChatNotices } from './hooks/useChatNotices';
 export { useChatDispatch, useChatSelector, useChatStore } from './hooks/store';
+export { useDocumentTitleUnread } from './hooks/useDocumentTitleUnread';
+export { useDesktopNotifications } from './hooks/useDesktopNotifications';
+export { usePageAttention } from './hooks/usePageAttention';
 
 // Strings and dates
 export {
@@ -111,6 +114,10 @@ export type { SendMessageMutation } from './hooks/seed';
 export type { ConversationMessages } from './hooks/useConversationMessages';
 export type { ConnectionInfo } from './hooks/useConnection';
 export type { UserDirectory } from './hooks/useUserDirectory';
+export type {
+  DesktopNotificationsOptions,
+  DesktopNotifications,
+} from './hooks/useDesktopNotifications';
 export type {
   ChatLocale,
   ChatLocaleProviderProps,

@@ -1,8 +1,13 @@
 import type { SyncPhase } from 'unet-chat-redux';
 import { useId, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { ChatUser, Conversation } from '../../api/types';
 import type { ChatMessage, ConnectionStatus } from '../../state/model';
-import { useChatStrings } from '../i18n/context';
+import type { UserPresence } from '../../state/presenceSlice';
+import type { MessageReceipt } from '../../state/workspaceSelectors';
+import { formatMessageTime, parseChatDate } from '../format';
+import { useChatLocale, useChatStrings } from '../i18n/context';
+import type { ChatStrings } from '../i18n/strings';
 import { chatErrorText } from '../i18n/strings';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { EmptyConversation, NoConversationSelected } from './EmptyStates';
@@ -15,6 +20,7 @@ import {
   userName,
 } from './internal/names';
 import { MessageComposer } from './MessageComposer';
+import { useNow } from './internal/useNow';
 import { MessageList } from './MessageList';
 import type { ChatSlots } from './slots';
 
@@ -87,6 +93,18 @@ export interface ChatMessagesViewProps {
   onBack?: () => void;
   composerDisabled?: boolean;
   composerPlaceholder?: string;
+  /** See `MessageList`: the "new messages" divider goes after this message. */
+  dividerAfterId?: string | null;
+  /** See `MessageList`: receipts of own messages (private chats). */
+  receipts?: Readonly<Record<string, MessageReceipt>>;
+  /** See `MessageList`: the newest message on screen changed (report it with `messagesSeen`). */
+  onNewestVisibleChange?: (message: ChatMessage) => void;
+  /** [ext] Who is typing here (user ids, not the reader): a line under the messages. */
+  typingUserIds?: readonly number[];
+  /** [ext] Presence by user id: "в сети" / "был(а) в сети …" in the header and the participants. */
+  presence?: Readonly<Record<number, UserPresence>>;
+  /** The person typed in the composer (see `MessageComposer.onTyping`). */
+  onTyping?: () => void;
   /**
    * Replaces the message row, the empty conversation, the composer and the
    * "select a conversation" placeholder (see `ChatSlots`).
@@ -103,8 +121,9 @@ type ConversationPaneProps = Omit<ChatMessagesViewProps, 'conversation'> & {
 };
 
 /**
- * One conversation on screen: a header (title, participants, connection state,
- * back button), the message list and the composer. It holds only local UI state —
+ * One conversation on screen: a header (title, participants, [ext] presence,
+ * connection state, back button), the message list, who is typing, and the
+ * composer. It holds only local UI state —
  * which message is being replied to or edited — and reports everything else
  * through callbacks.
  *
@@ -187,8 +206,14 @@ function ConversationPane({
   composerPlaceholder,
   slots,
   className,
+  dividerAfterId,
+  receipts,
+  onNewestVisibleChange,
+  typingUserIds,
+  presence,
+  onTyping,
 }: ConversationPaneProps) {
-  const strings = useChatStrings();
+  const { strings, dateLocale, timeZone } = useChatLocale();
   const Composer = slots?.Composer ?? MessageComposer;
   const Empty = slots?.EmptyConversation ?? EmptyConversation;
   const titleId = useId();
@@ -202,12 +227,37 @@ function ConversationPane({
   const findUser = (id: number) => users?.[id];
   const title = conversationTitle(conversation, currentUserId, findUser, strings);
   const participants = conversation.participant_ids ?? [];
-  let subtitle: string | null = null;
+  const now = useNow();
+  const dateOptions = { locale: dateLocale, timeZone, now };
+  let subtitle: ReactNode = null;
+  let presenceLine: string | null = null;
   if (conversation.type === 'group' && participants.length > 0) {
-    const names = participants.map((id) =>
-      id === currentUserId ? strings.you : userName(id, findUser(id), strings),
-    );
-    subtitle = `${strings.participantsCount(participants.length)} · ${names.join(', ')}`;
+    const online = participants.filter((id) => id !== currentUserId && presence?.[id]?.online);
+    const nameOf = (id: number) =>
+      id === currentUserId ? strings.you : userName(id, findUser(id), strings);
+    subtitle =
+      online.length === 0 ? (
+        `${strings.participantsCount(participants.length)} · ${participants.map(nameOf).join(', ')}`
+      ) : (
+        <>
+          {strings.participantsCount(participants.length)}
+          {online.length > 0 && ` · ${strings.onlineCount(online.length)}`}
+          {' · '}
+          {participants.map((id, index) => (
+            <span
+              key={id}
+              className="ucr-participant"
+              data-online={(id !== currentUserId && presence?.[id]?.online) || undefined}
+            >
+              {index > 0 && ', '}
+              {nameOf(id)}
+              {id !== currentUserId && presence?.[id]?.online && (
+                <span className="ucr-visually-hidden"> ({strings.online})</span>
+              )}
+            </span>
+          ))}
+        </>
+      );
   } else if (conversation.type === 'private') {
     const [other] = otherParticipantIds(conversation, currentUserId);
     const user = other !== undefined ? findUser(other) : undefined;
@@ -215,7 +265,13 @@ function ConversationPane({
     if (other !== undefined && conversation.title?.trim())
       subtitle = userName(other, user, strings);
     else if (user?.username) subtitle = `@${user.username}`;
+    presenceLine =
+      other !== undefined ? presenceText(presence?.[other], strings, dateOptions) : null;
   }
+  const typingText =
+    typingUserIds && typingUserIds.length > 0
+      ? strings.typing(typingUserIds.map((id) => userName(id, findUser(id), strings)))
+      : null;
 
   // ↑ in an empty composer edits the newest message of one's own that the server has.
   function editLast() {
@@ -288,7 +344,20 @@ function ConversationPane({
           <h2 id={titleId} className="ucr-header__title">
             {title}
           </h2>
-          {subtitle && <p className="ucr-header__subtitle">{subtitle}</p>}
+          {(subtitle || presenceLine) && (
+            <p className="ucr-header__subtitle">
+              {presenceLine && (
+                <span
+                  className="ucr-presence"
+                  data-online={presenceLine === strings.online || undefined}
+                >
+                  {presenceLine}
+                </span>
+              )}
+              {presenceLine && subtitle && ' · '}
+              {subtitle}
+            </p>
+          )}
         </div>
         <ConnectionIndicator
           className="ucr-header__connection"
@@ -352,8 +421,23 @@ function ConversationPane({
             onFocusMessageDone={onFocusMessageDone}
             slots={slots}
             empty={<Empty conversation={conversation} title={title} />}
+            dividerAfterId={dividerAfterId}
+            receipts={receipts}
+            onNewestVisibleChange={onNewestVisibleChange}
           />
         )}
+        <p className="ucr-typing" aria-live="polite" data-active={typingText !== null || undefined}>
+          {typingText && (
+            <>
+              <span className="ucr-typing__dots" aria-hidden="true">
+                <span />
+                <span />
+                <span />
+              </span>
+              {typingText}
+            </>
+          )}
+        </p>
       </div>
 
       <Composer
@@ -377,7 +461,20 @@ function ConversationPane({
         }}
         onCancelEdit={() => setEditingId(null)}
         placeholder={composerPlaceholder}
+        onTyping={onTyping}
       />
     </section>
   );
+}
+
+/** "в сети", "был(а) в сети 10:24", or null when the server tells nothing. */
+function presenceText(
+  presence: UserPresence | undefined,
+  strings: ChatStrings,
+  dateOptions: { locale: string; timeZone?: string; now: number },
+): string | null {
+  if (!presence) return null;
+  if (presence.online) return strings.online;
+  const seenMs = presence.lastSeenAt ? parseChatDate(presence.lastSeenAt) : NaN;
+  return Number.isFinite(seenMs) ? strings.lastSeen(formatMessageTime(seenMs, dateOptions)) : null;
 }

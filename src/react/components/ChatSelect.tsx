@@ -11,7 +11,7 @@ import type { ChatSelection, PreviewMessage } from './ConversationRow';
 import { CreateConversationPanel } from './CreateConversationPanel';
 import { EmptyList } from './EmptyStates';
 import { CloseIcon, PlusIcon, RetryIcon, SearchIcon } from './internal/icons';
-import { conversationTitle, userName } from './internal/names';
+import { conversationTitle, otherParticipantIds, userName } from './internal/names';
 import { useNow } from './internal/useNow';
 import { MessageSearchResults } from './MessageSearchResults';
 import type { MessageSearchState } from './MessageSearchResults';
@@ -63,6 +63,12 @@ export interface ChatSelectProps {
   onRetrySearch?: () => void;
   /** Replaces the conversation row and the empty list (see `ChatSlots`). */
   slots?: Pick<ChatSlots, 'ConversationRow' | 'EmptyList'>;
+  /** Unread counts by conversation id (`selectUnreadCounts`): a badge on each row. */
+  unreadCounts?: Record<string, number>;
+  /** [ext] Who is typing, by conversation id: the row says "Айзада печатает…". */
+  typingUserIds?: Record<string, readonly number[]>;
+  /** [ext] Whether a user is online (presence): a dot on a private chat's avatar. */
+  isOnline?: (userId: number) => boolean;
   className?: string;
 }
 
@@ -112,7 +118,8 @@ function toRows(
 /**
  * The list of conversations with search, a "new conversation" form (private or
  * group), the selected one highlighted (`aria-current`), and each one's last
- * message and its time. Conversations are ordered by latest activity.
+ * message and its time, unread badge and typing line. Conversations are
+ * ordered by latest activity.
  *
  * @example
  * ```tsx
@@ -144,6 +151,9 @@ export function ChatSelect({
   onOpenSearchResult,
   onRetrySearch,
   slots,
+  unreadCounts,
+  typingUserIds,
+  isOnline,
   className,
 }: ChatSelectProps) {
   const { strings } = useChatLocale();
@@ -219,6 +229,18 @@ export function ChatSelect({
     return text;
   }
 
+  function typingText(conversationId: string): string | null {
+    const ids = typingUserIds?.[conversationId];
+    if (!ids || ids.length === 0) return null;
+    return strings.typing(ids.map((id) => userName(id, usersById.get(id), strings)));
+  }
+
+  function onlineOf(conversation: Conversation): boolean {
+    if (!isOnline || conversation.type !== 'private') return false;
+    const [other] = otherParticipantIds(conversation, currentUserId);
+    return other !== undefined && isOnline(other);
+  }
+
   function conversationList(list: Row[]) {
     return (
       <ul
@@ -247,6 +269,9 @@ export function ChatSelect({
                   onDeleteConversation ? () => onDeleteConversation(conversation.id) : undefined
                 }
                 now={now}
+                unreadCount={unreadCounts?.[conversation.id] ?? 0}
+                typing={typingText(conversation.id)}
+                online={onlineOf(conversation)}
               />
             </li>
           );

@@ -35,11 +35,19 @@ export interface ConversationRowProps {
   onDelete?: () => void;
   /** The current time, for relative times ("10:24", "вчера"); ticks once a minute. */
   now: number;
+  /** Messages not seen yet: a badge (with an accessible label); 0 or absent shows none. */
+  unreadCount?: number;
+  /** [ext] Who is typing, worded ("Айзада печатает…"): shown instead of the preview. */
+  typing?: string | null;
+  /** [ext] A private chat's other person is online: a dot on the avatar. */
+  online?: boolean;
 }
 
 /**
  * One conversation in the list: avatar, title, the last message's time and
- * preview (a clock while it is sending, a mark when it failed), and a delete
+ * preview (a clock while it is sending, a mark when it failed), the unread
+ * badge, "… печатает…" instead of the preview while someone types, an online
+ * dot for a private chat's other person, and a delete
  * button with an inline confirmation (Escape cancels). `ChatSelect` renders it
  * inside its `<li className="ucr-conversation">`.
  *
@@ -69,6 +77,9 @@ export function ConversationRow({
   onSelect,
   onDelete,
   now,
+  unreadCount = 0,
+  typing = null,
+  online = false,
 }: ConversationRowProps) {
   const { strings, dateLocale, timeZone } = useChatLocale();
   const [confirming, setConfirming] = useState(false);
@@ -81,6 +92,7 @@ export function ConversationRow({
         type="button"
         className="ucr-conversation__button"
         aria-current={selected ? 'true' : undefined}
+        data-unread={unreadCount > 0 ? unreadCount : undefined}
         onClick={(event) => onSelect({ keyboard: event.detail === 0 })}
       >
         <span
@@ -89,10 +101,12 @@ export function ConversationRow({
           style={{ ['--ucr-avatar-hue' as string]: avatarHue(conversation.id) }}
         >
           {initials(title)}
+          {online && <span className="ucr-avatar__online" />}
         </span>
         <span className="ucr-conversation__body">
           <span className="ucr-conversation__top">
             <span className="ucr-conversation__title">{title}</span>
+            {online && <span className="ucr-visually-hidden">, {strings.online}</span>}
             {Number.isFinite(lastMs) && (
               <time
                 className="ucr-conversation__time"
@@ -103,22 +117,36 @@ export function ConversationRow({
               </time>
             )}
           </span>
-          <span
-            className={last ? 'ucr-conversation__preview' : 'ucr-conversation__preview ucr-muted'}
-            data-status={last?.status}
-          >
-            {last?.status === 'pending' && (
-              <span className="ucr-conversation__state" title={strings.pending}>
-                <ClockIcon />
-                <span className="ucr-visually-hidden">{strings.pending}: </span>
+          <span className="ucr-conversation__bottom">
+            {typing ? (
+              <span className="ucr-conversation__preview ucr-conversation__typing">{typing}</span>
+            ) : (
+              <span
+                className={
+                  last ? 'ucr-conversation__preview' : 'ucr-conversation__preview ucr-muted'
+                }
+                data-status={last?.status}
+              >
+                {last?.status === 'pending' && (
+                  <span className="ucr-conversation__state" title={strings.pending}>
+                    <ClockIcon />
+                    <span className="ucr-visually-hidden">{strings.pending}: </span>
+                  </span>
+                )}
+                {last?.status === 'failed' && (
+                  <span className="ucr-conversation__state ucr-conversation__state--failed">
+                    <AlertIcon />
+                  </span>
+                )}
+                {preview}
               </span>
             )}
-            {last?.status === 'failed' && (
-              <span className="ucr-conversation__state ucr-conversation__state--failed">
-                <AlertIcon />
+            {unreadCount > 0 && (
+              <span className="ucr-badge" title={strings.unreadCount(unreadCount)}>
+                <span aria-hidden="true">{unreadCount > 99 ? '99+' : unreadCount}</span>
+                <span className="ucr-visually-hidden">, {strings.unreadCount(unreadCount)}</span>
               </span>
             )}
-            {preview}
           </span>
         </span>
       </button>

@@ -57,6 +57,11 @@ export interface MessageComposerProps {
   /** Change this number to move the focus into the field (also on mount, when above 0). */
   focusRequest?: number;
   placeholder?: string;
+  /**
+   * The person typed in the field (a new message, not an edit, with text in
+   * it): the host dispatches `userTyping`, which is throttled before it goes out.
+   */
+  onTyping?: () => void;
   className?: string;
 }
 
@@ -96,6 +101,7 @@ export function MessageComposer({
   onDraftChange,
   focusRequest = 0,
   placeholder,
+  onTyping,
   className,
 }: MessageComposerProps) {
   const strings = useChatStrings();
@@ -219,6 +225,7 @@ export function MessageComposer({
 
   function handleChange(event: ChangeEvent<HTMLTextAreaElement>) {
     setText(event.target.value);
+    if (!editing && event.target.value.trim() !== '') onTyping?.();
   }
 
   const context = editing ? (

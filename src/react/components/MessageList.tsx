@@ -4,6 +4,7 @@ import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
 import type { Range } from '@tanstack/react-virtual';
 import type { ChatUser } from '../../api/types';
 import type { ChatMessage } from '../../state/model';
+import type { MessageReceipt } from '../../state/workspaceSelectors';
 import { chatDayKey } from '../format';
 import { useChatLocale } from '../i18n/context';
 import { ArrowDownIcon } from './internal/icons';
@@ -64,6 +65,15 @@ export interface MessageListProps {
   initialRect?: { width: number; height: number };
   /** Replaces the message row (see `ChatSlots.MessageRow`). */
   slots?: Pick<ChatSlots, 'MessageRow'>;
+  /** A "new messages" divider after this message (`selectNewMessagesDividerAfter`). */
+  dividerAfterId?: string | null;
+  /** Receipts of own messages by message id (`selectReceipt`), passed to each row. */
+  receipts?: Readonly<Record<string, MessageReceipt>>;
+  /**
+   * The newest confirmed message on screen changed (at least 40 px of it, or
+   * all of it, inside the viewport): the host reports it with `messagesSeen`.
+   */
+  onNewestVisibleChange?: (message: ChatMessage) => void;
   /** Shown instead of "No messages yet" when `messages` is empty and nothing older is loading. */
   empty?: ReactNode;
   className?: string;
@@ -111,6 +121,8 @@ function withIndices(range: Range, extra: readonly number[]): number[] {
  * - New messages scroll into view only when the reader is at the bottom;
  *   otherwise a "new messages" button with a count scrolls down.
  * - New messages from others are announced in a polite live region.
+ * - A "new messages" divider after `dividerAfterId`; the newest message on
+ *   screen is reported through `onNewestVisibleChange` (read cursors).
  * - The list is one tab stop (roving tabindex, after the WAI-ARIA feed pattern):
  *   ↑/↓, PageUp/PageDown, Home/End move between messages; R replies, E edits and
  *   Delete deletes the focused message; its actions show on focus and hover.
@@ -152,6 +164,8 @@ export function MessageList(props: MessageListProps) {
     slots,
     empty,
     className,
+    dividerAfterId = null,
+    receipts,
   } = props;
   const Row = slots?.MessageRow ?? MessageRow;
   const { strings, timeZone } = useChatLocale();
@@ -423,6 +437,36 @@ export function MessageList(props: MessageListProps) {
     if (message) setTabStopKey(messageKey(message));
   }
 
+  /** Tells the host which confirmed message is the newest one on screen (read cursors). */
+  const reportedVisible = useRef<string | null>(null);
+  function reportNewestVisible(scroller: HTMLElement) {
+    const report = latest.current.props.onNewestVisibleChange;
+    if (!report || scroller.clientHeight === 0) return;
+    const top = scroller.scrollTop;
+    const bottom = top + scroller.clientHeight;
+    const offset = (scroller.firstElementChild as HTMLElement | null)?.offsetTop ?? 0;
+    let newest: ChatMessage | undefined;
+    for (const item of virtualizer.getVirtualItems()) {
+      const start = item.start + offset;
+      const end = item.end + offset;
+      const shown = Math.min(end, bottom) - Math.max(start, top);
+      if (shown < Math.min(40, end - start)) continue;
+      const message = messages[item.index];
+      if (message?.status === 'sent' && (!newest || message.created_ms >= newest.created_ms)) {
+        newest = message;
+      }
+    }
+    if (!newest || newest.id === reportedVisible.current) return;
+    reportedVisible.current = newest.id;
+    report(newest);
+  }
+
+  // After every render (new messages, measured rows), not only on scroll.
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    if (scroller) reportNewestVisible(scroller);
+  });
+
   function handleScroll() {
     const scroller = scrollRef.current;
     if (!scroller) return;
@@ -436,6 +480,7 @@ export function MessageList(props: MessageListProps) {
     if (scroller.scrollTop <= LOAD_OLDER_THRESHOLD) requestOlder();
     else olderRequested.current = false;
     followViewport(scroller, nowAtBottom);
+    reportNewestVisible(scroller);
   }
 
   // When the viewport shrinks (the composer grows a reply bar, a keyboard opens),
@@ -587,7 +632,16 @@ export function MessageList(props: MessageListProps) {
                   setSize={setSize}
                   now={now}
                   actions={actions}
+                  receipt={own ? receipts?.[message.id] : undefined}
                 />
+                {dividerAfterId !== null &&
+                  message.id === dividerAfterId &&
+                  item.index < messages.length - 1 && (
+                    // Plain text, no role: a feed may hold only articles (axe: aria-required-children).
+                    <div className="ucr-divider">
+                      <span className="ucr-divider__label">{strings.newMessagesDivider}</span>
+                    </div>
+                  )}
                 {gapAfterId !== null && message.id === gapAfterId && (
                   <div className="ucr-gap" role="status" data-loading={gapLoading}>
                     {gapLoading && <span className="ucr-spinner" aria-hidden="true" />}

@@ -1,10 +1,20 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ChatMessage } from '../../state/model';
+import type { MessageReceipt } from '../../state/workspaceSelectors';
 import { formatDayLabel, formatFullDate, formatMessageTime, parseChatDate } from '../format';
 import { useChatLocale } from '../i18n/context';
 import { chatErrorText } from '../i18n/strings';
-import { AlertIcon, ClockIcon, EditIcon, ReplyIcon, RetryIcon, TrashIcon } from './internal/icons';
+import {
+  AlertIcon,
+  CheckIcon,
+  ClockIcon,
+  DoubleCheckIcon,
+  EditIcon,
+  ReplyIcon,
+  RetryIcon,
+  TrashIcon,
+} from './internal/icons';
 import { splitLinks } from './internal/links';
 import { avatarHue } from './internal/names';
 
@@ -69,6 +79,11 @@ export interface MessageRowProps {
   /** The current time, for the day separator ("Сегодня"); ticks once a minute. */
   now: number;
   actions: MessageRowActions;
+  /**
+   * What became of an own message in a private chat (`selectReceipt`): one
+   * tick sent, two delivered, two coloured read. Absent: no mark.
+   */
+  receipt?: MessageReceipt;
 }
 
 /** The attributes of a message's focusable root: see {@link messageArticleProps}. */
@@ -150,6 +165,7 @@ export const MessageRow = memo(function MessageRow({
   setSize,
   now,
   actions,
+  receipt,
 }: MessageRowProps) {
   const { strings, dateLocale, timeZone } = useChatLocale();
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -282,6 +298,9 @@ export const MessageRow = memo(function MessageRow({
                 {/* The day separator above names the day; the bubble keeps only the time. */}
                 {formatMessageTime(message.created_ms, { ...dateOptions, now: message.created_ms })}
               </time>
+              {sent && (receipt === 'sent' || receipt === 'delivered' || receipt === 'read') && (
+                <ReceiptMark receipt={receipt} />
+              )}
               {message.status === 'pending' && (
                 <span className="ucr-message__state" title={strings.pending}>
                   <ClockIcon />
@@ -396,3 +415,24 @@ export const MessageRow = memo(function MessageRow({
     </>
   );
 });
+
+function ReceiptMark({ receipt }: { receipt: 'sent' | 'delivered' | 'read' }) {
+  const strings = useChatLocale().strings;
+  const label =
+    receipt === 'read'
+      ? strings.receiptRead
+      : receipt === 'delivered'
+        ? strings.receiptDelivered
+        : strings.receiptSent;
+  return (
+    <span
+      className={`ucr-receipt ucr-receipt--${receipt}`}
+      role="img"
+      aria-label={label}
+      title={label}
+      data-receipt={receipt}
+    >
+      {receipt === 'sent' ? <CheckIcon /> : <DoubleCheckIcon />}
+    </span>
+  );
+}

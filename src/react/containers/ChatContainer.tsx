@@ -5,6 +5,8 @@ import {
   searchTerms,
   selectConversations,
   selectLastMessages,
+  selectUnreadCounts,
+  subscribeToWorkspace,
   describeChatError,
   timelineMessages,
 } from 'unet-chat-redux';
@@ -26,7 +28,7 @@ import {
 } from '../hooks/apiHooks';
 import { useChatNotices } from '../hooks/useChatNotices';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
-import { useChatSelector } from '../hooks/store';
+import { useChatDispatch, useChatSelector } from '../hooks/store';
 import { useUserDirectory } from '../hooks/useUserDirectory';
 import { ChatMessages } from './ChatMessages';
 
@@ -103,7 +105,9 @@ function searchLoaded(
  * the list and the conversation are two views with a back button. The search
  * field finds conversations and — on a server with [ext] search — messages in
  * the whole history, else in the loaded ones (and says so); a result opens its
- * conversation at the message. The open conversation can be controlled by the
+ * conversation at the message. While mounted it keeps the workspace live
+ * (`subscribeToWorkspace`): [ext] new conversations, unread badges, typing
+ * and presence arrive over the user stream. The open conversation can be controlled by the
  * host (`selectedConversationId` + `onSelectConversation`), so it fits any
  * router. Failures are shown as toasts (render sonner's `<Toaster />` once).
  *
@@ -140,6 +144,24 @@ export function ChatContainer({
   const [createConversation] = useCreateConversationMutation();
   const [deleteConversation] = useDeleteConversationMutation();
   useChatNotices();
+  const dispatch = useChatDispatch();
+  // [ext] The user stream stays open while the list is on screen: new conversations,
+  // unread counts, typing and presence arrive without waiting for the poll.
+  useEffect(() => dispatch(subscribeToWorkspace()), [dispatch]);
+  const unreadCounts = useChatSelector(selectUnreadCounts);
+  const typingState = useChatSelector((state) => state.chat.typing);
+  const presence = useChatSelector((state) => state.chat.presence);
+  const typingUserIds = useMemo(() => {
+    const byConversation: Record<string, number[]> = {};
+    for (const [id, typists] of Object.entries(typingState)) {
+      const others = Object.keys(typists)
+        .map(Number)
+        .filter((userId) => userId !== currentUserId);
+      if (others.length > 0) byConversation[id] = others;
+    }
+    return byConversation;
+  }, [typingState, currentUserId]);
+  const isOnline = useCallback((userId: number) => presence[userId]?.online === true, [presence]);
 
   const controlled = selectedConversationId !== undefined;
   const selectedId = controlled ? selectedConversationId : ownSelectedId;
@@ -273,6 +295,9 @@ export function ChatContainer({
           onOpenSearchResult={onOpenSearchResult}
           onRetrySearch={() => void remote.refetch()}
           slots={slots}
+          unreadCounts={unreadCounts}
+          typingUserIds={typingUserIds}
+          isOnline={isOnline}
         />
       }
       main={

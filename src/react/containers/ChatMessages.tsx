@@ -10,17 +10,27 @@ import {
   selectSyncStatus,
   submitMessage,
   syncRetryRequested,
+  conversationViewed,
+  messagesSeen,
+  selectNewMessagesDividerAfter,
+  selectReceipt,
+  selectTypingUserIds,
+  userTyping,
 } from 'unet-chat-redux';
-import type { ChatMessage } from 'unet-chat-redux';
-import { useCallback } from 'react';
+import type { ChatMessage, MessageReceipt } from 'unet-chat-redux';
+import { useCallback, useEffect, useState } from 'react';
+import { shallowEqual } from 'react-redux';
 import { ChatMessagesView } from '../components';
 import type { ChatMessagesViewProps } from '../components';
 import { useGetConversationQuery } from '../hooks/apiHooks';
 import { useConnection } from '../hooks/useConnection';
 import { useConversationMessages } from '../hooks/useConversationMessages';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
+import { usePageAttention } from '../hooks/usePageAttention';
 import { useChatDispatch, useChatSelector, useChatStore } from '../hooks/store';
 import { useUserDirectory } from '../hooks/useUserDirectory';
+
+const noReceipts: Record<string, MessageReceipt> = {};
 
 /** View props a host (or `ChatContainer`) may pass straight through to {@link ChatMessagesView}. */
 type PassedViewProps = Pick<
@@ -42,7 +52,10 @@ export interface ChatMessagesProps extends PassedViewProps {
 /**
  * One conversation, live: history with scroll-back, real-time messages,
  * reply, edit, delete, pending and failed states, a connection indicator and
- * a composer. Connects {@link ChatMessagesView} to the store.
+ * a composer; the "new messages" divider, who is typing, presence and
+ * receipts. While shown in a visible, focused page it reports
+ * `conversationViewed` and `messagesSeen` (the newest message on screen), and
+ * the composer reports `userTyping`. Connects {@link ChatMessagesView} to the store.
  *
  * @example
  * ```tsx
@@ -71,6 +84,45 @@ export function ChatMessages({
   const draft = useChatSelector((state) => selectDraft(state, conversationId));
   const onDraftChange = useCallback(
     (text: string) => dispatch(draftChanged({ conversationId, text })),
+    [dispatch, conversationId],
+  );
+  // In view while shown in a visible, focused page: the divider stays put, nothing counts as unread.
+  const attentive = usePageAttention();
+  useEffect(() => {
+    if (!attentive) return;
+    dispatch(conversationViewed({ conversationId, viewing: true }));
+    return () => {
+      dispatch(conversationViewed({ conversationId, viewing: false }));
+    };
+  }, [dispatch, conversationId, attentive]);
+  // The newest message on screen counts as read only while the page has the person's attention.
+  const [newestVisible, setNewestVisible] = useState<ChatMessage | null>(null);
+  useEffect(() => {
+    if (!attentive || !newestVisible) return;
+    dispatch(
+      messagesSeen({
+        conversationId,
+        messageId: newestVisible.id,
+        createdMs: newestVisible.created_ms,
+      }),
+    );
+  }, [dispatch, conversationId, attentive, newestVisible]);
+  const dividerAfterId = useChatSelector((state) =>
+    selectNewMessagesDividerAfter(state, conversationId),
+  );
+  const typingUserIds = useChatSelector((state) => selectTypingUserIds(state, conversationId));
+  const presence = useChatSelector((state) => state.chat.presence);
+  const receipts = useChatSelector((state) => {
+    if (state.chat.conversations.entities[conversationId]?.type !== 'private') return noReceipts;
+    const byId: Record<string, MessageReceipt> = {};
+    for (const message of messages) {
+      if (message.sender_id === currentUserId && message.status === 'sent')
+        byId[message.id] = selectReceipt(state, conversationId, message.id);
+    }
+    return byId;
+  }, shallowEqual);
+  const onTyping = useCallback(
+    () => dispatch(userTyping({ conversationId })),
     [dispatch, conversationId],
   );
   const onRetrySync = useCallback(
@@ -143,6 +195,12 @@ export function ChatMessages({
       gapAfterId={gapAfterId}
       draft={draft}
       onDraftChange={onDraftChange}
+      dividerAfterId={dividerAfterId}
+      receipts={receipts}
+      onNewestVisibleChange={setNewestVisible}
+      typingUserIds={typingUserIds}
+      presence={presence}
+      onTyping={onTyping}
       {...passed}
     />
   );

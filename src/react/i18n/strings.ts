@@ -167,6 +167,25 @@ export interface ChatStrings {
   searchResultsCount: (count: number) => string;
   /** The conversation a search result is in, for its label. */
   searchResultIn: (conversation: string) => string;
+
+  /** The unread badge of a conversation row, for screen readers ("3 unread"). */
+  unreadCount: (count: number) => string;
+  /** Who is typing: one name, two names, or how many people. */
+  typing: (names: readonly string[]) => string;
+  /** Presence in a private chat's header and the participant list. */
+  online: string;
+  /** Last seen, with the time already worded ("сегодня в 10:24"). */
+  lastSeen: (when: string) => string;
+  /** How many participants of a group are online. */
+  onlineCount: (count: number) => string;
+  /** The "new messages" divider in the message list. */
+  newMessagesDivider: string;
+  /** Receipts of one's own messages in a private chat. */
+  receiptSent: string;
+  receiptDelivered: string;
+  receiptRead: string;
+  /** A desktop notification's title: who wrote, and where in a group. */
+  notificationTitle: (sender: string, conversation: string | null) => string;
 }
 
 /**
@@ -464,6 +483,24 @@ export const ruStrings: ChatStrings = {
       ? 'Ничего не найдено'
       : `Найдено: ${count} ${ru(count, ['сообщение', 'сообщения', 'сообщений'])}`,
   searchResultIn: (conversation) => `в беседе «${conversation}»`,
+
+  unreadCount: (count) =>
+    `${count} ${ru(count, ['непрочитанное', 'непрочитанных', 'непрочитанных'])}`,
+  typing: (names) =>
+    names.length === 1
+      ? `${names[0]} печатает…`
+      : names.length === 2
+        ? `${names[0]} и ${names[1]} печатают…`
+        : `${names.length} ${ru(names.length, ['человек', 'человека', 'человек'])} печатают…`,
+  online: 'в сети',
+  lastSeen: (when) => `был(а) в сети ${when}`,
+  onlineCount: (count) => `${count} в сети`,
+  newMessagesDivider: 'Новые сообщения',
+  receiptSent: 'Отправлено',
+  receiptDelivered: 'Доставлено',
+  receiptRead: 'Прочитано',
+  notificationTitle: (sender, conversation) =>
+    conversation ? `${sender} в «${conversation}»` : sender,
 };
 
 /**
@@ -657,6 +694,22 @@ export const enStrings: ChatStrings = {
   searchResultsCount: (count) =>
     count === 0 ? 'Nothing found' : `${count} ${count === 1 ? 'message' : 'messages'} found`,
   searchResultIn: (conversation) => `in “${conversation}”`,
+  unreadCount: (count) => `${count} unread`,
+  typing: (names) =>
+    names.length === 1
+      ? `${names[0]} is typing…`
+      : names.length === 2
+        ? `${names[0]} and ${names[1]} are typing…`
+        : `${names.length} people are typing…`,
+  online: 'online',
+  lastSeen: (when) => `last seen ${when}`,
+  onlineCount: (count) => `${count} online`,
+  newMessagesDivider: 'New messages',
+  receiptSent: 'Sent',
+  receiptDelivered: 'Delivered',
+  receiptRead: 'Read',
+  notificationTitle: (sender, conversation) =>
+    conversation ? `${sender} in “${conversation}”` : sender,
 };
 
 /**

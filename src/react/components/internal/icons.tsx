@@ -133,3 +133,12 @@ export function CheckIcon(props: IconProps) {
     </Icon>
   );
 }
+
+/** Two ticks: delivered, or read when coloured. */
+export function DoubleCheckIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="m2 12.5 4.5 4.5L15 7.5M10.5 16.5l.5.5L22 6.5" />
+    </Icon>
+  );
+}

@@ -1,0 +1,121 @@
+import {
+  messagesReceived,
+  selectConversationById,
+  selectUsersById,
+  unbatchChatActions,
+  watchChatActions,
+} from 'unet-chat-redux';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { userName } from '../components/internal/names';
+import { useChatStrings } from '../i18n/context';
+import { useChatDispatch, useChatStore } from './store';
+
+/** Options of {@link useDesktopNotifications}. */
+export interface DesktopNotificationsOptions {
+  /** Opt-in: nothing is shown (and no permission asked) unless true. */
+  enabled: boolean;
+  /** A notification was clicked: open that conversation (the page is focused first). */
+  onOpen?: (conversationId: string) => void;
+}
+
+/** What {@link useDesktopNotifications} returns. */
+export interface DesktopNotifications {
+  /** The browser has the Notification API. */
+  supported: boolean;
+  /** The browser's permission: `default` until asked, then `granted` or `denied`. */
+  permission: NotificationPermission;
+  /** Asks for the permission; call it from a click (browsers ignore it otherwise). */
+  requestPermission: () => Promise<NotificationPermission>;
+}
+
+const supportedHere = () => typeof window !== 'undefined' && 'Notification' in window;
+
+/**
+ * Desktop notifications (the Notification API), opt-in: while `enabled` and
+ * permitted, a new message from someone else shows one — only for
+ * conversations not in view in a focused page. One notification per
+ * conversation at a time (`tag`), so a burst replaces instead of piling up.
+ *
+ * @example
+ * ```tsx
+ * function NotifyToggle() {
+ *   const [on, setOn] = useState(false);
+ *   const notifications = useDesktopNotifications({ enabled: on, onOpen: openConversation });
+ *   return (
+ *     <button onClick={async () => setOn((await notifications.requestPermission()) === 'granted')}>
+ *       Notify me
+ *     </button>
+ *   );
+ * }
+ * ```
+ */
+export function useDesktopNotifications({
+  enabled,
+  onOpen,
+}: DesktopNotificationsOptions): DesktopNotifications {
+  const dispatch = useChatDispatch();
+  const store = useChatStore();
+  const strings = useChatStrings();
+  const supported = supportedHere();
+  const [permission, setPermission] = useState<NotificationPermission>(() =>
+    supported ? Notification.permission : 'denied',
+  );
+  const latest = useRef({ onOpen, strings });
+  useEffect(() => {
+    latest.current = { onOpen, strings };
+  });
+
+  const requestPermission = useCallback(async (): Promise<NotificationPermission> => {
+    if (!supportedHere()) return 'denied';
+    const answer = await Notification.requestPermission();
+    setPermission(answer);
+    return answer;
+  }, []);
+
+  useEffect(() => {
+    if (!enabled || !supported) return;
+    return dispatch(
+      watchChatActions((action) => {
+        for (const inner of unbatchChatActions(action)) {
+          if (!messagesReceived.match(inner)) continue;
+          const { conversationId, ids, entities, source, updatesOnly } = inner.payload;
+          if (source !== 'socket' || updatesOnly) continue;
+          if (Notification.permission !== 'granted') continue;
+          const state = store.getState();
+          if (state.chat.reads[conversationId]?.viewing) continue;
+          const me = state.chat.session.userId;
+          const newest = ids
+            .map((id) => entities[id])
+            .filter((message) => message !== undefined && message.sender_id !== me)
+            .at(-1);
+          if (!newest) continue;
+          const { strings: words, onOpen: open } = latest.current;
+          const conversation = selectConversationById(state, conversationId);
+          const sender = userName(
+            newest.sender_id,
+            selectUsersById(state)[newest.sender_id],
+            words,
+          );
+          const where = conversation?.type === 'group' ? (conversation.title ?? null) : null;
+          let notification: Notification;
+          try {
+            notification = new Notification(words.notificationTitle(sender, where), {
+              body: newest.text ?? words.emptyText,
+              tag: `unet-chat-${conversationId}`,
+            });
+          } catch {
+            // Some browsers (Chrome on Android) allow notifications only from a service worker.
+            continue;
+          }
+          notification.onclick = () => {
+            window.focus();
+            open?.(conversationId);
+            notification.close();
+          };
+        }
+      }),
+    );
+  }, [enabled, supported, dispatch, store]);
+
+  return { supported, permission, requestPermission };
+}
