@@ -72,7 +72,8 @@ describeInBrowser('tabs of one browser share one socket per person', () => {
     const log: SocketLog = { opened: [], framesSent: [] };
     logs.set(page, log);
     page.on('websocket', (socket) => {
-      if (!socket.url().includes('/ws/conversations/')) return;
+      // Every chat socket: one per conversation, or the [ext] user stream the demo moves to.
+      if (!socket.url().includes('/api/unet-chat/ws/')) return;
       log.opened.push(socket);
       socket.on('framesent', ({ payload }) => log.framesSent.push(String(payload)));
     });
@@ -123,7 +124,7 @@ describeInBrowser('tabs of one browser share one socket per person', () => {
     second = await openTab('aibek-2', aibek);
     await expectVisible(connection(second, 'open'));
 
-    expect(openSockets(first)).toHaveLength(1);
+    await waitFor(() => openSockets(first).length === 1, 10_000, 'one socket in first');
     expect(logs.get(second)!.opened).toHaveLength(0);
 
     await post('Салам, это видно в обеих вкладках?');
@@ -175,7 +176,7 @@ describeInBrowser('tabs of one browser share one socket per person', () => {
     for (const text of [...during, 'после передачи']) await seesOnce(second, text);
     // The messages above came in during a gap (no socket of the second tab yet): the catch-up brought them.
     expect(openedByThen).toBe(0);
-    expect(openSockets(second)).toHaveLength(1);
+    await waitFor(() => openSockets(second).length === 1, 10_000, 'one socket in second');
     await expectVisible(feed(second));
   });
 
@@ -184,8 +185,8 @@ describeInBrowser('tabs of one browser share one socket per person', () => {
     // Through the login screen: the conversation in the URL opens once signed in.
     await signInOn(third, 'aizada');
     await expectVisible(connection(third, 'open'));
-    expect(openSockets(third)).toHaveLength(1);
-    expect(openSockets(second)).toHaveLength(1);
+    await waitFor(() => openSockets(third).length === 1, 10_000, 'one socket in third');
+    await waitFor(() => openSockets(second).length === 1, 10_000, 'one socket in second');
 
     await send(third, 'Я в своей вкладке');
     await seesOnce(second, 'Я в своей вкладке');

@@ -242,7 +242,11 @@ const frameFor = validFrame({ id: someId, conversationId: fc.constant(C), create
 /** What a burst of valid frames must have done, for the ids it names last. */
 function expectEffects(adversary: Adversary, frames: Array<Record<string, unknown>>): void {
   const timeline = adversary.harness.store.getState().chat.messages.conversations[C];
-  if (!timeline || frames.some((f) => f.type === 'conversation:deleted')) return;
+  // The conversation went away (deleted, or we were removed): what came before went with it.
+  const gone = (f: Record<string, unknown>) =>
+    f.type === 'conversation:deleted' ||
+    (f.type === 'participant:removed' && (f.payload as { user_id?: unknown }).user_id === ME);
+  if (!timeline || frames.some(gone)) return;
   const last = new Map<string, Record<string, unknown>>();
   for (const frame of frames) {
     const payload = frame.payload as { id?: string } | undefined;

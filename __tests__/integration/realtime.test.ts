@@ -268,7 +268,8 @@ describe('real time over real sockets', () => {
     const [aibek, elena] = [await server.login('aibek'), await server.login('elena')];
     const group = await createGroup(aibek, [2]);
     const counting = countingFactory();
-    const e = storeFor(server, elena, { socket: { factory: counting.factory } });
+    // Conversation sockets, as against a seed server (the user stream: workspace.test.ts).
+    const e = storeFor(server, elena, { socket: { factory: counting.factory, stream: 'never' } });
     e.store.dispatch(subscribeToConversation(group.id));
     await waitFor(() => statusOf(e, group.id) === 'failed', 5000, 'failed');
     const connection = selectConnection(e.store.getState(), group.id);
@@ -279,12 +280,27 @@ describe('real time over real sockets', () => {
     expect(e.store.getState().chat.notices.items.map((n) => n.code)).toContain('connection_failed');
   });
 
+  it('with the user stream too, a non-participant’s subscription ends `failed`, not open', async () => {
+    const server = await serve();
+    const [aibek, elena] = [await server.login('aibek'), await server.login('elena')];
+    const group = await createGroup(aibek, [2]);
+    const e = storeFor(server, elena);
+    e.store.dispatch(subscribeToConversation(group.id));
+    await waitFor(() => statusOf(e, group.id) === 'failed', 5000, 'failed');
+    expect(selectConnection(e.store.getState(), group.id)).toMatchObject({ retryable: false });
+    // The user stream, which carries only her own conversations, does not make it look open later.
+    const other = await createGroup(aibek, [elena.user.id]);
+    e.store.dispatch(subscribeToConversation(other.id));
+    await waitFor(() => statusOf(e, other.id) === 'open', 5000, 'her own conversation open');
+    expect(statusOf(e, group.id)).toBe('failed');
+  });
+
   it('shares one socket between two subscribers and closes it after the last one leaves', async () => {
     const server = await serve();
     const aibek = await server.login('aibek');
     const group = await createGroup(aibek, [2]);
     const counting = countingFactory();
-    const a = storeFor(server, aibek, { socket: { factory: counting.factory } });
+    const a = storeFor(server, aibek, { socket: { factory: counting.factory, stream: 'never' } });
     const leaveFirst = a.store.dispatch(subscribeToConversation(group.id));
     const leaveSecond = a.store.dispatch(subscribeToConversation(group.id));
     await waitFor(() => statusOf(a, group.id) === 'open', 5000, 'open');

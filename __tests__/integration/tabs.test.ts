@@ -52,7 +52,11 @@ afterEach(async () => {
   await server.close();
 });
 
-function openTab(name: string, session: Session): Tab {
+/**
+ * A tab. `stream: 'never'` (the default here) keeps one socket per
+ * conversation, as against a seed server; `'auto'` uses the [ext] user stream.
+ */
+function openTab(name: string, session: Session, stream: 'auto' | 'never' = 'never'): Tab {
   const browserTab = browser.tab(name);
   const wsFactory = createWebSocketFactory(WebSocket as unknown as WebSocketConstructor);
   const tab: Tab = { name, harness: undefined as never, browserTab, real: [], alive: true };
@@ -85,6 +89,7 @@ function openTab(name: string, session: Session): Tab {
   tab.harness = createChatStore(server, session, {
     socket: {
       factory: recording,
+      stream,
       shareAcrossTabs: {
         channel: browserTab.channels,
         locks: browserTab.locks,
@@ -255,6 +260,31 @@ test('two users in two tabs of one browser never share', async () => {
   expect(z.real[0]!.url).toContain(encodeURIComponent(aizada.access));
   await post(aizada, group.id, 'hi');
   await everyoneHas([a, z], group.id, ['hi']);
+});
+
+test('with the user stream, three tabs of one user share one stream for all their conversations', async () => {
+  const aibek = await server.login('aibek');
+  const aizada = await server.login('aizada');
+  const first = await createGroup(aibek, [aizada.user.id]);
+  const second = await createGroup(aibek, [aizada.user.id]);
+  const [a, b, c] = ['A', 'B', 'C'].map((name) => openTab(name, aibek, 'auto')) as [Tab, Tab, Tab];
+  a.harness.store.dispatch(subscribeToConversation(first.id));
+  b.harness.store.dispatch(subscribeToConversation(second.id));
+  c.harness.store.dispatch(subscribeToConversation(first.id));
+  c.harness.store.dispatch(subscribeToConversation(second.id));
+  // Each tab starts on conversation sockets and moves to the stream once the server said it has one.
+  const onStream = () => {
+    const open = openReal([a, b, c]);
+    return open.length === 1 && /\/ws\/\?/.test(open[0]!.url);
+  };
+  await waitFor(onStream, 10_000, 'one stream for the three tabs');
+  await allOpen([a, c], first.id);
+  await allOpen([b, c], second.id);
+  await post(aizada, first.id, 'in the first');
+  await post(aizada, second.id, 'in the second');
+  await everyoneHas([a, c], first.id, ['in the first']);
+  await everyoneHas([b, c], second.id, ['in the second']);
+  expect(onStream()).toBe(true);
 });
 
 test('a leader tab whose user logs out hands over: the other tab of that user takes the socket', async () => {

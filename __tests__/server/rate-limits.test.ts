@@ -204,10 +204,19 @@ describe('socket sends', () => {
     expect(new Set(refused.map((frame) => frame.payload.code))).toEqual(new Set(['rate_limited']));
     socket.send({ type: 'ping' });
     await socket.nextFrame((frame) => frame.type === 'pong');
-    const stored = await aibek.request<Message[]>('GET', `${API}/messages/${room.id}?limit=200`);
-    expect(stored.body.length).toBe(
-      socket.frames.filter((frame) => frame.type === 'message:new').length,
-    );
+    // Every page (at most 200 each): what was stored is exactly what was announced.
+    const stored: Message[] = [];
+    for (;;) {
+      const before = stored[0] ? `&before=${stored[0].id}` : '';
+      const page = await aibek.request<Message[]>(
+        'GET',
+        `${API}/messages/${room.id}?limit=200${before}`,
+      );
+      stored.unshift(...page.body);
+      if (page.body.length < 200) break;
+    }
+    const announced = socket.frames.filter((frame) => frame.type === 'message:new');
+    expect(stored.map((message) => message.id)).toEqual(announced.map((frame) => frame.payload.id));
     await closeAll(socket);
   });
 

@@ -24,7 +24,9 @@ jest.setTimeout(30_000);
 let server: TestServer;
 const cleanups: Array<() => void> = [];
 beforeEach(async () => {
-  server = await startTestServer();
+  // A seed-only server: one socket per conversation, so the count below is about sharing alone
+  // (with the [ext] user stream a store moves from its first conversation socket to the stream).
+  server = await startTestServer({ extensions: false });
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) cleanup();

@@ -7,6 +7,7 @@ import {
   disconnectRequested,
   protocolErrorReported,
   reconnectRequested,
+  syncFailed,
   workspaceSubscribed,
   workspaceUnsubscribed,
 } from '../../state/events';
@@ -246,12 +247,38 @@ export function addConnectListeners(
     }
   }
 
+  /** A conversation the stream cannot serve fails as its socket would (4404, not retryable). */
+  function failOnStream(conversationId: string, error: string) {
+    attached.delete(conversationId);
+    context.store?.dispatch(
+      connectionStatusChanged({
+        conversationId,
+        status: 'failed',
+        code: 4404,
+        error,
+        retryable: false,
+      }),
+    );
+  }
+
   /** The stream opened for the first time: it takes over every conversation. */
   function switchToStream() {
     const store = context.store;
     if (!store) return;
-    for (const conversationId of attached) {
+    for (const conversationId of [...attached]) {
+      const connection = selectConnection(store.getState(), conversationId);
+      const failure = store.getState().chat.messages.conversations[conversationId]?.sync.failure;
       closeConversationSocket(conversationId);
+      if (connection.status === 'failed' && !connection.retryable) {
+        // Its socket was refused for good (4404: not a conversation this user can see).
+        attached.delete(conversationId);
+        continue;
+      }
+      if (failure?.terminal) {
+        // Its load was refused (a conversation this user cannot see): the stream will not carry it.
+        failOnStream(conversationId, failure.error);
+        continue;
+      }
       // A reopen, so each conversation catches up over what fell between the two sockets.
       store.dispatch(connectionStatusChanged({ conversationId, status: 'connecting', attempt: 0 }));
       store.dispatch(connectionStatusChanged({ conversationId, status: 'open' }));
@@ -406,6 +433,14 @@ export function addConnectListeners(
     }),
     // The conversation's state is gone already; nothing to report about it.
     listenForEvent(startListening, conversationRemoved, ({ id }) => detach(id, false)),
+    // A conversation socket learns from its close code (4404) that a conversation cannot be
+    // seen; the user stream carries only the user's own conversations and says nothing. There,
+    // the refused load says it: the conversation fails as its socket would have.
+    listenForEvent(startListening, syncFailed, ({ conversationId, terminal, error }) => {
+      if (!terminal || !attached.has(conversationId) || context.connections.has(conversationId))
+        return;
+      if (streamSupport === 'supported') failOnStream(conversationId, error);
+    }),
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }
