@@ -240,7 +240,7 @@ function latencyGoals(latency: LatencyResults | undefined): GoalResult[] {
       id: 'latency',
       scenario: 'Latency',
       goal: `p99 at most the floor's p99 + 16 ms (${latency?.backgroundPerSecond ?? 100} msg/s background)`,
-      measured: `p99 ${formatMs(own)}, floor ${formatMs(floor)} (+${formatMs(excess)})`,
+      measured: `p99 ${formatMs(own)}, floor ${formatMs(floor)} (${excess < 0 ? '−' : '+'}${formatMs(Math.abs(excess))})`,
       value: excess,
       verdict: verdictOf(excess, 16),
     },

@@ -60,6 +60,7 @@ export function rotated<Item>(items: readonly Item[], round: number): Item[] {
 /** Formats milliseconds with a unit that keeps 3 significant digits readable. */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return 'n/a';
+  if (ms < 0) return `−${formatMs(-ms)}`;
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 100) return `${ms.toFixed(0)} ms`;
   if (ms >= 1) return `${ms.toPrecision(3)} ms`;

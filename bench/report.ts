@@ -12,6 +12,7 @@ import {
   median,
   percentile,
 } from './harness';
+import type { BundlePart } from './scenarios/bundle';
 import type { BurstCell } from './scenarios/burst';
 
 /**
@@ -455,6 +456,31 @@ function memorySection(results: AllResults): string {
   ].join('\n');
 }
 
+/** Where `createChat`'s bytes go: the parts of at least 1.5% of it, the rest summed. */
+function createChatPartsTable(parts: BundlePart[] | undefined): string[] {
+  if (!parts?.length) return [];
+  const total = parts.reduce((sum, part) => sum + part.minified, 0);
+  const shown = parts.filter((part) => part.minified >= total * 0.015);
+  const rest = parts.slice(shown.length);
+  const share = (bytes: number) => `${((100 * bytes) / total).toFixed(1)} %`;
+  const rows = shown.map((part) => [
+    `\`${part.part}\``,
+    formatBytes(part.minified),
+    share(part.minified),
+  ]);
+  if (rest.length > 0) {
+    const bytes = rest.reduce((sum, part) => sum + part.minified, 0);
+    rows.push([`${rest.length} other modules`, formatBytes(bytes), share(bytes)]);
+  }
+  return [
+    '',
+    "Where `createChat`'s bytes go: src/ bundled the same way with esbuild's metafile (a folder of",
+    "one feature counted as one part; the total is close to the published build's, not equal).",
+    '',
+    table(['module', 'minified', 'share'], rows, ['l', 'r', 'r']),
+  ];
+}
+
 function bundleSection(results: AllResults): string {
   const bundle = results.bundle;
   if (!bundle) return '## 7. Host bundle\n\nNot run.';
@@ -471,6 +497,7 @@ function bundleSection(results: AllResults): string {
       bundle.cases.map((c) => [`\`${c.source}\``, formatBytes(c.minified), formatBytes(c.gzip)]),
       ['l', 'r', 'r'],
     ),
+    ...createChatPartsTable(bundle.createChatParts),
   ].join('\n');
 }
 

@@ -9,6 +9,7 @@ import type { AllResults, GoalResult } from '../../bench/goals';
 import type { Run } from '../../bench/report';
 import { peerLowerBound } from '../../bench/scenarios/burst';
 import type { BurstResults, BurstSample } from '../../bench/scenarios/burst';
+import { formatMs } from '../../bench/harness';
 import { quickSizes } from '../../bench/sizes';
 
 /**
@@ -148,6 +149,10 @@ describe('npm run bench -- --quick', () => {
       'core entry (everything)',
       'everything, React entry included',
     ]);
+    // Where createChat's bytes go: its modules, the messages reducer among them.
+    const parts = results.bundle.createChatParts ?? [];
+    expect(parts.map((part) => part.part)).toContain('src/state/messagesSlice.ts');
+    for (const part of parts) expect(part.minified).toBeGreaterThan(0);
   });
 
   it('writes every section of the report and keeps the "what was tried" notes', () => {
@@ -167,6 +172,7 @@ describe('npm run bench -- --quick', () => {
       '## Machine',
     ])
       expect(report).toContain(heading);
+    expect(report).toContain("Where `createChat`'s bytes go");
     expect(report).toContain('Chunks of 512: tried, kept.');
     expect(report).not.toContain('# old');
     for (const goal of run.goals) expect(report).toContain(goal.goal);
@@ -193,6 +199,13 @@ it('--profile writes a CPU profile of the package part of a scenario, and only r
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('figures in words', () => {
+  it('writes a negative time with a minus sign, in the unit of its size', () => {
+    expect(formatMs(-23.87)).toBe('−23.9 ms');
+    expect(formatMs(0.5)).toBe('500 µs');
+  });
 });
 
 describe('the command line', () => {

@@ -19,8 +19,62 @@ export interface BundleCase {
   gzip: number;
 }
 
+/** One part of `createChat`'s bundle: a module of src/, or a folder of them. */
+export interface BundlePart {
+  part: string;
+  /** Bytes of the part in the minified bundle. */
+  minified: number;
+}
+
 export interface BundleResults {
   cases: BundleCase[];
+  /**
+   * Where `createChat`'s bytes go, by module of src/ (a folder counts as one
+   * part where {@link PART_FOLDERS} says so), largest first. Bundled from
+   * src/ with the same settings (plus esbuild's metafile), so the total is
+   * close to, not exactly, the published build's.
+   */
+  createChatParts?: BundlePart[];
+}
+
+/** Folders whose modules make one feature, counted as one part. */
+const PART_FOLDERS = ['src/socket/shared/', 'src/socket/adapters/'];
+
+const PEERS = ['@reduxjs/toolkit', 'react', 'react-dom', 'react-redux', 'sonner'].flatMap(
+  (name) => [name, `${name}/*`],
+);
+
+/** `createChat`'s minified bundle, by part: which modules a leaner design would have to leave out. */
+export async function createChatParts(root: string): Promise<BundlePart[]> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    stdin: {
+      contents: "import { createChat } from './src/index'; export default createChat;",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    minify: true,
+    treeShaking: true,
+    platform: 'browser',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    external: PEERS,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const output = Object.values(result.metafile.outputs)[0];
+  const parts = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    if (bytesInOutput === 0 || input === '<stdin>') continue;
+    const file = input.replace(/^.*node_modules\/([^/]+).*$/, '$1 (dependency)');
+    const part = PART_FOLDERS.find((folder) => file.startsWith(folder)) ?? file;
+    parts.set(part, (parts.get(part) ?? 0) + bytesInOutput);
+  }
+  return [...parts]
+    .map(([part, minified]) => ({ part, minified }))
+    .sort((a, b) => b.minified - a.minified);
 }
 
 /** The cases of the goals, plus the core entry for reference. */
@@ -81,5 +135,11 @@ export async function runBundle(context: Context): Promise<BundleResults> {
     cases.push({ name, source, minified, gzip });
     context.log(`bundle: ${name}: ${(gzip / 1024).toFixed(2)} kB gzip (${minified} B minified)`);
   }
-  return { cases };
+  const parts = await createChatParts(context.root);
+  const largest = parts
+    .slice(0, 3)
+    .map((part) => `${part.part} ${part.minified} B`)
+    .join(', ');
+  context.log(`bundle: createChat's largest parts (minified): ${largest}`);
+  return { cases, createChatParts: parts };
 }
