@@ -13,9 +13,10 @@ import { createFaultyFetch, isClearError } from './restFaults';
 import type { FaultyFetch, RawAnswer } from './restFaults';
 
 /**
- * Bugs the fuzz tests found outside the files this suite may fix (the state
- * layer and the API slice): each is a failing test, marked `it.failing`
- * until its fix lands — then jest reports it, and the mark goes.
+ * The failing cases the fuzz tests found in the state layer, the API slice,
+ * the sync runner and the outbox (rest.fuzz.test.ts now generates each of
+ * them), kept as plain tests: each failed on the code before its fix. The
+ * socket codec's are in regressions.test.ts.
  */
 const C = '0190c000-0000-7000-8000-00000000000c';
 
@@ -97,14 +98,15 @@ async function outcome(run: () => unknown): Promise<unknown> {
   }
 }
 
-describe('known bugs of the API slice (chatApi.ts) and the base query', () => {
-  // BUG (src/api/baseQuery.ts): fetchBaseQuery parses every body as JSON, so a
+describe('REST answers of the wrong shape (the base query, validate.ts, chatApi.ts)', () => {
+  // Was a bug (src/api/baseQuery.ts): fetchBaseQuery parses every body as JSON, so a
   // refusal whose body is not JSON (a proxy's HTML 403, nginx's 413) becomes
   // { status: 'PARSING_ERROR', originalStatus: 403 } — and the outbox and the
   // sync, which look for a numeric 4xx, take it for a fault: the send is retried
   // forever instead of failing, the load retried instead of failing.
-  // Fix: a responseHandler that falls back to the text for a non-2xx answer.
-  it.failing('a send refused with a body that is not JSON is marked failed', async () => {
+  // Fixed: the base query's responseHandler (parseBody) keeps the text of a non-2xx
+  // answer that is not JSON, so the refusal keeps its status.
+  it('a send refused with a body that is not JSON is marked failed', async () => {
     const { harness, faults } = await restStore();
     harness.server.setSocketsAccepted(false);
     await harness.settle();
@@ -123,29 +125,27 @@ describe('known bugs of the API slice (chatApi.ts) and the base query', () => {
     });
   });
 
-  it.failing(
-    'a load refused with a body that is not JSON fails (a refusal), and is not retried as a fault',
-    async () => {
-      const server = createModelServer();
-      const recorded = { actions: [] as unknown[] };
-      const faults = createFaultyFetch(server, () => recorded.actions.length);
-      const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
-      faults.add({
-        kind: 'history',
-        answer: { status: 404, text: 'Not Found', contentType: 'text/plain' },
-        served: false,
-        times: 1,
-      });
-      harness.store.dispatch(subscribeToConversation(C));
-      await harness.settle();
-      expect(harness.syncOf(C)).toMatchObject({ phase: 'failed', errorCode: 'http_404' });
-    },
-  );
+  it('a load refused with a body that is not JSON fails (a refusal), and is not retried as a fault', async () => {
+    const server = createModelServer();
+    const recorded = { actions: [] as unknown[] };
+    const faults = createFaultyFetch(server, () => recorded.actions.length);
+    const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
+    faults.add({
+      kind: 'history',
+      answer: { status: 404, text: 'Not Found', contentType: 'text/plain' },
+      served: false,
+      times: 1,
+    });
+    harness.store.dispatch(subscribeToConversation(C));
+    await harness.settle();
+    expect(harness.syncOf(C)).toMatchObject({ phase: 'failed', errorCode: 'http_404' });
+  });
 
-  // BUG (src/api/errors.ts, detailOf): a `detail` that is an empty (or blank)
+  // Was a bug (src/api/errors.ts, detailOf): a `detail` that is an empty (or blank)
   // string is taken as the error's text, so the notice and the failed message
-  // say nothing. Fix: fall back to "Request failed with status N" for a blank detail.
-  it.failing('a refusal with an empty detail still says what failed', async () => {
+  // say nothing. Fixed: a blank (or markup) detail is no text; the error then says
+  // "Request failed with status N".
+  it('a refusal with an empty detail still says what failed', async () => {
     const { harness, faults } = await restStore();
     faults.add({ kind: 'edit', answer: jsonAnswer(403, { detail: '' }), served: false, times: 1 });
     const target = harness.messagesOf(C)[0]!;
@@ -158,15 +158,16 @@ describe('known bugs of the API slice (chatApi.ts) and the base query', () => {
     expect(isClearError(notice?.detail)).toBe(true);
   });
 
-  // BUG (src/api/chatApi.ts sendMessage, src/socket/listeners/outbound.ts): a 2xx
+  // Was a bug (src/api/chatApi.ts sendMessage, src/socket/listeners/outbound.ts): a 2xx
   // answer to a send is not checked: the mutation is fulfilled with `{}`. The
   // outbox then calls `messagesReceived(conversationId, [{}])`, which throws in its
   // async send (an unhandled rejection: parseTimestamp of an undefined created_at),
   // loses track of the message and sends it again — a duplicate on a server that
   // does not deduplicate. (Tested here on the mutation: jest fails any test with an
-  // unhandled rejection, `failing` or not.) Fix: check the answer (isMessagePayload)
-  // and treat a wrong shape like a lost answer (unsure: a catch-up tells).
-  it.failing('a send answered 201 with a wrong shape is an error of the mutation', async () => {
+  // unhandled rejection.) Fixed: the send's route `expects` a message, the base query
+  // checks it (validate.ts), and the outbox treats the error like a lost answer
+  // (unsure: a catch-up tells).
+  it('a send answered 201 with a wrong shape is an error of the mutation', async () => {
     const { harness, faults } = await restStore();
     faults.add({ kind: 'send', answer: jsonAnswer(201, { ok: true }), served: true, times: 1 });
     const result = await harness.store.dispatch(
@@ -181,11 +182,11 @@ describe('known bugs of the API slice (chatApi.ts) and the base query', () => {
     expect('error' in result).toBe(true);
   });
 
-  // BUG (src/api/chatApi.ts editMessage): a 2xx answer to an edit is not checked;
+  // Was a bug (src/api/chatApi.ts editMessage): a 2xx answer to an edit is not checked;
   // `messagesReceived(undefined, [{}])` throws in the reducer and the edit is rolled
   // back with "unet-chat-redux: no timeline for undefined" as its notice.
-  // Fix: check the answer; a wrong shape is an error with a clear text.
-  it.failing('an edit answered 200 with a wrong shape gives a clear error', async () => {
+  // Fixed: checked by the base query; the rollback's notice names the wrong shape.
+  it('an edit answered 200 with a wrong shape gives a clear error', async () => {
     const { harness, faults } = await restStore();
     faults.add({ kind: 'edit', answer: jsonAnswer(200, { ok: true }), served: true, times: 1 });
     const target = harness.messagesOf(C)[0]!;
@@ -197,13 +198,13 @@ describe('known bugs of the API slice (chatApi.ts) and the base query', () => {
     expect(notice === undefined || isClearError(notice.detail)).toBe(true);
   });
 
-  // BUG (src/api/chatApi.ts getConversations/getConversation/createConversation,
+  // Was a bug (src/api/chatApi.ts getConversations/getConversation/createConversation,
   // src/state/conversationsSlice.ts, messagesSlice.ts): answers are not checked; a list
   // that is not an array (or holds items without created_at) reaches the reducers,
   // which throw from dispatch (`payload.map is not a function`, normalizr's
-  // "Unexpected input", `value.trim`). Fix: check the answers (a queryFn as for
-  // getMessages, or transformResponse); a wrong shape is a query error.
-  it.failing.each([{}, null, 'text', [{ id: 3 }], [null]])(
+  // "Unexpected input", `value.trim`). Fixed: checked by the base query (the codec's
+  // conversation check, plus the [ext] fields the reducers read); a query error.
+  it.each([{}, null, 'text', [{ id: 3 }], [null]])(
     'a conversation list answered with %j is a query error, not an exception',
     async (body) => {
       const { harness, faults, logged } = await restStore();
@@ -220,10 +221,11 @@ describe('known bugs of the API slice (chatApi.ts) and the base query', () => {
     },
   );
 
-  // BUG (src/api/chatApi.ts getUsers, src/state/usersSlice.ts): the directory is not
+  // Was a bug (src/api/chatApi.ts getUsers, src/state/usersSlice.ts): the directory is not
   // checked; items without an id land under the key "undefined", items without a
   // full_name make the sorted adapter throw, a string or null throws from dispatch.
-  it.failing.each([{ detail: 5 }, [1, 2], [{ id: 3 }], 'text', null])(
+  // Fixed: checked by the base query; only the users' own three fields are kept.
+  it.each([{ detail: 5 }, [1, 2], [{ id: 3 }], 'text', null])(
     'a user directory answered with %j is a query error, and chat.users stays clean',
     async (body) => {
       const { harness, faults, logged } = await restStore();
@@ -238,110 +240,102 @@ describe('known bugs of the API slice (chatApi.ts) and the base query', () => {
     },
   );
 
-  // BUG (src/api/chatApi.ts getMessages/getMessageChanges): a rejected item is
+  // Was a bug (src/api/chatApi.ts getMessages/getMessageChanges): a rejected item is
   // reported with JSON.stringify(item), which throws (RangeError) for an item nested
   // thousands deep; the query then fails as a whole and is retried forever, the
-  // good messages of the page never shown. Fix: a bounded, non-recursive excerpt.
-  it.failing(
-    'a history item nested 10,000 deep is reported; the rest of the page shows',
-    async () => {
-      const server = createModelServer();
-      const recorded = { actions: [] as unknown[] };
-      const faults = createFaultyFetch(server, () => recorded.actions.length);
-      const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
-      const watched = watchConsole();
-      restoreConsole = watched.restore;
-      const good = server.post(C, 2, { text: 'good' }).message;
-      const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
-      faults.add({
-        kind: 'history',
-        answer: {
-          status: 200,
-          text: `[${JSON.stringify(good)},${deep}]`,
-          contentType: 'application/json',
-        },
-        served: false,
-        times: 1,
-      });
-      harness.store.dispatch(subscribeToConversation(C));
-      await harness.settle();
-      expect(harness.messagesOf(C).map((m) => m.text)).toEqual(['good']);
-      expect(selectProtocolErrors(harness.store.getState()).total).toBe(1);
-      expect(watched.logged).toEqual([]);
-    },
-  );
+  // good messages of the page never shown. Fixed: excerptOf (validate.ts), bounded
+  // and iterative.
+  it('a history item nested 10,000 deep is reported; the rest of the page shows', async () => {
+    const server = createModelServer();
+    const recorded = { actions: [] as unknown[] };
+    const faults = createFaultyFetch(server, () => recorded.actions.length);
+    const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
+    const watched = watchConsole();
+    restoreConsole = watched.restore;
+    const good = server.post(C, 2, { text: 'good' }).message;
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    faults.add({
+      kind: 'history',
+      answer: {
+        status: 200,
+        text: `[${JSON.stringify(good)},${deep}]`,
+        contentType: 'application/json',
+      },
+      served: false,
+      times: 1,
+    });
+    harness.store.dispatch(subscribeToConversation(C));
+    await harness.settle();
+    expect(harness.messagesOf(C).map((m) => m.text)).toEqual(['good']);
+    expect(selectProtocolErrors(harness.store.getState()).total).toBe(1);
+    expect(watched.logged).toEqual([]);
+  });
 });
 
-describe('known bugs of the sync runner and the outbox (src/socket/listeners/sync.ts, outbound.ts)', () => {
-  // BUG (sync.ts retryAfterMs, outbound.ts retryAfterMs): a REST `retry_after_ms`
+describe('the sync runner and the outbox (src/socket/listeners/sync.ts, outbound.ts)', () => {
+  // Was a bug (sync.ts retryAfterMs, outbound.ts retryAfterMs): a REST `retry_after_ms`
   // is used as it comes (only NaN and negatives are refused). 1e300 holds the load
   // (or the outbox of the conversation) forever; with real timers, which overflow
-  // past 2^31 ms, it fires at once, in a loop. Fix: cap it, as inbound.ts now caps
-  // the socket's hint (MAX_RETRY_AFTER_MS, five minutes).
-  it.failing(
-    'a load answered 429 with retry_after_ms 1e300 is retried within five minutes',
-    async () => {
-      const server = createModelServer();
-      const recorded = { actions: [] as unknown[] };
-      const faults = createFaultyFetch(server, () => recorded.actions.length);
-      const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
-      server.post(C, 2, { text: 'hello' });
-      faults.add({
-        kind: 'history',
-        answer: jsonAnswer(429, { detail: 'slow down', retry_after_ms: 1e300 }),
-        served: false,
-        times: 1,
-      });
-      harness.store.dispatch(subscribeToConversation(C));
-      await harness.settle();
-      expect(harness.syncOf(C).phase).toBe('retrying');
-      await harness.advance(5 * 60_000, 5000);
-      expect(harness.syncOf(C).phase).toBe('live');
-    },
-  );
+  // past 2^31 ms, it fires at once, in a loop. Fixed: retryAfterOf (errors.ts) caps it
+  // at inbound.ts's MAX_RETRY_AFTER_MS (five minutes), as for the socket's hint.
+  it('a load answered 429 with retry_after_ms 1e300 is retried within five minutes', async () => {
+    const server = createModelServer();
+    const recorded = { actions: [] as unknown[] };
+    const faults = createFaultyFetch(server, () => recorded.actions.length);
+    const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
+    server.post(C, 2, { text: 'hello' });
+    faults.add({
+      kind: 'history',
+      answer: jsonAnswer(429, { detail: 'slow down', retry_after_ms: 1e300 }),
+      served: false,
+      times: 1,
+    });
+    harness.store.dispatch(subscribeToConversation(C));
+    await harness.settle();
+    expect(harness.syncOf(C).phase).toBe('retrying');
+    await harness.advance(5 * 60_000, 5000);
+    expect(harness.syncOf(C).phase).toBe('live');
+  });
 
-  it.failing(
-    'a send answered 429 with retry_after_ms 1e300 goes again within five minutes',
-    async () => {
-      const { harness, faults } = await restStore();
-      harness.server.setSocketsAccepted(false);
-      await harness.settle();
-      faults.add({
-        kind: 'send',
-        answer: jsonAnswer(429, { detail: 'slow down', retry_after_ms: 1e300 }),
-        served: false,
-        times: 1,
-      });
-      harness.store.dispatch(submitMessage({ conversationId: C, text: 'mine' }));
-      await harness.advance(5 * 60_000, 5000);
-      expect(harness.messagesOf(C).at(-1)).toMatchObject({ text: 'mine', status: 'sent' });
-    },
-  );
+  it('a send answered 429 with retry_after_ms 1e300 goes again within five minutes', async () => {
+    const { harness, faults } = await restStore();
+    harness.server.setSocketsAccepted(false);
+    await harness.settle();
+    faults.add({
+      kind: 'send',
+      answer: jsonAnswer(429, { detail: 'slow down', retry_after_ms: 1e300 }),
+      served: false,
+      times: 1,
+    });
+    harness.store.dispatch(submitMessage({ conversationId: C, text: 'mine' }));
+    await harness.settle();
+    expect(harness.messagesOf(C).at(-1)).toMatchObject({ text: 'mine', status: 'pending' });
+    await harness.advance(5 * 60_000, 5000);
+    expect(harness.messagesOf(C).at(-1)).toMatchObject({ text: 'mine', status: 'sent' });
+  });
 
-  // BUG (sync.ts takeCursor): the [ext] "changes since" cursor is asked for once per
+  // Was a bug (sync.ts takeCursor): the [ext] "changes since" cursor is asked for once per
   // conversation and session (cursorTried), and a failed first request is never
   // asked again: one network error, and edits and deletions made while the socket
   // was down are never fetched for the rest of the session (changesCursor stays
   // null, changesDue true). A wrong shape (CUSTOM_ERROR) even turns the extension
-  // off for every conversation. Fix: forget cursorTried on a transient failure
-  // (retry with the next epoch, as fetchChanges does).
-  it.failing(
-    'a failed first "changes since" request does not lose the edits made while away',
-    async () => {
-      const server = createModelServer();
-      const recorded = { actions: [] as unknown[] };
-      const faults = createFaultyFetch(server, () => recorded.actions.length);
-      const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
-      server.post(C, 2, { text: 'hello' });
-      faults.add({ kind: 'changes', answer: 'network-error', served: false, times: 1 });
-      harness.store.dispatch(subscribeToConversation(C));
-      await harness.advance(5_000, 1000);
-      server.setSocketsAccepted(false);
-      await harness.settle();
-      server.edit(server.messagesOf(C)[0]!.id, 'edited while away');
-      server.setSocketsAccepted(true);
-      await harness.advance(60_000, 1000);
-      expect(harness.messagesOf(C).map((m) => m.text)).toEqual(['edited while away']);
-    },
-  );
+  // off for every conversation. Fixed: any failure but 404/405 (and, while the
+  // extension is not known yet, a wrong shape) asks again after a backoff (1 s doubling
+  // to 30 s), so a cursor is taken before the edits are made.
+  it('a failed first "changes since" request does not lose the edits made while away', async () => {
+    const server = createModelServer();
+    const recorded = { actions: [] as unknown[] };
+    const faults = createFaultyFetch(server, () => recorded.actions.length);
+    const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
+    server.post(C, 2, { text: 'hello' });
+    faults.add({ kind: 'changes', answer: 'network-error', served: false, times: 1 });
+    harness.store.dispatch(subscribeToConversation(C));
+    await harness.advance(5_000, 1000);
+    server.setSocketsAccepted(false);
+    await harness.settle();
+    server.edit(server.messagesOf(C)[0]!.id, 'edited while away');
+    server.setSocketsAccepted(true);
+    await harness.advance(60_000, 1000);
+    expect(harness.messagesOf(C).map((m) => m.text)).toEqual(['edited while away']);
+  });
 });
