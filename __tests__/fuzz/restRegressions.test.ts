@@ -1,10 +1,14 @@
 import {
   chatApi,
+  describeChatError,
+  errorCodeOf,
   selectNotices,
   selectProtocolErrors,
   submitMessage,
   subscribeToConversation,
 } from 'unet-chat-redux';
+import { RAW_EXCERPT_LENGTH } from '../../src/socket/codec';
+import { checkAnswer, excerptOf } from '../../src/api/validate';
 import { createModelServer } from '../support/modelServer';
 import { createSyncHarness } from '../support/syncHarness';
 import type { SyncHarness } from '../support/syncHarness';
@@ -66,8 +70,8 @@ afterEach(() => {
   restoreConsole = undefined;
 });
 
-/** A live store whose REST answers the test may replace (restFaults.ts). */
-async function restStore(count = 3): Promise<RestStore> {
+/** A store (not subscribed yet) whose REST answers the test may replace (restFaults.ts). */
+function faultyStore() {
   const server = createModelServer();
   const recorded = { actions: [] as unknown[] };
   const faults = createFaultyFetch(server, () => recorded.actions.length);
@@ -75,11 +79,25 @@ async function restStore(count = 3): Promise<RestStore> {
   recorded.actions = harness.actions;
   const watched = watchConsole();
   restoreConsole = watched.restore;
+  return { server, faults, harness, logged: watched.logged };
+}
+
+/** A live store whose REST answers the test may replace. */
+async function restStore(count = 3): Promise<RestStore> {
+  const { server, faults, harness, logged } = faultyStore();
 
   for (let n = 1; n <= count; n++) server.post(C, 2, { text: `m${n}` });
   harness.store.dispatch(subscribeToConversation(C));
   await harness.settle();
-  return { harness, faults, logged: watched.logged };
+  return { harness, faults, logged };
+}
+
+/** A live store whose sends go over REST (the sockets are refused). */
+async function restOnlyStore(): Promise<RestStore> {
+  const store = await restStore();
+  store.harness.server.setSocketsAccepted(false);
+  await store.harness.settle();
+  return store;
 }
 
 const jsonAnswer = (status: number, body: unknown): RawAnswer => ({
@@ -107,9 +125,7 @@ describe('REST answers of the wrong shape (the base query, validate.ts, chatApi.
   // Fixed: the base query's responseHandler (parseBody) keeps the text of a non-2xx
   // answer that is not JSON, so the refusal keeps its status.
   it('a send refused with a body that is not JSON is marked failed', async () => {
-    const { harness, faults } = await restStore();
-    harness.server.setSocketsAccepted(false);
-    await harness.settle();
+    const { harness, faults } = await restOnlyStore();
     faults.add({
       kind: 'send',
       answer: { status: 403, text: '<h1>Forbidden</h1>', contentType: 'text/html' },
@@ -126,10 +142,7 @@ describe('REST answers of the wrong shape (the base query, validate.ts, chatApi.
   });
 
   it('a load refused with a body that is not JSON fails (a refusal), and is not retried as a fault', async () => {
-    const server = createModelServer();
-    const recorded = { actions: [] as unknown[] };
-    const faults = createFaultyFetch(server, () => recorded.actions.length);
-    const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
+    const { server, faults, harness } = faultyStore();
     faults.add({
       kind: 'history',
       answer: { status: 404, text: 'Not Found', contentType: 'text/plain' },
@@ -246,12 +259,7 @@ describe('REST answers of the wrong shape (the base query, validate.ts, chatApi.
   // good messages of the page never shown. Fixed: excerptOf (validate.ts), bounded
   // and iterative.
   it('a history item nested 10,000 deep is reported; the rest of the page shows', async () => {
-    const server = createModelServer();
-    const recorded = { actions: [] as unknown[] };
-    const faults = createFaultyFetch(server, () => recorded.actions.length);
-    const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
-    const watched = watchConsole();
-    restoreConsole = watched.restore;
+    const { server, faults, harness, logged } = faultyStore();
     const good = server.post(C, 2, { text: 'good' }).message;
     const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
     faults.add({
@@ -268,7 +276,7 @@ describe('REST answers of the wrong shape (the base query, validate.ts, chatApi.
     await harness.settle();
     expect(harness.messagesOf(C).map((m) => m.text)).toEqual(['good']);
     expect(selectProtocolErrors(harness.store.getState()).total).toBe(1);
-    expect(watched.logged).toEqual([]);
+    expect(logged).toEqual([]);
   });
 });
 
@@ -279,10 +287,7 @@ describe('the sync runner and the outbox (src/socket/listeners/sync.ts, outbound
   // past 2^31 ms, it fires at once, in a loop. Fixed: retryAfterOf (errors.ts) caps it
   // at inbound.ts's MAX_RETRY_AFTER_MS (five minutes), as for the socket's hint.
   it('a load answered 429 with retry_after_ms 1e300 is retried within five minutes', async () => {
-    const server = createModelServer();
-    const recorded = { actions: [] as unknown[] };
-    const faults = createFaultyFetch(server, () => recorded.actions.length);
-    const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
+    const { server, faults, harness } = faultyStore();
     server.post(C, 2, { text: 'hello' });
     faults.add({
       kind: 'history',
@@ -298,9 +303,7 @@ describe('the sync runner and the outbox (src/socket/listeners/sync.ts, outbound
   });
 
   it('a send answered 429 with retry_after_ms 1e300 goes again within five minutes', async () => {
-    const { harness, faults } = await restStore();
-    harness.server.setSocketsAccepted(false);
-    await harness.settle();
+    const { harness, faults } = await restOnlyStore();
     faults.add({
       kind: 'send',
       answer: jsonAnswer(429, { detail: 'slow down', retry_after_ms: 1e300 }),
@@ -323,10 +326,7 @@ describe('the sync runner and the outbox (src/socket/listeners/sync.ts, outbound
   // extension is not known yet, a wrong shape) asks again after a backoff (1 s doubling
   // to 30 s), so a cursor is taken before the edits are made.
   it('a failed first "changes since" request does not lose the edits made while away', async () => {
-    const server = createModelServer();
-    const recorded = { actions: [] as unknown[] };
-    const faults = createFaultyFetch(server, () => recorded.actions.length);
-    const harness = (current = createSyncHarness({}, { fetchFn: faults.fetchFn }, { server }));
+    const { server, faults, harness } = faultyStore();
     server.post(C, 2, { text: 'hello' });
     faults.add({ kind: 'changes', answer: 'network-error', served: false, times: 1 });
     harness.store.dispatch(subscribeToConversation(C));
@@ -337,5 +337,113 @@ describe('the sync runner and the outbox (src/socket/listeners/sync.ts, outbound
     server.setSocketsAccepted(true);
     await harness.advance(60_000, 1000);
     expect(harness.messagesOf(C).map((m) => m.text)).toEqual(['edited while away']);
+  });
+});
+
+describe('[ext] answers the workspace reads (presence, read cursors)', () => {
+  // Was a bug (src/api/chatApi.ts getPresence/markRead): not checked; workspace.ts maps
+  // the presence answer (`result.data.map is not a function` for `{}`: an unhandled
+  // rejection) and reads `user_id` off the read answer. Fixed: their routes `expect`
+  // the codec's `presence` and `read:updated` payloads.
+  async function storeAnswering(path: RegExp, body: unknown) {
+    const server = createModelServer();
+    const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(String(input), init);
+      if (!path.test(new URL(request.url).pathname)) return server.fetchFn(request);
+      return new Response(JSON.stringify(body), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    }) as typeof fetch;
+    const harness = (current = createSyncHarness({}, { fetchFn }, { server }));
+    const watched = watchConsole();
+    restoreConsole = watched.restore;
+    return { harness, logged: watched.logged };
+  }
+
+  it.each([{}, [{ user_id: 'x', online: true }], [null]])(
+    'a presence list answered with %j is a query error with a clear text',
+    async (body) => {
+      const { harness, logged } = await storeAnswering(/\/presence\/$/, body);
+      const result = await harness.store.dispatch(chatApi.endpoints.getPresence.initiate());
+      expect(result.isError).toBe(true);
+      expect(isClearError(describeChatError(result.error))).toBe(true);
+      expect(logged).toEqual([]);
+    },
+  );
+
+  it.each([{ ok: true }, { conversation_id: C, user_id: 1 }, null])(
+    'a read cursor answered with %j is a mutation error with a clear text',
+    async (body) => {
+      const { harness, logged } = await storeAnswering(/\/read\/$/, body);
+      const result = await harness.store.dispatch(
+        chatApi.endpoints.markRead.initiate({ conversationId: C, messageId: 'm1' }),
+      );
+      expect('error' in result && describeChatError(result.error)).toMatch(
+        /^The server answered a read cursor with something of the wrong shape: it is not a read cursor/,
+      );
+      expect(logged).toEqual([]);
+    },
+  );
+});
+
+describe('the check of REST answers (validate.ts)', () => {
+  it('excerpts any value within the limit, however deep or long, and JSON as JSON', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown;
+    expect(excerptOf(deep)).toBe(`${'['.repeat(RAW_EXCERPT_LENGTH)}…`);
+    expect(excerptOf({ text: 'x'.repeat(10_000) })).toHaveLength(RAW_EXCERPT_LENGTH + 1);
+    expect(excerptOf(new Array(1e6).fill(0))).toHaveLength(RAW_EXCERPT_LENGTH + 1);
+    const small = { a: 1, b: [true, null, 'x'], c: { d: -0.5 } };
+    expect(excerptOf(small)).toBe(JSON.stringify(small));
+  });
+
+  it('passes a right answer on and names the first problem of a wrong one', () => {
+    // The seed's fields the check reads, and an [ext] one.
+    const conversation = {
+      id: C,
+      type: 'group',
+      created_by: 1,
+      created_at: '2026-03-01T10:00:00Z',
+      participant_ids: [1, 2],
+    };
+    const list = { url: '/conversations/', method: 'GET', expects: 'conversations' } as const;
+    expect(checkAnswer(list, [conversation])).toEqual({ data: [conversation] });
+    expect(checkAnswer(list, [conversation, { ...conversation, participant_ids: 'all' }])).toEqual({
+      error: {
+        status: 'CUSTOM_ERROR',
+        error:
+          'The server answered the conversation list with something of the wrong shape: item 2 has "participant_ids" that are not a list of numbers',
+      },
+    });
+    const send = {
+      url: '/messages/',
+      method: 'POST',
+      body: { conversation_id: C },
+      expects: 'message',
+    } as const;
+    const message = {
+      id: 'm1',
+      conversation_id: 'another',
+      sender_id: 1,
+      text: 'hi',
+      reply_to: null,
+      is_edited: false,
+      created_at: '2026-03-01T10:00:00Z',
+    };
+    expect(checkAnswer(send, message)).toMatchObject({
+      error: { error: expect.stringMatching(/it is a message of another conversation/) },
+    });
+    // The directory's users keep their own fields only.
+    const users = { url: '/users/', method: 'GET', expects: 'users' } as const;
+    expect(checkAnswer(users, [{ id: 1, username: 'a', full_name: 'A', token: 's' }])).toEqual({
+      data: [{ id: 1, username: 'a', full_name: 'A' }],
+    });
+  });
+
+  it('a code in the body of a wrong-shape or unparsable answer is no error code', () => {
+    expect(errorCodeOf({ status: 'CUSTOM_ERROR', error: 'x', data: { code: 'forbidden' } })).toBe(
+      'custom_error',
+    );
+    expect(errorCodeOf({ status: 403, data: { code: 'forbidden' } })).toBe('forbidden');
   });
 });

@@ -107,9 +107,10 @@ export const routes = {
     url: `/conversations/${id(conversationId)}/read/`,
     method: 'POST',
     body: { message_id: messageId },
+    expects: 'read',
   }),
   /** [ext] Who of the people sharing a conversation with the caller is online. */
-  listPresence: (): ChatRequest => ({ url: '/presence/', method: 'GET' }),
+  listPresence: (): ChatRequest => ({ url: '/presence/', method: 'GET', expects: 'presence' }),
   /** [ext] The user directory of the reference server. */
   listUsers: (): ChatRequest => ({ url: '/users/', method: 'GET', expects: 'users' }),
 } as const;

@@ -46,16 +46,21 @@ export function excerptOf(value: unknown, limit: number = RAW_EXCERPT_LENGTH): s
       continue;
     }
     const array = Array.isArray(item);
+    // Keys one at a time, no more than the excerpt can show (each takes a character at least).
+    const keys = array ? null : Object.keys(item);
+    const count = keys ? keys.length : (item as unknown[]).length;
     const parts: Token[] = [{ text: array ? '[' : '{' }];
-    for (const [key, child] of Object.entries(item)) {
-      // No more entries than the excerpt can show: each takes at least one character.
-      if (parts.length > limit) break;
-      if (parts.length > 1) parts.push({ text: ',' });
-      if (!array) parts.push({ text: `${JSON.stringify(key)}:` });
-      parts.push({ value: child });
+    for (let index = 0; index < count && parts.length <= limit; index++) {
+      if (index > 0) parts.push({ text: ',' });
+      const key = keys ? keys[index] : undefined;
+      if (key !== undefined) parts.push({ text: `${JSON.stringify(key)}:` });
+      parts.push({
+        value:
+          key !== undefined ? (item as Record<string, unknown>)[key] : (item as unknown[])[index],
+      });
     }
     parts.push({ text: array ? ']' : '}' });
-    for (let index = parts.length - 1; index >= 0; index--) stack.push(parts[index]!);
+    stack.push(...parts.reverse());
   }
   return out.length > limit ? `${out.slice(0, limit)}…` : out;
 }
@@ -127,7 +132,8 @@ export function checkMessageChanges(
 // ─── Answers checked by the base query ───────────────────────────────────────
 
 /** What the answer of a request must be; the base query checks it (see {@link checkAnswer}). */
-export type AnswerShape = 'conversation' | 'conversations' | 'message' | 'users';
+export type AnswerShape =
+  'conversation' | 'conversations' | 'message' | 'users' | 'presence' | 'read';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -190,6 +196,18 @@ function messageProblem(data: unknown, request: ChatRequest): string | null {
   return null;
 }
 
+/** What is wrong with an [ext] presence entry, or null: the codec's check of a `presence` payload. */
+const presenceProblem = (value: unknown): string | null =>
+  isServerEvent({ type: 'presence', payload: value })
+    ? null
+    : 'is not a presence entry (a number "user_id", a boolean "online")';
+
+/** What is wrong with an [ext] read cursor, or null: the codec's check of a `read:updated` payload. */
+const readProblem = (value: unknown): string | null =>
+  isServerEvent({ type: 'read:updated', payload: value })
+    ? null
+    : 'is not a read cursor (a string "conversation_id", a number "user_id", a string or null "last_read_message_id")';
+
 /** The first item of a list that is wrong, and what is wrong with it. */
 function listProblem(data: unknown, problemOf: (item: unknown) => string | null): string | null {
   if (!Array.isArray(data)) return 'it is not a list';
@@ -200,29 +218,30 @@ function listProblem(data: unknown, problemOf: (item: unknown) => string | null)
   return null;
 }
 
+/** The problem of a single answer, as a sentence about "it". */
+const single =
+  (problemOf: (data: unknown, request: ChatRequest) => string | null) =>
+  (data: unknown, request: ChatRequest): string | null => {
+    const problem = problemOf(data, request);
+    return problem && `it ${problem}`;
+  };
+
+/** The problem of a list answer: that it is none, or its first wrong item. */
+const list =
+  (problemOf: (item: unknown) => string | null) =>
+  (data: unknown): string | null =>
+    listProblem(data, problemOf);
+
 const checks: Record<
   AnswerShape,
   { what: string; problem(data: unknown, request: ChatRequest): string | null }
 > = {
-  conversation: {
-    what: 'a conversation',
-    problem: (data) => {
-      const problem = conversationProblem(data);
-      return problem && `it ${problem}`;
-    },
-  },
-  conversations: {
-    what: 'the conversation list',
-    problem: (data) => listProblem(data, conversationProblem),
-  },
-  message: {
-    what: 'a message',
-    problem: (data, request) => {
-      const problem = messageProblem(data, request);
-      return problem && `it ${problem}`;
-    },
-  },
-  users: { what: 'the user directory', problem: (data) => listProblem(data, userProblem) },
+  conversation: { what: 'a conversation', problem: single(conversationProblem) },
+  conversations: { what: 'the conversation list', problem: list(conversationProblem) },
+  message: { what: 'a message', problem: single(messageProblem) },
+  users: { what: 'the user directory', problem: list(userProblem) },
+  presence: { what: 'the presence list', problem: list(presenceProblem) },
+  read: { what: 'a read cursor', problem: single(readProblem) },
 };
 
 /**
