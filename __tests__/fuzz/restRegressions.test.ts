@@ -142,7 +142,7 @@ describe('REST answers of the wrong shape (the base query, validate.ts, chatApi.
   });
 
   it('a load refused with a body that is not JSON fails (a refusal), and is not retried as a fault', async () => {
-    const { server, faults, harness } = faultyStore();
+    const { faults, harness } = faultyStore();
     faults.add({
       kind: 'history',
       answer: { status: 404, text: 'Not Found', contentType: 'text/plain' },
