@@ -193,13 +193,22 @@ describe('the authorized base query', () => {
 
 describe('the direct client', () => {
   it('resolves with the answer and throws ChatApiError with the server detail', async () => {
+    const conversation = {
+      id: 'c1',
+      type: 'group',
+      title: null,
+      created_by: 1,
+      created_at: '2026-03-01T10:00:00Z',
+      service: null,
+      service_id: null,
+    };
     const { fetchFn } = createFakeFetch((request) =>
       request.url.endsWith('/conversations/')
-        ? ok([{ id: 'c1' }])
+        ? ok([conversation])
         : { status: 404, body: { detail: 'Conversation not found' } },
     );
     const client = createChatClient({ baseUrl: BASE, fetchFn, getAccessToken: () => 't' });
-    await expect(client.getConversations()).resolves.toEqual([{ id: 'c1' }]);
+    await expect(client.getConversations()).resolves.toEqual([conversation]);
     const failure = client.getConversation('nope').catch((e: unknown) => e);
     await expect(failure).resolves.toBeInstanceOf(ChatApiError);
     await expect(failure).resolves.toMatchObject({

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   chatApi,
+  describeChatError,
   historyLoadFailed,
   loadOlderMessages,
   messageDeleteFailed,
@@ -33,23 +34,21 @@ import {
 } from './restFaults';
 import type { FaultyFetch, FiredFault, RawAnswer, RequestKind } from './restFaults';
 import { viewOf } from './timelineView';
+import { MAX_RETRY_AFTER_MS } from '../../src/socket/listeners/inbound';
 
 /**
  * REST answers of the wrong shape, fuzzed: the history pages, catch-up pages,
- * scroll-back, "changes since", sends, edits and deletes of a real store are
- * answered, now and then, with any status and any body (JSON of the wrong
- * shape, lists with broken items, HTML, nothing, no answer at all), with the
- * write done on the server or not. Nothing throws and nothing is logged; the
- * state keeps its invariants; each broken list item is reported once; each
- * failed request leaves a clear error in state (`syncFailed`,
- * `historyLoadFailed`, a failed send, a rolled-back edit or delete); and
- * once the answers are right again the store converges to the server. (An
- * async path that throws is an unhandled rejection, which jest itself turns
- * into a failure of the test.)
- *
- * Not here: wrong shapes of 2xx answers to sends, edits, the conversation list
- * and the user directory — those are bugs of the API slice, kept as failing
- * tests in knownBugs.test.ts until they are fixed.
+ * scroll-back, "changes since", sends, edits, deletes, the conversation list
+ * and the user directory of a real store are answered, now and then, with
+ * any status and any body (JSON of the wrong shape, lists with broken items,
+ * HTML, nothing, no answer at all, blank details, retry hints no timer can
+ * hold), with the write done on the server or not. Nothing throws and nothing
+ * is logged; the state keeps its invariants; each broken list item is
+ * reported once; each failed request leaves a clear error in state
+ * (`syncFailed`, `historyLoadFailed`, a failed send, a rolled-back edit or
+ * delete, a query error); and once the answers are right again the store
+ * converges to the server. (An async path that throws is an unhandled
+ * rejection, which jest itself turns into a failure of the test.)
  */
 const C1 = '0190c000-0000-7000-8000-0000000000c1';
 const C2 = '0190c000-0000-7000-8000-0000000000c2';
@@ -75,9 +74,11 @@ const answers: Array<[RequestKind, fc.Arbitrary<RawAnswer>]> = [
   ['catchUp', listAnswer],
   ['older', listAnswer],
   ['changes', listAnswer],
-  ['send', failure],
-  ['edit', failure],
+  ['send', fc.oneof(failure, garbage2xx)],
+  ['edit', fc.oneof(failure, garbage2xx)],
   ['delete', fc.oneof(failure, garbage2xx)],
+  ['conversations', fc.oneof(failure, garbage2xx)],
+  ['users', fc.oneof(failure, garbage2xx)],
 ];
 
 const faultStep: fc.Arbitrary<Step> = fc
@@ -170,6 +171,32 @@ const steps: fc.Arbitrary<Step>[] = [
       else if (target && what === 'edit') server.edit(target.id, `theirs, edited ${++run.counter}`);
       else if (target) server.remove(target.id);
       await run.harness.settle(3);
+    },
+  })),
+  fc.constantFrom('conversations', 'users').map((kind) => ({
+    name: kind === 'users' ? 'load the user directory' : 'refresh the conversation list',
+    async run(run) {
+      const { store } = run.harness;
+      const usersBefore = store.getState().chat.users;
+      const firedBefore = run.faults.fired.length;
+      const options = { subscribe: false, forceRefetch: true } as const;
+      let request: PromiseLike<{ isError: boolean; error?: unknown }> | undefined;
+      attempt(run, () => {
+        request =
+          kind === 'users'
+            ? store.dispatch(chatApi.endpoints.getUsers.initiate(undefined, options))
+            : store.dispatch(chatApi.endpoints.getConversations.initiate(undefined, options));
+        return request;
+      });
+      const result = await Promise.resolve(request).catch(() => undefined);
+      await run.harness.settle(3);
+      // A replaced answer is a query error with a clear text, and the directory is as it was.
+      if (!run.faults.fired.slice(firedBefore).some((fault) => fault.kind === kind)) return;
+      const error = result?.isError ? describeChatError(result.error) : null;
+      if (!isClearError(error))
+        run.thrown.push(new Error(`a faulty ${kind} answer without a clear error: ${error}`));
+      if (store.getState().chat.users !== usersBefore)
+        run.thrown.push(new Error('a faulty directory answer changed chat.users'));
     },
   })),
   fc.boolean().map((refuse) => ({
@@ -314,6 +341,8 @@ async function scenario(plan: Step[]): Promise<void> {
         harness.store.dispatch(syncRetryRequested({ conversationId: id }));
     }
     await harness.advance(120_000, 1000);
+    // A rate limit's hint waits at most this long.
+    await harness.advance(MAX_RETRY_AFTER_MS, 10_000);
     // A last reconnect: "changes since" brings the edits the failed answers hid.
     server.cutSockets();
     await harness.advance(40_000, 1000);

@@ -4,6 +4,7 @@ import type { ChatQueryError } from './errors';
 import { isTransientError } from './errors';
 import type { TokenRefresher } from './refresh';
 import type { ChatRequest } from './routes';
+import { checkAnswer } from './validate';
 
 /** The base query every chat request goes through. */
 export type ChatBaseQuery = BaseQueryFn<ChatRequest, unknown, ChatQueryError>;
@@ -46,19 +47,40 @@ function isIdempotentSend(request: ChatRequest): boolean {
 }
 
 /**
- * `fetchBaseQuery` wrapped twice:
+ * The body of an answer: JSON, or null when empty. A refusal or a fault
+ * whose body is not JSON (a proxy's HTML 403, nginx's 413) keeps its text, so
+ * it stays an error with its HTTP status; only a success that is not JSON is
+ * a `PARSING_ERROR`.
+ */
+async function parseBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text.length === 0) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    if (response.ok) throw error;
+    return text;
+  }
+}
+
+/**
+ * `fetchBaseQuery` wrapped three times:
  * - auth: the token from the getter on every request; on a 401 one shared
  *   refresh (or none, when another request already refreshed since this one
  *   was sent) and one retry;
  * - RTK's `retry`: network errors and 5xx are retried with backoff, but only
  *   for reads and for sends that carry a `client_id` (the server dedupes
- *   those); other writes are never blindly repeated.
+ *   those); other writes are never blindly repeated;
+ * - the answer's check: a request that `expects` a shape gets an error
+ *   instead of an answer of another shape (validate.ts); never retried, as
+ *   the same server would answer the same.
  */
 export function createAuthorizedBaseQuery(settings: AuthorizedBaseQuerySettings): ChatBaseQuery {
   const rawBaseQuery = fetchBaseQuery({
     baseUrl: settings.baseUrl.replace(/\/+$/, '') + settings.apiPrefix,
     fetchFn: settings.fetchFn,
     timeout: settings.timeoutMs,
+    responseHandler: parseBody,
   });
 
   const authorized: ChatBaseQuery = async (request, api, extraOptions) => {
@@ -85,7 +107,7 @@ export function createAuthorizedBaseQuery(settings: AuthorizedBaseQuerySettings)
   };
 
   const { retryDelay } = settings;
-  return retry(authorized, {
+  const retried = retry(authorized, {
     ...(retryDelay
       ? {
           backoff: (attempt: number, _max: number, signal?: AbortSignal) =>
@@ -97,4 +119,10 @@ export function createAuthorizedBaseQuery(settings: AuthorizedBaseQuerySettings)
       isTransientError(error as ChatQueryError) &&
       (baseQueryApi.type === 'query' || isIdempotentSend(request as ChatRequest)),
   }) as ChatBaseQuery;
+
+  return async (request, api, extraOptions) => {
+    const result = await retried(request, api, extraOptions);
+    if (result.error) return result;
+    return { ...checkAnswer(request, result.data), meta: result.meta };
+  };
 }

@@ -30,7 +30,7 @@ import type {
   Message,
   SendMessageBody,
 } from './types';
-import { checkMessageChanges, checkMessageList } from './validate';
+import { checkMessageChanges, checkMessageList, excerptOf } from './validate';
 import type { MessageChanges } from './validate';
 
 /** Arguments of {@link chatApi}'s `getMessages`: a conversation id, or a page of it. */
@@ -188,7 +188,7 @@ export const chatApi = createApi({
             protocolErrorReported({
               conversationId,
               reason: 'A message in a history answer has the wrong shape and was dropped',
-              raw: JSON.stringify(item).slice(0, 200),
+              raw: excerptOf(item),
             }),
           );
         }
@@ -220,7 +220,7 @@ export const chatApi = createApi({
             protocolErrorReported({
               conversationId,
               reason: 'A message in a "changes since" answer has the wrong shape and was dropped',
-              raw: JSON.stringify(item).slice(0, 200),
+              raw: excerptOf(item),
             }),
           );
         }

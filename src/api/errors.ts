@@ -4,21 +4,24 @@ import type { SerializedError } from '@reduxjs/toolkit';
 /** The error an endpoint of {@link chatApi} fails with. */
 export type ChatQueryError = FetchBaseQueryError;
 
+/** Text worth showing: not blank, and not a page of markup (a proxy's HTML error page). */
+const isWords = (text: string) => text.trim().length > 0 && !/^\s*</.test(text);
+
 function detailOf(data: unknown): string | null {
   if (data && typeof data === 'object' && 'detail' in data) {
     const { detail } = data as { detail: unknown };
-    if (typeof detail === 'string') return detail;
+    if (typeof detail === 'string' && isWords(detail)) return detail;
     // FastAPI-style validation errors: [{msg, loc}, …]
     if (Array.isArray(detail)) {
       const messages = detail
         .map((item: unknown) =>
-          item && typeof item === 'object' && 'msg' in item ? String(item.msg) : null,
+          item && typeof item === 'object' && 'msg' in item ? String(item.msg) : '',
         )
-        .filter(Boolean);
+        .filter(isWords);
       if (messages.length) return messages.join('; ');
     }
   }
-  return typeof data === 'string' && data.length > 0 && data.length < 300 ? data : null;
+  return typeof data === 'string' && isWords(data) && data.length < 300 ? data : null;
 }
 
 /**
@@ -96,7 +99,9 @@ export class ChatApiError extends Error {
  * ```
  */
 export function errorCodeOf(error: ChatQueryError): string {
-  const data = 'data' in error ? error.data : undefined;
+  // A `code` counts only in a refusal's body: the data of a PARSING_ERROR or
+  // of an answer of the wrong shape is no word of the server's about an error.
+  const data = typeof error.status === 'number' && 'data' in error ? error.data : undefined;
   if (data && typeof data === 'object' && 'code' in data && typeof data.code === 'string')
     return data.code;
   return typeof error.status === 'number'
@@ -108,4 +113,20 @@ export function errorCodeOf(error: ChatQueryError): string {
 export function isTransientError(error: ChatQueryError): boolean {
   if (typeof error.status === 'number') return error.status >= 500;
   return error.status === 'FETCH_ERROR' || error.status === 'TIMEOUT_ERROR';
+}
+
+/**
+ * The server's retry hint of a REST error (`retry_after_ms` in its body):
+ * a finite, non-negative number of ms, at most `maxMs` (a hint beyond what a
+ * timer can hold would fire at once, again and again, or hold a queue
+ * forever); anything else is no hint.
+ */
+export function retryAfterOf(error: ChatQueryError, maxMs: number): number | null {
+  const data = 'data' in error ? error.data : undefined;
+  const hint =
+    data && typeof data === 'object'
+      ? (data as { retry_after_ms?: unknown }).retry_after_ms
+      : undefined;
+  if (typeof hint !== 'number' || !Number.isFinite(hint) || hint < 0) return null;
+  return Math.min(hint, maxMs);
 }

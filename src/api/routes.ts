@@ -1,4 +1,5 @@
 import type { CreateConversationBody, EditMessageBody, SendMessageBody } from './types';
+import type { AnswerShape } from './validate';
 
 /**
  * The unet-chat REST calls, written once and shared by the RTK Query endpoints
@@ -10,6 +11,12 @@ export interface ChatRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: unknown;
   params?: Record<string, string | number>;
+  /**
+   * What a successful answer must be: the base query checks it (validate.ts)
+   * and turns any other answer into an error, so no endpoint, reducer or
+   * caller of the direct client meets an answer of the wrong shape.
+   */
+  expects?: AnswerShape;
 }
 
 const id = (value: string | number) => encodeURIComponent(String(value));
@@ -30,15 +37,21 @@ function pageParams({ limit, before, after }: MessagePageParams): Record<string,
 }
 
 export const routes = {
-  listConversations: (): ChatRequest => ({ url: '/conversations/', method: 'GET' }),
+  listConversations: (): ChatRequest => ({
+    url: '/conversations/',
+    method: 'GET',
+    expects: 'conversations',
+  }),
   getConversation: (conversationId: string): ChatRequest => ({
     url: `/conversations/${id(conversationId)}`,
     method: 'GET',
+    expects: 'conversation',
   }),
   createConversation: (body: CreateConversationBody): ChatRequest => ({
     url: '/conversations/',
     method: 'POST',
     body,
+    expects: 'conversation',
   }),
   deleteConversation: (conversationId: string): ChatRequest => ({
     url: `/conversations/${id(conversationId)}`,
@@ -53,11 +66,13 @@ export const routes = {
     url: '/messages/',
     method: 'POST',
     body,
+    expects: 'message',
   }),
   editMessage: (messageId: string, body: EditMessageBody): ChatRequest => ({
     url: `/messages/${id(messageId)}`,
     method: 'PUT',
     body,
+    expects: 'message',
   }),
   deleteMessage: (messageId: string): ChatRequest => ({
     url: `/messages/${id(messageId)}`,
@@ -92,9 +107,10 @@ export const routes = {
     url: `/conversations/${id(conversationId)}/read/`,
     method: 'POST',
     body: { message_id: messageId },
+    expects: 'read',
   }),
   /** [ext] Who of the people sharing a conversation with the caller is online. */
-  listPresence: (): ChatRequest => ({ url: '/presence/', method: 'GET' }),
+  listPresence: (): ChatRequest => ({ url: '/presence/', method: 'GET', expects: 'presence' }),
   /** [ext] The user directory of the reference server. */
-  listUsers: (): ChatRequest => ({ url: '/users/', method: 'GET' }),
+  listUsers: (): ChatRequest => ({ url: '/users/', method: 'GET', expects: 'users' }),
 } as const;

@@ -1,10 +1,11 @@
 import { chatApi } from '../../api/chatApi';
-import { describeChatError, errorCodeOf } from '../../api/errors';
+import { describeChatError, errorCodeOf, retryAfterOf } from '../../api/errors';
 import type { ChatQueryError } from '../../api/errors';
 import { messageSendAttempted, messageSendFailed, messagesReceived } from '../../state/events';
 import type { ChatMessage } from '../../state/model';
 import { reconnectDelay } from '../backoff';
 import type { SocketBase } from '../context';
+import { MAX_RETRY_AFTER_MS } from './inbound';
 
 /**
  * How long a message sent over the socket may wait for its echo. An open
@@ -32,13 +33,6 @@ function isRefusal(error: ChatQueryError): boolean {
     error.status !== 408 &&
     error.status !== 429
   );
-}
-
-function retryAfterMs(error: ChatQueryError): number | null {
-  const data =
-    'data' in error ? (error.data as { retry_after_ms?: unknown } | undefined) : undefined;
-  const hint = data?.retry_after_ms;
-  return typeof hint === 'number' && Number.isFinite(hint) && hint >= 0 ? hint : null;
 }
 
 /**
@@ -173,7 +167,7 @@ export function createOutbox(context: SocketBase) {
       } else {
         // Network, timeout, 5xx: the request may have landed without an answer.
         if (error.status !== 429) markUnsure(message);
-        waitAndRetry(conversationId, retryAfterMs(error));
+        waitAndRetry(conversationId, retryAfterOf(error, MAX_RETRY_AFTER_MS));
       }
     } else if ('data' in result && result.data) {
       backoffAttempts.delete(conversationId);

@@ -1,11 +1,12 @@
 import { chatApi } from '../../api/chatApi';
-import { describeChatError, errorCodeOf } from '../../api/errors';
+import { describeChatError, errorCodeOf, retryAfterOf } from '../../api/errors';
 import type { ChatQueryError } from '../../api/errors';
 import { changesReceived, syncFailed, syncRetryDue } from '../../state/events';
 import type { Timeline } from '../../state/messagesSlice';
 import { hasGap } from '../../state/timelineModel';
 import { reconnectDelay } from '../backoff';
 import type { SocketBase } from '../context';
+import { MAX_RETRY_AFTER_MS } from './inbound';
 
 /** A runaway guard: a catch-up that needs more pages than this restarts from the newest page. */
 export const MAX_CATCH_UP_PAGES = 40;
@@ -29,13 +30,6 @@ interface Running {
 /** Whether a failed request was refused (4xx) rather than unlucky. */
 function isRefusal(error: ChatQueryError): boolean {
   return typeof error.status === 'number' && error.status >= 400 && error.status < 500;
-}
-
-function retryAfterMs(error: ChatQueryError): number | null {
-  const data =
-    'data' in error ? (error.data as { retry_after_ms?: unknown } | undefined) : undefined;
-  const hint = data?.retry_after_ms;
-  return typeof hint === 'number' && Number.isFinite(hint) && hint >= 0 ? hint : null;
 }
 
 /**
@@ -63,8 +57,14 @@ export function createSyncRunner(context: SocketBase) {
   const checksWanted = new Set<string>();
   /** [ext] A failed "changes since" is asked again only in the next socket epoch (no request storm). */
   const changesFailedInEpoch = new Map<string, number>();
-  /** [ext] The cursor is asked for once per conversation and session. */
+  /** [ext] The cursor is asked for once per conversation and session, unless that fails. */
   const cursorTried = new Set<string>();
+  /**
+   * [ext] A failed cursor request is asked again after a backoff: each moment
+   * without a cursor is one whose edits no later "changes since" can bring.
+   */
+  const cursorTimers = new Map<string, unknown>();
+  const cursorAttempts = new Map<string, number>();
   /** [ext] null: not known yet; false: the server has no "changes since". */
   let changesSupported: boolean | null = null;
   let stopped = false;
@@ -82,6 +82,7 @@ export function createSyncRunner(context: SocketBase) {
     clearTimer(retryTimers, conversationId);
     clearTimer(historyWaits, conversationId);
     clearTimer(pollTimers, conversationId);
+    clearTimer(cursorTimers, conversationId);
     pollDue.delete(conversationId);
     historyWaited.delete(conversationId);
     pagesInRow.delete(conversationId);
@@ -264,7 +265,8 @@ export function createSyncRunner(context: SocketBase) {
     const terminal = isRefusal(error) && !limited && error.status !== 408;
     const nextRetryInMs = terminal
       ? null
-      : (retryAfterMs(error) ?? reconnectDelay(attempt, LOAD_BACKOFF, () => environment.random()));
+      : (retryAfterOf(error, MAX_RETRY_AFTER_MS) ??
+        reconnectDelay(attempt, LOAD_BACKOFF, () => environment.random()));
     store.dispatch(
       syncFailed({
         conversationId,
@@ -281,6 +283,7 @@ export function createSyncRunner(context: SocketBase) {
   /** [ext] Takes the current changes cursor, learning on the way whether the server has the extension. */
   async function takeCursor(conversationId: string): Promise<void> {
     if (changesSupported === false || cursorTried.has(conversationId)) return;
+    if (cursorTimers.has(conversationId)) return;
     // A server that told us its extensions and left this one out is not asked.
     if (context.flags.extensions && !context.flags.extensions.has('changes')) return;
     cursorTried.add(conversationId);
@@ -302,14 +305,19 @@ export function createSyncRunner(context: SocketBase) {
     if (stopped || generation() !== started) return;
     if ('error' in result && result.error) {
       const error = result.error as ChatQueryError;
-      // A server without the extension answers 404 or 405 for the unknown path (or
-      // routes it elsewhere and answers something that is not a changes answer).
-      if (error.status === 404 || error.status === 405 || error.status === 'CUSTOM_ERROR')
-        changesSupported = false;
+      // A server without the extension answers 404 or 405 for the unknown path (or,
+      // before any answer told it has the extension, something that is no changes answer).
+      const unknownRoute =
+        error.status === 404 ||
+        error.status === 405 ||
+        (error.status === 'CUSTOM_ERROR' && changesSupported === null);
+      if (unknownRoute) changesSupported = false;
+      else retryCursor(conversationId);
       return;
     }
     if (!result.data) return;
     changesSupported = true;
+    cursorAttempts.delete(conversationId);
     const timeline = store.getState().chat.messages.conversations[conversationId];
     if (timeline && timeline.sync.changesCursor === null) {
       store.dispatch(
@@ -321,6 +329,22 @@ export function createSyncRunner(context: SocketBase) {
         }),
       );
     }
+  }
+
+  /** Any other failure (network, timeout, 5xx, 429): ask again after a backoff. */
+  function retryCursor(conversationId: string): void {
+    cursorTried.delete(conversationId);
+    const attempt = (cursorAttempts.get(conversationId) ?? 0) + 1;
+    cursorAttempts.set(conversationId, attempt);
+    const delay = reconnectDelay(attempt, LOAD_BACKOFF, () => environment.random());
+    cursorTimers.set(
+      conversationId,
+      environment.setTimeout(() => {
+        cursorTimers.delete(conversationId);
+        const timeline = context.store?.getState().chat.messages.conversations[conversationId];
+        if (!stopped && timeline && timeline.sync.subscribers > 0) void takeCursor(conversationId);
+      }, delay),
+    );
   }
 
   async function fetchChanges(
@@ -404,6 +428,7 @@ export function createSyncRunner(context: SocketBase) {
       ...retryTimers.keys(),
       ...historyWaits.keys(),
       ...pollTimers.keys(),
+      ...cursorTimers.keys(),
     ]))
       forget(conversationId);
     historyWaited.clear();
@@ -413,6 +438,7 @@ export function createSyncRunner(context: SocketBase) {
     checksWanted.clear();
     changesFailedInEpoch.clear();
     cursorTried.clear();
+    cursorAttempts.clear();
   }
 
   function dispose(): void {
