@@ -362,6 +362,9 @@ export class ChatService {
         throw invalid('reply_to: must name a message of this conversation.');
       }
     }
+    // The message ends the sender's typing (the others' indicators clear on it), so typing
+    // again right after it is news and is relayed at once.
+    this.typingThrottle.forget(`${senderId} ${conversationId}`);
     const id = uuidv7();
     const row: MessageRow = {
       id,

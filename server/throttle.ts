@@ -29,6 +29,11 @@ export class Throttle<Key> {
     return true;
   }
 
+  /** Starts `key` afresh: its next event passes at once. */
+  forget(key: Key): void {
+    this.passedAt.delete(key);
+  }
+
   get size(): number {
     return this.passedAt.size;
   }

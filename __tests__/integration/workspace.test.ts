@@ -315,6 +315,17 @@ describe('the live workspace over the user stream [ext]', () => {
     await waitFor(() => texts(b, room.id).includes('typed it'), 3000, 'the message at B');
     expect(selectTypingUserIds(b.store.getState(), room.id)).toEqual([]);
 
+    // Typing right after one's own message is news: sent and relayed at once, not 3 s later.
+    a.store.dispatch(userTyping({ conversationId: room.id }));
+    expect(
+      a.sockets.sentFrames.filter((frame) => (frame as { type: string }).type === 'typing'),
+    ).toHaveLength(2);
+    await waitFor(
+      () => selectTypingUserIds(b.store.getState(), room.id).includes(1),
+      2000,
+      'A typing right after the message, seen by B',
+    );
+
     // Past the throttle, typing again shows again, and then runs out by itself (about 6 s).
     await waitFor(
       () => {

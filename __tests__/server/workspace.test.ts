@@ -92,6 +92,29 @@ describe('typing', () => {
     await closeAll(aibekStream, aizadaStream, bakytStream);
   });
 
+  it('starts afresh after the typist’s own message: typing right after it is relayed at once', async () => {
+    const { aibek, aizada } = cast;
+    const room = await createGroup(aibek, [aizada]);
+    const [aibekStream, aizadaStream] = await Promise.all([
+      openStream(server, aibek.access),
+      openStream(server, aizada.access),
+    ]);
+    aibekStream.send(typing(room.id));
+    await aizadaStream.nextFrame(ofType('typing'));
+    await postMessage(aibek, room.id, 'done typing');
+    aibekStream.send(typing(room.id));
+    await expectNothingPending(aibekStream, ['presence', 'typing', 'message:new', 'read:updated']);
+    await expectNothingPending(aizadaStream, ['presence', 'typing', 'message:new', 'read:updated']);
+    // Typing, the message, typing again: within 3 s, yet both typing frames reach her.
+    expect(
+      aizadaStream.frames
+        .filter(isAbout(room.id))
+        .map((frame) => frame.type)
+        .filter((type) => type !== 'read:updated'),
+    ).toEqual(['typing', 'message:new', 'typing']);
+    await closeAll(aibekStream, aizadaStream);
+  });
+
   it('answers not_found on a stream, the same way, for a conversation of others and one that does not exist', async () => {
     const { aibek, aizada, elena } = cast;
     const group = await createGroup(aibek, [aizada]);

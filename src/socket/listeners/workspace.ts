@@ -1,6 +1,7 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
 import { chatApi } from '../../api/chatApi';
 import {
+  messageComposed,
   messagesSeen,
   presenceReceived,
   readCursorMoved,
@@ -143,6 +144,9 @@ export function createWorkspace(context: SocketBase) {
           conversationId,
           environment.setTimeout(() => sendRead(conversationId), READ_DEBOUNCE_MS),
         );
+      } else if (messageComposed.match(inner)) {
+        // A sent message ends the typing: typing again right after it is news, sent at once.
+        lastTyping.delete(inner.payload.conversationId);
       } else if (userTyping.match(inner)) {
         typed(inner.payload.conversationId);
       } else if (typingReported.match(inner)) {
