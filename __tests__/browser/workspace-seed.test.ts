@@ -1,10 +1,9 @@
 /**
  * The workspace UI against a seed-only server (every [ext] extension off): no
  * user stream, read cursors, typing or presence. Nothing breaks and nothing
- * claims what the server never said. (A badge for a conversation not open is
- * not asserted: a seed conversation has no `last_message` and its socket closes
- * with the view, so nothing tells the store about those messages — a state gap
- * reported with issue 9.)
+ * claims what the server never said. Unread is counted locally: the
+ * conversations shown last stay live while the list is shown, so one left
+ * gets a badge for what came after.
  */
 import type { Locator, Page } from 'playwright-core';
 import type { Session } from '../support/server';
@@ -67,6 +66,9 @@ describeInBrowser('the workspace UI against a seed-only server', () => {
     await expectVisible(aizada.getByRole('heading', { name: GROUP, level: 2 }));
 
     await post(privateId, 'Второе');
+    // Left for the group a moment ago, the private chat stayed live: its badge counts the new one.
+    await expectVisible(row(aizada, AIBEK).locator('.ucr-badge'));
+    await expectVisible(aizada.getByTestId('total-unread'));
 
     await row(aizada, AIBEK).click();
     await expectVisible(messageWithText(aizada, 'Второе'));

@@ -182,6 +182,71 @@ describe('against a seed-only server (every extension off)', () => {
     expect(b.actions.some((action) => String(action.type).includes('markRead'))).toBe(false);
   });
 
+  it('keeps the conversations shown last live while the workspace is shown: one left counts what came after', async () => {
+    const room = await group(aibek, [2]);
+    await post(aibek, room.id, 'before');
+    const b = storeFor(aizada);
+    // The list (or a header badge) keeps the workspace shown; a view opens the conversation.
+    const hideWorkspace = b.store.dispatch(subscribeToWorkspace());
+    b.store.dispatch(chatApi.endpoints.getConversations.initiate());
+    await waitFor(
+      () => chatApi.endpoints.getConversations.select()(b.store.getState()).isSuccess,
+      5000,
+      'the list',
+    );
+    const leave = b.store.dispatch(subscribeToConversation(room.id));
+    await waitFor(() => open(b, room.id) && texts(b, room.id).length === 1, 5000, 'open');
+    const [seen] = selectMessagesOfConversation(b.store.getState(), room.id);
+    b.store.dispatch(conversationViewed({ conversationId: room.id, viewing: true }));
+    b.store.dispatch(
+      messagesSeen({ conversationId: room.id, messageId: seen!.id, createdMs: seen!.created_ms }),
+    );
+    b.store.dispatch(conversationViewed({ conversationId: room.id, viewing: false }));
+    // B goes back to the list: the view is gone, its socket is not.
+    leave();
+    expect(selectConnection(b.store.getState(), room.id)).toMatchObject({
+      status: 'open',
+      subscribers: 1,
+    });
+
+    await post(aibek, room.id, 'after 1');
+    await post(aibek, room.id, 'after 2');
+    await waitFor(() => selectUnreadCount(b.store.getState(), room.id) === 2, 5000, 'two unread');
+    expect(selectTotalUnread(b.store.getState())).toBe(2);
+
+    // Nothing shows the workspace any more: what it kept is released, and the socket closes.
+    hideWorkspace();
+    expect(selectConnection(b.store.getState(), room.id).subscribers).toBe(0);
+    await waitFor(() => !open(b, room.id), 5000, 'closed');
+  });
+
+  it('keeps at most 10 live, releasing the least recently shown; none once the workspace is hidden', async () => {
+    const rooms: Conversation[] = [];
+    for (let index = 0; index < 11; index++) rooms.push(await group(aibek, [2]));
+    const b = storeFor(aizada);
+    const hideWorkspace = b.store.dispatch(subscribeToWorkspace());
+    b.store.dispatch(chatApi.endpoints.getConversations.initiate());
+    await waitFor(
+      () =>
+        (chatApi.endpoints.getConversations.select()(b.store.getState()).data?.length ?? 0) >= 11,
+      5000,
+      'the list',
+    );
+    for (const room of rooms) {
+      const leave = b.store.dispatch(subscribeToConversation(room.id));
+      await waitFor(() => open(b, room.id), 5000, 'open');
+      leave();
+    }
+    const held = (room: Conversation) =>
+      selectConnection(b.store.getState(), room.id).subscribers === 1;
+    // The first one shown is the one let go; the ten shown after it stay live.
+    expect(rooms.map(held)).toEqual([false, ...Array<boolean>(10).fill(true)]);
+    await waitFor(() => !open(b, rooms[0]!.id), 5000, 'the first closed');
+    expect(rooms.slice(1).every((room) => open(b, room.id))).toBe(true);
+    hideWorkspace();
+    expect(rooms.some(held)).toBe(false);
+  });
+
   it('counts what arrives live in a conversation that is open but was never looked at', async () => {
     const room = await group(aibek, [2]);
     await post(aibek, room.id, 'history');

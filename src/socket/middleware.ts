@@ -25,6 +25,7 @@ import { createOutbox } from './listeners/outbound';
 import { createMemoryKeeper } from './listeners/memory';
 import type { ChatMemoryOptions } from './listeners/memory';
 import { createPersistence } from './listeners/persistence';
+import { createKeepLive } from './listeners/keepLive';
 import { createWorkspace } from './listeners/workspace';
 import type { ChatPersistenceOptions } from './listeners/persistence';
 import { createSyncRunner } from './listeners/sync';
@@ -90,6 +91,7 @@ export function createChatMiddleware(
   });
   const memory = createMemoryKeeper(base, settings.memory);
   const workspace = createWorkspace(base);
+  const keepLive = createKeepLive(base);
   context.cleanups.add(() => context.outbox.dispose());
   context.cleanups.add(() => context.persistence.dispose());
   context.cleanups.add(() => context.sync.dispose());
@@ -107,6 +109,7 @@ export function createChatMiddleware(
       context.outbox.reset();
       memory.reset();
       workspace.reset();
+      keepLive.reset();
       context.closeAllSockets(false);
       // An aborted request's answer is dropped by createAsyncThunk, whenever it comes.
       for (const request of store.dispatch(chatApi.util.getRunningQueriesThunk())) request.abort();
@@ -148,6 +151,7 @@ export function createChatMiddleware(
     }
     memory.afterAction(action);
     workspace.afterAction(action);
+    keepLive.afterAction(action);
     context.sync.reconcileAll();
     context.outbox.flushAll();
     context.persistence.afterAction();
@@ -172,6 +176,7 @@ export function createChatMiddleware(
           queueMicrotask(checkSession);
         }
       }
+      if (typeof type === 'string' && !disposed) keepLive.beforeAction(action as UnknownAction);
       const result = next(action);
       for (const watcher of [...runtime.actionWatchers]) watcher(action);
       if (typeof type === 'string') afterAction(action as UnknownAction);
