@@ -72,7 +72,7 @@ export function createKeepLive(context: SocketBase, limit = KEPT_LIVE_CONVERSATI
     if (!state.conversations.entities[conversationId]) return;
     kept.push(conversationId);
     dispatchOurs(conversationSubscribed({ conversationId }));
-    while (kept.length > limit) release(kept[0]!);
+    for (const oldest of kept.slice(0, Math.max(0, kept.length - limit))) release(oldest);
   }
 
   function afterAction(action: UnknownAction): void {
