@@ -83,8 +83,7 @@ export function createKeepLive(context: SocketBase, limit = KEPT_LIVE_CONVERSATI
         // Its state and socket are gone with it: nothing left to release.
         const index = kept.indexOf(inner.payload.id);
         if (index >= 0) kept.splice(index, 1);
-      }
-      else if (workspaceUnsubscribed.match(inner)) {
+      } else if (workspaceUnsubscribed.match(inner)) {
         workspaceSubscribers = Math.max(0, workspaceSubscribers - 1);
         if (workspaceSubscribers === 0) releaseAll();
       } else if (conversationSubscribed.match(inner)) {
