@@ -34,7 +34,7 @@ describe('useConversations (the seed hook)', () => {
     expect(result.current.error).toMatchObject({ status: 403 });
   });
 
-  it('does not ask the server while skipped', async () => {
+  it('does not ask for the list while skipped', async () => {
     const harness = createHarness();
 
     const { result } = renderHook(() => useConversations({ skip: true }), {
@@ -43,7 +43,8 @@ describe('useConversations (the seed hook)', () => {
     await act(async () => {});
 
     expect(result.current.data).toBeUndefined();
-    expect(harness.server.requests).toEqual([]);
+    // The session's one question to the server ([ext] GET /extensions/) is not the list.
+    expect(harness.server.requestsTo('GET', '/conversations/')).toEqual([]);
   });
 });
 
@@ -101,10 +102,13 @@ describe('useSendMessage (the seed hook)', () => {
   it('shows isPending while the request is under way', async () => {
     const harness = createHarness();
     let answer: (value: FakeAnswer) => void = () => {};
-    harness.server.intercept = () =>
-      new Promise<FakeAnswer>((resolve) => {
-        answer = resolve;
-      });
+    // Only the send is held (the session also asks GET /extensions/).
+    harness.server.intercept = (request) =>
+      request.method === 'POST'
+        ? new Promise<FakeAnswer>((resolve) => {
+            answer = resolve;
+          })
+        : undefined;
     const { result } = renderHook(() => useSendMessage(), { wrapper: harness.Wrapper });
 
     let sending: Promise<Message> | undefined;
@@ -115,7 +119,7 @@ describe('useSendMessage (the seed hook)', () => {
         text: 'медленно',
       });
     });
-    await waitFor(() => expect(harness.server.requests).toHaveLength(1));
+    await waitFor(() => expect(harness.server.requestsTo('POST', '/messages/')).toHaveLength(1));
     expect(result.current.isPending).toBe(true);
 
     const stored = { ...historyMessage(1), sender_id: ME, text: 'медленно' };
