@@ -94,7 +94,8 @@ export function createTestChat(options: TestChatOptions = {}): TestChat {
     maxRetries: 0,
     ...rest,
     environment: clock,
-    socket: { factory: transport.factory, ...rest.socket },
+    // The fake server has no user stream: sockets open at once, as the seed's do.
+    socket: { factory: transport.factory, stream: 'never', ...rest.socket },
   });
   const conversationPath = (id: string) => `/ws/conversations/${encodeURIComponent(id)}/`;
   return {

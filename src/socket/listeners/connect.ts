@@ -324,7 +324,8 @@ export function addConnectListeners(
    */
   function refusedOverStream(conversationId: string) {
     // A conversation with its own socket hears 4404 from it; one waiting for the stream does not.
-    if (streamSupport === 'unsupported' || !attached.has(conversationId)) return;
+    if ((streamSupport === 'unsupported' && !awaitingExtensions) || !attached.has(conversationId))
+      return;
     if (context.connections.has(conversationId)) return;
     attached.delete(conversationId);
     context.outbox.socketLost(conversationId);
