@@ -446,7 +446,7 @@ function memorySection(results: AllResults): string {
     '',
     `One conversation of ${formatCount(memory.messages)} messages of ${memory.textLength} characters`,
     `(${memory.jsonPerMessage.toFixed(0)} B each as JSON), loaded by each contestant its own way. Retained: the heap after`,
-    'two full collections with the client alive (and request caches emptied), minus the same before it',
+    'two full collections with the client alive (and history answers gone from request caches), minus the same before it',
     `was created${memory.exact ? '' : ' — **without `--expose-gc`, so not exact**'}, each contestant in a process of its own after a`,
     'small warm-up load (so one-time set-up and what another left behind are not counted). The floor',
     "keeps an id → slot map beside its array (for edits and deletions), which RTK Query's array does not.",
