@@ -290,12 +290,20 @@ export function insertMessages(chunks: MessageChunk[], batch: readonly ChatMessa
   for (const index of [...touched].sort((a, b) => b - a)) splitOversized(chunks, index);
 }
 
+function holdsAny(chunk: MessageChunk, ids: ReadonlySet<string>): boolean {
+  for (const id of ids) if (Object.prototype.hasOwnProperty.call(chunk.entities, id)) return true;
+  return false;
+}
+
 /** Removes messages by id; empty chunks go. Returns the removed messages. */
 export function removeMessages(chunks: MessageChunk[], ids: ReadonlySet<string>): ChatMessage[] {
   const removed: ChatMessage[] = [];
   if (ids.size === 0) return removed;
   for (let index = chunks.length - 1; index >= 0; index--) {
     const chunk = chunks[index] as MessageChunk;
+    // Most chunks hold none of the ids: asking the entity table (one lookup per id) skips
+    // them without reading their ids, so a deletion costs what its own chunk costs.
+    if (!holdsAny(chunk, ids)) continue;
     const entities = base(chunk.entities);
     const here = plainIds(chunk).filter((id) => ids.has(id));
     if (here.length === 0) continue;

@@ -81,8 +81,8 @@ describe('ChatContainer', () => {
     expect(screen.queryByText('Документы принимают до пятницы')).not.toBeInTheDocument();
   });
 
-  it('switches conversations, closing the socket of the one it leaves', async () => {
-    const { harness, user } = await setup();
+  it('switches conversations; the one it leaves stays live (a seed server) until the chat goes', async () => {
+    const { harness, user, view } = await setup();
     await user.click(screen.getByRole('button', { name: /^Библиотека/ }));
     const library = harness.acceptSocket(OTHER_CONVERSATION);
     await harness.historyLoaded(OTHER_CONVERSATION);
@@ -90,9 +90,12 @@ describe('ChatContainer', () => {
     await user.click(screen.getByRole('button', { name: /^Приёмная комиссия/ }));
     harness.acceptSocket(CONVERSATION);
 
-    expect(library.state).toBe('closed');
+    // Without a user stream its own socket is what brings its messages (and its unread count).
+    expect(library.state).toBe('open');
     expect(await screen.findByText('Документы принимают до пятницы')).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Приёмная комиссия' })).toBeInTheDocument();
+    view.unmount();
+    expect(library.state).toBe('closed');
   });
 
   it('creates a group with the chosen participants through POST /conversations/ and opens it', async () => {
@@ -156,6 +159,9 @@ describe('ChatContainer', () => {
 
     expect(layout(view)).toHaveAttribute('data-view', 'sidebar');
     expect(screen.getByText('Выберите беседу')).toBeInTheDocument();
+    // Back in the list, the conversation stays live for its badge; the socket goes with the chat.
+    expect(socket.state).toBe('open');
+    view.unmount();
     expect(socket.state).toBe('closed');
   });
 
