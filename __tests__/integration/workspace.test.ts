@@ -70,9 +70,11 @@ function recordingSockets() {
   return { factory, raws, urls, sentFrames, network };
 }
 
-function storeFor(server: TestServer, session: Session) {
+function storeFor(server: TestServer, session: Session, stream: 'auto' | 'never' = 'auto') {
   const sockets = recordingSockets();
-  const harness = createChatStore(server, session, { socket: { factory: sockets.factory } });
+  const harness = createChatStore(server, session, {
+    socket: { factory: sockets.factory, stream },
+  });
   harnesses.push(harness);
   return { ...harness, sockets };
 }
@@ -359,6 +361,49 @@ describe('the live workspace over the user stream [ext]', () => {
       'A offline',
     );
     expect(Number.isNaN(Date.parse(offline.lastSeenAt ?? ''))).toBe(false);
+  });
+
+  it('asks GET /presence/ once when it does not use the stream (socket.stream: never)', async () => {
+    const server = await serve();
+    const [aibek, aizada] = [await server.login('aibek'), await server.login('aizada')];
+    await group(aibek, [2]);
+    const a = storeFor(server, aibek);
+    await showWorkspace(a);
+    const b = storeFor(server, aizada, 'never');
+    b.store.dispatch(subscribeToWorkspace());
+    await waitFor(() => selectPresence(b.store.getState(), 1)?.online === true, 3000, 'A online');
+    expect(b.sockets.urls.some(isStream)).toBe(false);
+  });
+
+  it('marks our message in a private chat delivered while the other is online, read once seen', async () => {
+    const { aibek, a, b } = await twoUsers();
+    const chat = await create(aibek, { type: 'private', participant_ids: [2] });
+    await showWorkspace(a);
+    await showWorkspace(b);
+    await waitFor(() => selectPresence(a.store.getState(), 2)?.online === true, 3000, 'B online');
+    a.store.dispatch(subscribeToConversation(chat.id));
+    await waitFor(() => statusOf(a, chat.id) === 'open', 5000, 'A open');
+    a.store.dispatch(submitMessage({ conversationId: chat.id, text: 'доставлено?' }));
+    const [mine] = await waitFor(
+      () => {
+        const shown = selectMessagesOfConversation(a.store.getState(), chat.id);
+        return shown[0]?.status === 'sent' ? shown : null;
+      },
+      5000,
+      'sent',
+    );
+    expect(selectReceipt(a.store.getState(), chat.id, mine!.id)).toBe('delivered');
+    b.store.dispatch(subscribeToConversation(chat.id));
+    await waitFor(() => texts(b, chat.id).includes('доставлено?'), 5000, 'at B');
+    const theirs = selectMessagesOfConversation(b.store.getState(), chat.id)[0]!;
+    b.store.dispatch(
+      messagesSeen({ conversationId: chat.id, messageId: theirs.id, createdMs: theirs.created_ms }),
+    );
+    await waitFor(
+      () => selectReceipt(a.store.getState(), chat.id, mine!.id) === 'read',
+      5000,
+      'read',
+    );
   });
 
   it('drops a conversation we are removed from, and one that is deleted', async () => {

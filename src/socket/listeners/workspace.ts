@@ -62,8 +62,10 @@ export function createWorkspace(context: SocketBase) {
 
   async function askPresence(): Promise<void> {
     const store = context.store;
-    // The user stream brings presence itself; without it, ask once per session.
-    if (!store || presenceAsked || !has('presence') || has('stream')) return;
+    // The user stream brings presence itself; without it (none, or `stream: 'never'`), ask
+    // once per session.
+    const streamBringsIt = has('stream') && context.runtime.options.socket.stream !== 'never';
+    if (!store || presenceAsked || !has('presence') || streamBringsIt) return;
     presenceAsked = true;
     const started = generation();
     const result = await store.dispatch(
