@@ -40,26 +40,16 @@ export function toConversation(
 
 /** A message exactly as the seed describes it: no [ext] `client_id` or `updated_at`. */
 export function toSeedMessage(row: MessageRow): Message {
-  return {
-    id: row.id,
-    conversation_id: row.conversation_id,
-    sender_id: row.sender_id,
-    text: row.text,
-    reply_to: row.reply_to,
-    is_edited: row.is_edited === 1,
-    created_at: isoTime(row.created_at),
-  };
+  const { client_id: _clientId, updated_at: _updatedAt, ...seed } = toMessage(row);
+  return seed;
 }
 
 /** A conversation exactly as the seed describes it: no [ext] field at all. */
 export function toSeedConversation(row: ConversationRow): Conversation {
-  return {
-    id: row.id,
-    type: row.type,
-    title: row.title,
-    created_by: row.created_by,
-    created_at: isoTime(row.created_at),
-    service: row.service,
-    service_id: row.service_id,
-  };
+  const {
+    participant_ids: _participants,
+    last_message: _last,
+    ...seed
+  } = toConversation(row, [], undefined);
+  return seed;
 }

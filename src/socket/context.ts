@@ -53,6 +53,8 @@ export interface SocketBase {
   /** Cleanups to run on dispose (timers, environment subscriptions). */
   cleanups: Set<() => void>;
   flags: ServerFlags;
+  /** How many `subscribeToWorkspace()` calls are live (counted by the connect listeners). */
+  workspaceSubscribers: number;
   /** The outbox asks the sync for one catch-up, to learn whether an unconfirmed send landed. */
   requestSyncCheck(conversationId: string): void;
   /** The sync tells the outbox such a catch-up is done. */

@@ -79,6 +79,7 @@ export function createChatMiddleware(
     socketFor: (conversationId) => base.connections.get(conversationId),
     cleanups: new Set(),
     flags: { serverDedupes: false, extensions: null },
+    workspaceSubscribers: 0,
     requestSyncCheck: (conversationId) => context.sync.requestCheck(conversationId),
     onSyncChecked: (conversationId) => context.outbox.syncChecked(conversationId),
   };

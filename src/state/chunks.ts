@@ -1,6 +1,8 @@
 import { createEntityAdapter, createNextState, current, isDraft, original } from '@reduxjs/toolkit';
 import type { EntityState } from '@reduxjs/toolkit';
 import type { ChatMessage } from './model';
+import { upperBound } from './timeline';
+import type { KeyOf } from './timeline';
 
 /**
  * A conversation's confirmed messages, stored in bounded chunks so that a
@@ -26,8 +28,7 @@ export const MAX_CHUNK = 2 * CHUNK_SIZE;
 /** The entity adapter of every chunk (and of the pending messages). */
 export const chunkAdapter = createEntityAdapter<ChatMessage>();
 
-/** Sort key of an id inside this timeline's chunks. */
-export type KeyOf = (id: string) => number;
+export type { KeyOf } from './timeline';
 
 /** What the untouched base state holds, so reading it creates no Immer drafts. */
 function base<Value extends object>(value: Value): Value {
@@ -187,18 +188,6 @@ const keysOf =
   (chunk: MessageChunk): KeyOf =>
   (id) =>
     keyIn(chunk, id);
-
-/** First index in `ids` whose key is greater than `key`. */
-function upperBound(ids: readonly string[], key: number, keyOf: KeyOf, low = 0): number {
-  let lo = low;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keyOf(ids[mid] as string) <= key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** The last chunk whose first key is ≤ `key` (0 when `key` is older than everything). */
 function chunkFor(chunks: readonly MessageChunk[], key: number): number {

@@ -118,7 +118,6 @@ export function addConnectListeners(
   // Tried only once the server said it has it (GET /extensions/): no speculative sockets.
   let streamSupport: 'unknown' | 'supported' | 'unsupported' = 'unsupported';
   let streamFailures = 0;
-  let workspaceSubscribers = 0;
   /** The extensions probe is unanswered: conversation sockets wait (see EXTENSIONS_WAIT_MS). */
   let awaitingExtensions = false;
   let extensionsTimer: unknown = null;
@@ -206,7 +205,7 @@ export function addConnectListeners(
 
   // ——— [ext] the user stream ———
 
-  const streamWanted = () => attached.size > 0 || workspaceSubscribers > 0;
+  const streamWanted = () => attached.size > 0 || context.workspaceSubscribers > 0;
 
   function ensureStream() {
     if (!socketOptions.enabled || streamSupport === 'unsupported' || stream || !context.store)
@@ -272,7 +271,7 @@ export function addConnectListeners(
   function catchUpWorkspace() {
     const store = context.store;
     if (!store) return;
-    if (workspaceSubscribers === 0 && !store.getState().chat.conversations.loaded) return;
+    if (context.workspaceSubscribers === 0 && !store.getState().chat.conversations.loaded) return;
     void store.dispatch(
       chatApi.endpoints.getConversations.initiate(undefined, {
         subscribe: false,
@@ -430,7 +429,7 @@ export function addConnectListeners(
     for (const conversationId of new Set([...attached, ...context.connections.keys()]))
       detach(conversationId, report);
     closeStream();
-    workspaceSubscribers = 0;
+    context.workspaceSubscribers = 0;
     streamFailures = 0;
     streamSupport = 'unsupported';
     stopAwaitingExtensions();
@@ -490,14 +489,14 @@ export function addConnectListeners(
     startListening({
       actionCreator: workspaceSubscribed,
       effect: () => {
-        workspaceSubscribers += 1;
+        context.workspaceSubscribers += 1;
         ensureStream();
       },
     }),
     startListening({
       actionCreator: workspaceUnsubscribed,
       effect: () => {
-        workspaceSubscribers = Math.max(0, workspaceSubscribers - 1);
+        context.workspaceSubscribers = Math.max(0, context.workspaceSubscribers - 1);
         if (!streamWanted()) closeStream();
       },
     }),

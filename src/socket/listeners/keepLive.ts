@@ -3,7 +3,6 @@ import {
   conversationRemoved,
   conversationSubscribed,
   conversationUnsubscribed,
-  workspaceSubscribed,
   workspaceUnsubscribed,
 } from '../../state/events';
 import type { SocketBase } from '../context';
@@ -27,7 +26,6 @@ export const KEPT_LIVE_CONVERSATIONS = 10;
 export function createKeepLive(context: SocketBase, limit = KEPT_LIVE_CONVERSATIONS) {
   /** Conversations held by us, least recently shown first. */
   const kept: string[] = [];
-  let workspaceSubscribers = 0;
   let ours = false;
 
   const streamInUse = () =>
@@ -63,7 +61,12 @@ export function createKeepLive(context: SocketBase, limit = KEPT_LIVE_CONVERSATI
     if (ours || !conversationUnsubscribed.match(action)) return;
     const store = context.store;
     const { conversationId } = action.payload;
-    if (!store || workspaceSubscribers === 0 || streamInUse() || kept.includes(conversationId))
+    if (
+      !store ||
+      context.workspaceSubscribers === 0 ||
+      streamInUse() ||
+      kept.includes(conversationId)
+    )
       return;
     if (!context.runtime.options.socket.enabled || limit <= 0) return;
     const state = store.getState().chat;
@@ -78,14 +81,13 @@ export function createKeepLive(context: SocketBase, limit = KEPT_LIVE_CONVERSATI
   function afterAction(action: UnknownAction): void {
     if (ours) return;
     for (const inner of unbatchChatActions(action)) {
-      if (workspaceSubscribed.match(inner)) workspaceSubscribers += 1;
-      else if (conversationRemoved.match(inner)) {
+      if (conversationRemoved.match(inner)) {
         // Its state and socket are gone with it: nothing left to release.
         const index = kept.indexOf(inner.payload.id);
         if (index >= 0) kept.splice(index, 1);
       } else if (workspaceUnsubscribed.match(inner)) {
-        workspaceSubscribers = Math.max(0, workspaceSubscribers - 1);
-        if (workspaceSubscribers === 0) releaseAll();
+        // The connect listeners have counted it already (they run inside the dispatch).
+        if (context.workspaceSubscribers === 0) releaseAll();
       } else if (conversationSubscribed.match(inner)) {
         // Shown again: it moves to the end (the most recently shown), still held by us.
         const index = kept.indexOf(inner.payload.conversationId);
@@ -99,7 +101,6 @@ export function createKeepLive(context: SocketBase, limit = KEPT_LIVE_CONVERSATI
   /** The session ended: its state is gone, so are our subscriptions (nothing to dispatch). */
   function reset(): void {
     kept.length = 0;
-    workspaceSubscribers = 0;
   }
 
   return { beforeAction, afterAction, reset, kept: (): readonly string[] => kept };
