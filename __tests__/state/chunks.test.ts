@@ -2,17 +2,18 @@ import fc from 'fast-check';
 import { createNextState } from '@reduxjs/toolkit';
 import {
   MAX_CHUNK,
+  emptyStore,
   findChunk,
   idsIn,
   insertMessages,
   messageIn,
   removeMessages,
   replaceMessage,
-  storedMessage,
-  storedWithKey,
+  storedKey,
   trimOldest,
 } from '../../src/state/chunks';
-import type { MessageChunk } from '../../src/state/chunks';
+import type { StoredMessages } from '../../src/state/chunks';
+import { entriesOf } from '../../src/state/idIndex';
 import type { ChatMessage } from 'unet-chat-redux';
 
 /**
@@ -99,7 +100,7 @@ function applyToModel(model: ChatMessage[], op: Operation, made: ChatMessage[]):
 }
 
 function applyToChunks(
-  chunks: MessageChunk[],
+  chunks: StoredMessages,
   model: ChatMessage[],
   op: Operation,
   made: ChatMessage[],
@@ -124,8 +125,12 @@ function applyToChunks(
   }
 }
 
-function check(chunks: readonly MessageChunk[], model: readonly ChatMessage[]): void {
+function check(store: StoredMessages, model: readonly ChatMessage[]): void {
+  const chunks = store.chunks;
   expect(idsIn(chunks)).toEqual(model.map((m) => m.id));
+  // The index holds exactly the stored ids, each with its stored key.
+  expect(entriesOf(store.index)).toEqual(new Map(model.map((m) => [m.id, m.created_ms])));
+  expect(store.index.size).toBe(model.length);
   // Plain comparisons, one expect each: expect() per message would dominate the run.
   const shapes = chunks.map((chunk) => ({
     empty: chunk.ids.length === 0,
@@ -141,10 +146,9 @@ function check(chunks: readonly MessageChunk[], model: readonly ChatMessage[]): 
   const sample = model.filter((_m, i) => i % Math.max(1, Math.ceil(model.length / 40)) === 0);
   const lost = sample.filter(
     (m) =>
-      messageIn(chunks, m.id)?.text !== m.text ||
-      storedMessage(chunks, m.id)?.id !== m.id ||
-      storedWithKey(chunks, m.id, m.created_ms)?.id !== m.id ||
-      findChunk(chunks, m.id)?.chunk.entities[m.id]?.id !== m.id,
+      messageIn(store, m.id)?.text !== m.text ||
+      storedKey(store, m.id) !== m.created_ms ||
+      findChunk(store, m.id)?.chunk.entities[m.id]?.id !== m.id,
   );
   expect(lost.map((m) => m.id)).toEqual([]);
 }
@@ -158,20 +162,20 @@ describe('chunked message storage', () => {
           maxLength: 12,
         }),
         (reductions) => {
-          let state: { chunks: MessageChunk[] } = { chunks: [] };
+          let state: StoredMessages = emptyStore();
           let model: ChatMessage[] = [];
           for (const operations of reductions) {
             state = createNextState(state, (draft) => {
               for (const op of operations) {
                 const made = op.kind === 'insert' ? op.keys.map((k) => message(k)) : [];
-                applyToChunks(draft.chunks as MessageChunk[], model, op, made);
+                applyToChunks(draft as StoredMessages, model, op, made);
                 model = applyToModel(model, op, made);
                 // Lookups in the middle of a reduction see what it did so far.
                 for (const m of made.slice(0, 5))
-                  expect(messageIn(draft.chunks, m.id)?.id).toBe(m.id);
+                  expect(messageIn(draft as StoredMessages, m.id)?.id).toBe(m.id);
               }
             });
-            check(state.chunks, model);
+            check(state, model);
           }
         },
       ),
@@ -180,14 +184,14 @@ describe('chunked message storage', () => {
   });
 
   it('copies only the chunk it touches: the others keep their identity', () => {
-    const first = createNextState({ chunks: [] as MessageChunk[] }, (draft) => {
+    const first = createNextState(emptyStore(), (draft) => {
       insertMessages(
-        draft.chunks,
+        draft as StoredMessages,
         Array.from({ length: 2000 }, (_, i) => message(i)),
       );
     });
     const next = createNextState(first, (draft) => {
-      insertMessages(draft.chunks, [message(5000)]);
+      insertMessages(draft as StoredMessages, [message(5000)]);
     });
     const kept = next.chunks.filter((chunk, i) => chunk === first.chunks[i]);
     expect(kept).toHaveLength(first.chunks.length - 1);

@@ -1,6 +1,8 @@
 import { createEntityAdapter, createNextState, current, isDraft, original } from '@reduxjs/toolkit';
 import type { EntityState } from '@reduxjs/toolkit';
 import type { ChatMessage } from './model';
+import { emptyIndex, keyOfId, withKeys, withoutIds } from './idIndex';
+import type { IdIndex } from './idIndex';
 import { upperBound } from './timeline';
 import type { KeyOf } from './timeline';
 
@@ -19,6 +21,21 @@ import type { KeyOf } from './timeline';
  * ```
  */
 export type MessageChunk = EntityState<ChatMessage, string>;
+
+/**
+ * A conversation's confirmed messages: the chunks, and the id → key index
+ * (`idIndex.ts`) that finds a message's chunk by binary search. Every change
+ * goes through the functions of this module, which keep the two in step.
+ */
+export interface StoredMessages {
+  chunks: MessageChunk[];
+  index: IdIndex;
+}
+
+/** No confirmed messages. */
+export function emptyStore(): StoredMessages {
+  return { chunks: [], index: emptyIndex() };
+}
 
 /** New chunks are cut at this size. */
 export const CHUNK_SIZE = 256;
@@ -41,83 +58,66 @@ function plainIds(chunk: MessageChunk): readonly string[] {
   return isDraft(chunk.ids) ? current(chunk.ids) : chunk.ids;
 }
 
-/** The chunk holding `id`, and its index; `undefined` when none does. */
-export function findChunk(
-  chunks: readonly MessageChunk[],
-  id: string,
-): { chunk: MessageChunk; index: number } | undefined {
-  const list = base(chunks as MessageChunk[]);
-  // Newest first: lookups are mostly of recent messages (edits, echoes, deletions).
-  // The base state first: reading through drafts creates a Proxy per value read.
-  for (let index = list.length - 1; index >= 0; index--) {
-    const stored = list[index] as MessageChunk;
-    if (stored.entities[id] === undefined) continue;
-    // The chunk list may have changed earlier in this reduction: trust the index only if it still holds.
-    const chunk = chunks[index];
-    if (chunk && (chunk === stored || (isDraft(chunk) && base(chunk) === stored)))
-      return { chunk, index };
-    break;
-  }
-  // What this reduction added or moved (new chunks, new entities of changed ones).
-  if (list === chunks) return undefined;
-  for (let index = chunks.length - 1; index >= 0; index--) {
-    const chunk = chunks[index] as MessageChunk;
-    if (chunk.entities[id] !== undefined) return { chunk, index };
-  }
-  return undefined;
+/** The index as it stands now (it is only ever replaced whole, never changed through a draft). */
+export function indexOf(store: StoredMessages): IdIndex {
+  const index = store.index;
+  return isDraft(index) ? base(index) : index;
+}
+
+/** The stored key (`created_ms`) of a confirmed message; `undefined` when it is not stored. */
+export function storedKey(store: StoredMessages, id: string): number | undefined {
+  return keyOfId(indexOf(store), id);
 }
 
 /**
- * Whether a message with this key and id is stored, looking only where its
- * key would put it (no scan): the chunks whose key range contains `key`.
- * Reads the base state, so it sees what the reduction started with.
+ * Where in `list` the message `id` of key `key` is: the chunks whose key
+ * range contains `key` (messages that share a key may span chunks), newest first.
  */
-export function storedWithKey(
-  chunks: readonly MessageChunk[],
-  id: string,
-  key: number,
-): ChatMessage | undefined {
-  const list = isDraft(chunks) ? base(chunks as MessageChunk[]) : chunks;
-  if (list.length === 0) return undefined;
-  const last = list[list.length - 1] as MessageChunk;
-  const newest = last.ids[last.ids.length - 1];
-  if (newest === undefined || key > (last.entities[newest]?.created_ms ?? Infinity))
-    return undefined;
-  // Messages that share a key may span chunks: look at every chunk the key can be in.
+function positionIn(list: readonly MessageChunk[], id: string, key: number): number {
+  if (list.length === 0) return -1;
   for (let index = chunkFor(list, key); index >= 0; index--) {
     const chunk = list[index] as MessageChunk;
-    const found = chunk.entities[id];
-    if (found) return found;
+    if (chunk.entities[id] !== undefined) return index;
     const first = chunk.ids[0];
-    if (first === undefined || (chunk.entities[first]?.created_ms ?? -Infinity) < key) break;
+    if (first === undefined || keyIn(chunk, first) < key) break;
   }
-  const next = list[chunkFor(list, key) + 1];
-  return next?.entities[id];
+  return -1;
 }
 
 /**
- * A confirmed message by id as the state the reduction started with holds
- * it (no drafts are created); `undefined` for one added in this reduction.
+ * The chunk holding `id`, and its position; `undefined` when none does.
+ * O(1) for an unknown id, O(log n) for a known one (its key from the index,
+ * then a binary search over the chunks).
  */
-export function storedMessage(
-  chunks: readonly MessageChunk[],
+export function findChunk(
+  store: StoredMessages,
   id: string,
-): ChatMessage | undefined {
-  const list = isDraft(chunks) ? base(chunks as MessageChunk[]) : chunks;
-  for (let index = list.length - 1; index >= 0; index--) {
-    const found = (list[index] as MessageChunk).entities[id];
-    if (found) return found;
+): { chunk: MessageChunk; index: number } | undefined {
+  const key = storedKey(store, id);
+  if (key === undefined) return undefined;
+  const chunks = store.chunks;
+  // The base state first: reading through drafts creates a Proxy per value read.
+  const list = base(chunks as MessageChunk[]);
+  const at = positionIn(list, id, key);
+  if (at >= 0) {
+    // The chunk list may have changed earlier in this reduction: trust the position only if it still holds.
+    const stored = list[at] as MessageChunk;
+    const chunk = chunks[at];
+    if (chunk && (chunk === stored || (isDraft(chunk) && base(chunk) === stored)))
+      return { chunk, index: at };
   }
-  return undefined;
+  if (list === chunks) return undefined;
+  // What this reduction added or moved (new chunks, new entities of changed ones).
+  const index = positionIn(chunks, id, key);
+  return index >= 0 ? { chunk: chunks[index] as MessageChunk, index } : undefined;
 }
 
-/** A message of the chunks by id. */
-export function messageIn(chunks: readonly MessageChunk[], id: string): ChatMessage | undefined {
-  for (let index = chunks.length - 1; index >= 0; index--) {
-    const found = (chunks[index] as MessageChunk).entities[id];
-    if (found) return found;
-  }
-  return undefined;
+/** A confirmed message by id, as the store holds it now (read without creating drafts where it can). */
+export function messageIn(store: StoredMessages, id: string): ChatMessage | undefined {
+  const found = findChunk(store, id);
+  if (!found) return undefined;
+  const message = found.chunk.entities[id];
+  return message && isDraft(message) ? base(message) : message;
 }
 
 export function countIn(chunks: readonly MessageChunk[]): number {
@@ -220,13 +220,31 @@ function splitOversized(chunks: MessageChunk[], index: number): void {
 }
 
 /**
- * Inserts new messages (not yet in the chunks) in display order. The common
+ * Inserts new messages in display order; ids the store holds already, and
+ * repeats within the batch, are left out (the first copy counts). The common
  * cases — a newer batch (live messages, catch-up) and an older page
  * (scroll-back) — touch only the last or the first chunk; anything else is
  * placed by binary search, message by message.
  */
-export function insertMessages(chunks: MessageChunk[], batch: readonly ChatMessage[]): void {
+export function insertMessages(store: StoredMessages, batch: readonly ChatMessage[]): void {
   if (batch.length === 0) return;
+  const index = indexOf(store);
+  const seen = new Set<string>();
+  const fresh: ChatMessage[] = [];
+  for (const message of batch) {
+    if (seen.has(message.id) || keyOfId(index, message.id) !== undefined) continue;
+    seen.add(message.id);
+    fresh.push(message);
+  }
+  if (fresh.length === 0) return;
+  placeMessages(store.chunks, fresh);
+  store.index = withKeys(
+    index,
+    fresh.map((message) => ({ id: message.id, key: message.created_ms })),
+  );
+}
+
+function placeMessages(chunks: MessageChunk[], batch: readonly ChatMessage[]): void {
   // Stable: messages that share a key keep the order they came in (a burst usually is in order).
   let inOrder = true;
   for (let i = 1; i < batch.length && inOrder; i++)
@@ -279,23 +297,31 @@ export function insertMessages(chunks: MessageChunk[], batch: readonly ChatMessa
   for (const index of [...touched].sort((a, b) => b - a)) splitOversized(chunks, index);
 }
 
-function holdsAny(chunk: MessageChunk, ids: ReadonlySet<string>): boolean {
-  for (const id of ids) if (Object.prototype.hasOwnProperty.call(chunk.entities, id)) return true;
-  return false;
-}
-
-/** Removes messages by id; empty chunks go. Returns the removed messages. */
-export function removeMessages(chunks: MessageChunk[], ids: ReadonlySet<string>): ChatMessage[] {
+/**
+ * Removes messages by id; empty chunks go. Returns the removed messages.
+ * Each id's chunk is found through the index, so a deletion costs what its
+ * own chunk costs, however long the conversation.
+ */
+export function removeMessages(store: StoredMessages, ids: ReadonlySet<string>): ChatMessage[] {
   const removed: ChatMessage[] = [];
   if (ids.size === 0) return removed;
-  for (let index = chunks.length - 1; index >= 0; index--) {
+  const chunks = store.chunks;
+  const byChunk = new Map<number, string[]>();
+  const gone: string[] = [];
+  for (const id of ids) {
+    const found = findChunk(store, id);
+    if (!found) continue;
+    const here = byChunk.get(found.index);
+    if (here) here.push(id);
+    else byChunk.set(found.index, [id]);
+  }
+  if (byChunk.size === 0) return removed;
+  // From the last chunk back, so that a chunk that goes does not move the ones still to do.
+  for (const index of [...byChunk.keys()].sort((a, b) => b - a)) {
+    const here = byChunk.get(index) as string[];
     const chunk = chunks[index] as MessageChunk;
-    // Most chunks hold none of the ids: asking the entity table (one lookup per id) skips
-    // them without reading their ids, so a deletion costs what its own chunk costs.
-    if (!holdsAny(chunk, ids)) continue;
     const entities = base(chunk.entities);
-    const here = plainIds(chunk).filter((id) => ids.has(id));
-    if (here.length === 0) continue;
+    gone.push(...here);
     for (const id of here) {
       const message = entities[id] ?? chunk.entities[id];
       if (message) removed.push(isDraft(message) ? current(message) : message);
@@ -303,18 +329,20 @@ export function removeMessages(chunks: MessageChunk[], ids: ReadonlySet<string>)
     if (here.length === chunk.ids.length) chunks.splice(index, 1);
     else mutate(chunks, index, (draft) => chunkAdapter.removeMany(draft, here));
   }
+  store.index = withoutIds(indexOf(store), gone);
   return removed;
 }
 
 /**
  * Replaces a stored message with a new copy (same id, same place). A message's
  * place in time is fixed when it is created: a copy that claims another
- * `created_at` keeps the stored one, so the order of the chunks always holds.
+ * `created_at` keeps the stored one, so the order of the chunks (and the
+ * index's keys) always hold.
  */
-export function replaceMessage(chunks: MessageChunk[], message: ChatMessage): boolean {
-  const found = findChunk(chunks, message.id);
+export function replaceMessage(store: StoredMessages, message: ChatMessage): boolean {
+  const found = findChunk(store, message.id);
   if (!found) return false;
-  mutate(chunks, found.index, (chunk) => {
+  mutate(store.chunks, found.index, (chunk) => {
     const stored = chunk.entities[message.id];
     chunk.entities[message.id] =
       stored && stored.created_ms !== message.created_ms
@@ -325,9 +353,10 @@ export function replaceMessage(chunks: MessageChunk[], message: ChatMessage): bo
 }
 
 /** Drops the oldest messages until at most `max` are left; returns the dropped ids. */
-export function trimOldest(chunks: MessageChunk[], max: number): string[] {
+export function trimOldest(store: StoredMessages, max: number): string[] {
+  const chunks = store.chunks;
   const dropped: string[] = [];
-  let excess = countIn(chunks) - max;
+  let excess = indexOf(store).size - max;
   while (excess > 0 && chunks.length > 0) {
     const chunk = chunks[0] as MessageChunk;
     if (chunk.ids.length <= excess) {
@@ -341,5 +370,6 @@ export function trimOldest(chunks: MessageChunk[], max: number): string[] {
       excess = 0;
     }
   }
+  if (dropped.length > 0) store.index = withoutIds(indexOf(store), dropped);
   return dropped;
 }

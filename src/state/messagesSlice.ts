@@ -31,13 +31,12 @@ import {
 import type { MessagesReceivedPayload } from './events';
 import type { ChatMessage } from './model';
 import {
-  findChunk,
   insertMessages,
   lastIdIn,
+  messageIn,
   removeMessages,
   replaceMessage,
-  storedMessage,
-  storedWithKey,
+  storedKey,
   trimOldest,
 } from './chunks';
 import type { KeyOf, MessageChunk } from './chunks';
@@ -103,12 +102,12 @@ function plain<Value>(value: Value): Value {
   return (original(value as never) ?? current(value as never)) as Value;
 }
 
-/** A confirmed message as the base state holds it (or this reduction added it), without creating drafts. */
+/**
+ * A confirmed message as the reduction has it so far (a plain value, not a
+ * draft): O(1) for an unknown id, O(log n) for a known one, through the index.
+ */
 function confirmedOf(timeline: Timeline, id: string): ChatMessage | undefined {
-  const stored = storedMessage(timeline.chunks, id);
-  if (stored) return stored;
-  const found = findChunk(timeline.chunks, id);
-  return found ? (plain(found.chunk.entities)[id] ?? found.chunk.entities[id]) : undefined;
+  return messageIn(timeline, id);
 }
 
 /** `created_ms` of a chunk's message, read from its base entities when it has them. */
@@ -120,9 +119,9 @@ function keyInChunk(
   return (entities[id] ?? chunk.entities[id])?.created_ms ?? 0;
 }
 
-/** Keys (`created_ms`) of confirmed ids: the messages of this batch first, then the chunks. */
+/** Keys (`created_ms`) of confirmed ids: the messages of this batch first, then the index. */
 function keyReader(timeline: Timeline, batch: Map<string, number>): KeyOf {
-  return (id) => batch.get(id) ?? confirmedOf(timeline, id)?.created_ms ?? 0;
+  return (id) => batch.get(id) ?? storedKey(timeline, id) ?? 0;
 }
 
 /**
@@ -137,7 +136,7 @@ function removeConfirmed(
   if (ids.size === 0) return [];
   const watermark = timeline.watermark;
   const watermarkKey = watermark !== null ? keyOf(watermark) : null;
-  const removed = removeMessages(timeline.chunks, ids);
+  const removed = removeMessages(timeline, ids);
   if (watermark !== null && watermarkKey !== null && ids.has(watermark)) {
     timeline.watermark = newestAtMost(timeline, watermarkKey);
   }
@@ -314,7 +313,7 @@ function applyNewestPage(
   } else if (!timeline.sync.historyLoaded || everything) {
     timeline.hasMoreOlder = !everything;
   }
-  insertMessages(timeline.chunks, fresh);
+  insertMessages(timeline, fresh);
   pruneInside(timeline, pageIds, everything ? -Infinity : firstKey, lastKey);
   advanceWatermark(timeline, newest, keyOf);
   timeline.sync.historyLoaded = true;
@@ -331,7 +330,7 @@ function applyCatchUpPage(
 ): void {
   const page = payload.page;
   if (!page) return;
-  insertMessages(timeline.chunks, fresh);
+  insertMessages(timeline, fresh);
   // Only a page asked for from the current watermark is contiguous with it
   // (an answer to an older request still brings real messages, nothing more).
   if (page.cursor === null || page.cursor !== timeline.watermark) return;
@@ -348,8 +347,6 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
   const fresh: ChatMessage[] = [];
   const delivered: string[] = [];
   const freshIds = new Set<string>();
-  // Looked up in the state the reduction started with (no drafts, no scans).
-  const storedChunks = plain(timeline.chunks);
 
   for (const id of payload.ids) {
     const message = payload.entities[id];
@@ -361,18 +358,14 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
       timeline.deleting[id] = toChatMessage(message, conversationId, deleting);
       continue;
     }
-    const key = sortableTimestamp(message.created_at);
-    // Found by its key (no scan); a message whose time changed is found the slow way.
-    const known =
-      storedWithKey(storedChunks, id, key) ??
-      (payload.page || payload.updatesOnly ? confirmedOf(timeline, id) : undefined);
+    // Through the index: O(1) when unknown, O(log n) when known, whatever its `created_at` says now.
+    const known = confirmedOf(timeline, id);
     if (known) {
       // Known already (say, a history page brought it first): the pending copy it confirms goes.
       const confirmedKey = payload.confirms ?? message.client_id ?? undefined;
       if (confirmedKey && confirmedKey !== id && timeline.pending.entities[confirmedKey]) {
         messagesAdapter.removeOne(timeline.pending, confirmedKey);
-        if (!known.client_id)
-          replaceMessage(timeline.chunks, { ...known, client_id: confirmedKey });
+        if (!known.client_id) replaceMessage(timeline, { ...known, client_id: confirmedKey });
       }
       const editing = timeline.editing[id];
       if (editing && payload.source !== 'edit') {
@@ -382,7 +375,7 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
         delete timeline.editing[id];
         // An unchanged copy keeps its reference, so selectors and rows do not re-render.
         if (!sameContent(known, message))
-          replaceMessage(timeline.chunks, toChatMessage(message, conversationId, known));
+          replaceMessage(timeline, toChatMessage(message, conversationId, known));
       }
       batchKeys.set(id, known.created_ms);
       delivered.push(id);
@@ -393,7 +386,7 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
     const pendingId = findPendingCopy(timeline, message, payload);
     const pending = pendingId ? timeline.pending.entities[pendingId] : undefined;
     if (pendingId && pending) messagesAdapter.removeOne(timeline.pending, pendingId);
-    const stored = toChatMessage(message, conversationId, undefined, key);
+    const stored = toChatMessage(message, conversationId);
     stored.client_id = message.client_id ?? pending?.client_id ?? null;
     batchKeys.set(id, stored.created_ms);
     fresh.push(stored);
@@ -406,14 +399,14 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
   if (!page) {
     // Live frames, our own send and edit answers: always shown, in time order.
     // Only live frames while live are known to be contiguous with the watermark.
-    insertMessages(timeline.chunks, fresh);
+    insertMessages(timeline, fresh);
     if (payload.source === 'socket' && !payload.updatesOnly && timeline.sync.phase === 'live') {
       advanceWatermark(timeline, newestOf(delivered, keyOf), keyOf);
     }
     return;
   }
   if (page.direction === 'older') {
-    insertMessages(timeline.chunks, fresh);
+    insertMessages(timeline, fresh);
     timeline.hasMoreOlder = !cursorIgnored(payload, keyOf) && payload.ids.length >= page.limit;
     timeline.loadingOlder = false;
     timeline.error = null;
@@ -574,7 +567,7 @@ const applyEvent = createReducer(initialState, (builder) => {
       if (!timeline || !message) return;
       if (!message.attempts) {
         const newest = lastIdIn(timeline.chunks);
-        const newestMs = newest ? confirmedOf(timeline, newest)?.created_ms : undefined;
+        const newestMs = newest ? storedKey(timeline, newest) : undefined;
         if (newestMs !== undefined) message.sent_after_ms = newestMs;
       }
       message.attempts = (message.attempts ?? 0) + 1;
@@ -605,7 +598,7 @@ const applyEvent = createReducer(initialState, (builder) => {
         const message = confirmedOf(timeline, payload.id);
         if (!message) continue;
         timeline.editing[payload.id] ??= message;
-        replaceMessage(timeline.chunks, { ...message, text: payload.text, is_edited: true });
+        replaceMessage(timeline, { ...message, text: payload.text, is_edited: true });
       }
     })
     .addCase(messageEditFailed, (state, { payload }) => {
@@ -613,7 +606,7 @@ const applyEvent = createReducer(initialState, (builder) => {
       const confirmed = timeline?.editing[payload.previous.id];
       // Restores what the server last confirmed, never an older copy.
       if (!timeline || !confirmed) return;
-      replaceMessage(timeline.chunks, plain(confirmed));
+      replaceMessage(timeline, plain(confirmed));
       delete timeline.editing[confirmed.id];
     })
     .addCase(messageDeleteStarted, (state, { payload }) => {
@@ -631,7 +624,7 @@ const applyEvent = createReducer(initialState, (builder) => {
       // Nothing to restore once the server confirmed the deletion by socket.
       if (!timeline || !confirmed) return;
       delete timeline.deleting[message.id];
-      insertMessages(timeline.chunks, [plain(confirmed)]);
+      insertMessages(timeline, [plain(confirmed)]);
     })
     .addCase(messagesRemoved, (state, { payload }) => {
       const timeline = state.conversations[payload.conversationId];
@@ -651,7 +644,7 @@ const applyEvent = createReducer(initialState, (builder) => {
     .addCase(messagesTrimmed, (state, { payload }) => {
       const timeline = state.conversations[payload.conversationId];
       if (!timeline) return;
-      const dropped = trimOldest(timeline.chunks, Math.max(0, payload.keep));
+      const dropped = trimOldest(timeline, Math.max(0, payload.keep));
       if (dropped.length === 0) return;
       timeline.hasMoreOlder = true;
       for (const id of dropped) {

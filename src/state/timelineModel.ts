@@ -1,6 +1,8 @@
 import type { EntityState } from '@reduxjs/toolkit';
-import { chunkAdapter, countIn, firstIdIn, lastIdIn, messageIn } from './chunks';
+import { chunkAdapter, firstIdIn, indexOf, lastIdIn, messageIn } from './chunks';
 import type { MessageChunk } from './chunks';
+import { emptyIndex } from './idIndex';
+import type { IdIndex } from './idIndex';
 import type { ChatMessage, SyncPhase, SyncState } from './model';
 
 /**
@@ -27,6 +29,8 @@ import type { ChatMessage, SyncPhase, SyncState } from './model';
 export interface Timeline {
   /** Confirmed messages in display order, in bounded chunks (see `chunks.ts`). */
   chunks: MessageChunk[];
+  /** Each confirmed message's key by id, to find its chunk in O(log n) (see `idIndex.ts`). */
+  index: IdIndex;
   /** Messages composed here and not yet confirmed (pending or failed), in compose order; ids are their `client_id`s. */
   pending: EntityState<ChatMessage, string>;
   /** The newest message up to which the store has every message (null: none yet). */
@@ -69,6 +73,7 @@ export function initialSyncState(): SyncState {
 export function emptyTimeline(): Timeline {
   return {
     chunks: [],
+    index: emptyIndex(),
     pending: messagesAdapter.getInitialState(),
     watermark: null,
     hasMoreOlder: true,
@@ -95,7 +100,7 @@ export function phaseOf(sync: SyncState): SyncPhase {
 
 /** A confirmed or pending message of the timeline by id (a pending one by its client id). */
 export function messageOfTimeline(timeline: Timeline, id: string): ChatMessage | undefined {
-  return timeline.pending.entities[id] ?? messageIn(timeline.chunks, id);
+  return timeline.pending.entities[id] ?? messageIn(timeline, id);
 }
 
 /** The pending and failed messages, in compose order. */
@@ -115,7 +120,7 @@ export const oldestIdOf = (timeline: Timeline): string | undefined => firstIdIn(
 export const newestIdOf = (timeline: Timeline): string | undefined => lastIdIn(timeline.chunks);
 
 /** How many confirmed messages the timeline holds. */
-export const confirmedCountOf = (timeline: Timeline): number => countIn(timeline.chunks);
+export const confirmedCountOf = (timeline: Timeline): number => indexOf(timeline).size;
 
 /** Whether confirmed messages are known beyond the watermark (a gap may lie between). */
 export function hasGap(timeline: Timeline): boolean {
