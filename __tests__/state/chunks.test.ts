@@ -13,7 +13,7 @@ import {
   trimOldest,
 } from '../../src/state/chunks';
 import type { StoredMessages } from '../../src/state/chunks';
-import { entriesOf } from '../../src/state/idIndex';
+import { entriesOf, spanOf } from '../../src/state/idIndex';
 import type { ChatMessage } from 'unet-chat-redux';
 
 /**
@@ -129,7 +129,7 @@ function check(store: StoredMessages, model: readonly ChatMessage[]): void {
   const chunks = store.chunks;
   expect(idsIn(chunks)).toEqual(model.map((m) => m.id));
   // The index holds exactly the stored ids, each with its stored key.
-  expect(entriesOf(store.index)).toEqual(new Map(model.map((m) => [m.id, m.created_ms])));
+  expect(entriesOf(store.index)).toEqual(new Map(model.map((m) => [m.id, spanOf(m.created_ms)])));
   expect(store.index.size).toBe(model.length);
   // Plain comparisons, one expect each: expect() per message would dominate the run.
   const shapes = chunks.map((chunk) => ({

@@ -16,7 +16,7 @@ import {
 import type { Message } from '../../src/api/types';
 import { messagesReducer } from '../../src/state/messagesSlice';
 import type { MessagesState, Timeline } from '../../src/state/messagesSlice';
-import { entriesOf, keyOfId } from '../../src/state/idIndex';
+import { entriesOf, spanOf, spanOfId } from '../../src/state/idIndex';
 import { idsIn } from '../../src/state/chunks';
 import { messageOfTimeline } from '../../src/state/timelineModel';
 
@@ -25,7 +25,7 @@ import { messageOfTimeline } from '../../src/state/timelineModel';
  * through the real reducer: after every action of a random sequence of
  * pages, live frames, edits (some claiming another `created_at`), deletions
  * (ours and the server's, confirmed and failed), windowing and eviction, the
- * index holds exactly the confirmed ids, each with its stored `created_ms`,
+ * index holds exactly the confirmed ids, each with the span of its stored `created_ms`,
  * and every lookup through it finds the stored message.
  */
 const CONVERSATIONS = ['c0', 'c1'];
@@ -220,7 +220,7 @@ function disagreements(conversation: string, timeline: Timeline): string[] {
   for (const chunk of timeline.chunks)
     for (const id of chunk.ids) {
       if (stored.has(id)) wrong.push(`${conversation}: ${id} stored twice`);
-      stored.set(id, chunk.entities[id]?.created_ms ?? NaN);
+      stored.set(id, spanOf(chunk.entities[id]?.created_ms ?? NaN));
     }
   const indexed = entriesOf(timeline.index);
   if (timeline.index.size !== stored.size)
@@ -233,7 +233,7 @@ function disagreements(conversation: string, timeline: Timeline): string[] {
   for (const id of indexed.keys())
     if (!stored.has(id)) wrong.push(`${conversation}: ${id} indexed, not stored`);
   for (let n = POOL; n < POOL + 3; n++)
-    if (keyOfId(timeline.index, `m${n}`) !== undefined)
+    if (spanOfId(timeline.index, `m${n}`) !== undefined)
       wrong.push(`${conversation}: m${n} invented`);
   return wrong;
 }

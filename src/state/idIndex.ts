@@ -1,20 +1,21 @@
 /**
- * A conversation's id → key index: for every confirmed message, its sort key
- * (`created_ms`), which never changes once stored. With the key, the chunk
- * that holds a message is found by binary search over the chunks (see
- * `chunks.ts`), so edits, deletions and "is this message known?" cost
- * O(log n) in the conversation's length instead of a walk over its chunks.
+ * A conversation's id → time index: for every confirmed message, the span of
+ * time its sort key (`created_ms`, fixed once stored) falls in — a window of
+ * {@link SPAN_MS}. With it, the chunk that holds a message is found by binary
+ * search over the chunks (see `chunks.ts`), so edits, deletions and "is this
+ * message known?" cost O(log n) in the conversation's length instead of a
+ * walk over its chunks.
  *
- * The index is sharded into hash buckets so that a dispatch copies only the
- * buckets it touches (a live message: one bucket of about
- * {@link BUCKET_TARGET} entries and the bucket list), and each bucket is
- * three parallel arrays sorted by id — no per-entry objects, and only small
- * integers (each key split into two), so V8 stores the numbers unboxed:
+ * Sharded into hash buckets so that a dispatch copies only the buckets it
+ * touches (a live message: one bucket of about {@link BUCKET_TARGET}
+ * entries, and the bucket list). Each bucket is two parallel arrays sorted by
+ * id, with no per-entry objects; the span is a small integer (V8 keeps it
+ * unboxed) where the exact key would be a boxed double: about 20 B per
+ * message in all.
  *
  * ```
  *   buckets[hash(id) & (buckets.length - 1)] = { ids:   ['m1', 'm7', …],
- *                                                high:  [k1 / 2²⁴, …],
- *                                                low:   [k1 % 2²⁴, …] }
+ *                                                spans: [⌊k1 / SPAN_MS⌋, …] }
  * ```
  *
  * Plain frozen objects and arrays (Redux DevTools time travel works); every
@@ -23,10 +24,8 @@
 export interface IdBucket {
   /** Ids in code-unit order. */
   readonly ids: readonly string[];
-  /** `Math.floor(key / 2²⁴)` of each id. */
-  readonly high: readonly number[];
-  /** `key mod 2²⁴` of each id. */
-  readonly low: readonly number[];
+  /** {@link spanOf} the key of each id. */
+  readonly spans: readonly number[];
 }
 
 export interface IdIndex {
@@ -39,12 +38,24 @@ export interface IdIndex {
 /** The average bucket size beyond which the bucket count doubles. */
 export const BUCKET_TARGET = 128;
 
-const SPLIT = 2 ** 24;
+/**
+ * The width of a span, in ms: a span number of today's keys fits V8's small
+ * integers (31 bits) until the year 2109, and a chat rarely has more than a
+ * chunk of messages in two seconds (where it has, a lookup checks each chunk
+ * of the span: one hash lookup each).
+ */
+export const SPAN_MS = 2048;
+
+/** The span a key falls in (a small integer for any key of this century). */
+export function spanOf(key: number): number {
+  const span = Math.floor(key / SPAN_MS);
+  // `| 0` tells V8 it is an integer, so the arrays stay arrays of small integers.
+  return span === (span | 0) ? span | 0 : span;
+}
 
 const emptyBucket: IdBucket = Object.freeze({
   ids: Object.freeze([] as string[]),
-  high: Object.freeze([] as number[]),
-  low: Object.freeze([] as number[]),
+  spans: Object.freeze([] as number[]),
 });
 
 const empty: IdIndex = Object.freeze({ size: 0, buckets: Object.freeze([emptyBucket]) });
@@ -60,7 +71,7 @@ function hashOf(id: string): number {
   return hash >>> 0;
 }
 
-/** Position of `id` in a sorted bucket, or `-(insertion point) - 1` when absent. */
+/** Position of `id` in a sorted bucket, or a negative number when absent. */
 function search(ids: readonly string[], id: string): number {
   let lo = 0;
   let hi = ids.length - 1;
@@ -71,23 +82,20 @@ function search(ids: readonly string[], id: string): number {
     else if (at > id) hi = mid - 1;
     else return mid;
   }
-  return -lo - 1;
+  return -1;
 }
 
-/** The stored key of `id`, or `undefined` when the index does not hold it. */
-export function keyOfId(index: IdIndex, id: string): number | undefined {
+/** The span of the stored key of `id`, or `undefined` when the index does not hold it. */
+export function spanOfId(index: IdIndex, id: string): number | undefined {
   const bucket = index.buckets[hashOf(id) & (index.buckets.length - 1)] as IdBucket;
   const at = search(bucket.ids, id);
-  return at < 0 ? undefined : (bucket.high[at] as number) * SPLIT + (bucket.low[at] as number);
+  return at < 0 ? undefined : bucket.spans[at];
 }
 
-function frozenBucket(ids: string[], high: number[], low: number[]): IdBucket {
+/** A frozen bucket of exactly-sized arrays (arrays built by `push` keep spare room). */
+function frozenBucket(ids: string[], spans: number[]): IdBucket {
   if (ids.length === 0) return emptyBucket;
-  return Object.freeze({
-    ids: Object.freeze(ids),
-    high: Object.freeze(high),
-    low: Object.freeze(low),
-  });
+  return Object.freeze({ ids: Object.freeze(ids.slice()), spans: Object.freeze(spans.slice()) });
 }
 
 interface Entry {
@@ -101,31 +109,26 @@ function mergeInto(
   entries: readonly Entry[],
 ): { bucket: IdBucket; added: number } {
   const ids: string[] = [];
-  const high: number[] = [];
-  const low: number[] = [];
+  const spans: number[] = [];
   let added = 0;
   let i = 0;
   let j = 0;
-  const push = (id: string, h: number, l: number) => {
-    ids.push(id);
-    high.push(h);
-    low.push(l);
-  };
   while (i < bucket.ids.length || j < entries.length) {
     const old = bucket.ids[i];
     const entry = entries[j];
     if (entry === undefined || (old !== undefined && old < entry.id)) {
-      push(old as string, bucket.high[i] as number, bucket.low[i] as number);
+      ids.push(old as string);
+      spans.push(bucket.spans[i] as number);
       i++;
       continue;
     }
-    const h = Math.floor(entry.key / SPLIT);
-    push(entry.id, h, entry.key - h * SPLIT);
+    ids.push(entry.id);
+    spans.push(spanOf(entry.key));
     if (old === entry.id) i++;
     else added++;
     j++;
   }
-  return { bucket: frozenBucket(ids, high, low), added };
+  return { bucket: frozenBucket(ids, spans), added };
 }
 
 /** Entries grouped by bucket, each group sorted by id, the last entry of an id winning. */
@@ -156,29 +159,25 @@ function grown(buckets: IdBucket[], size: number): IdBucket[] {
       const bucket = list[b] as IdBucket;
       // Bucket b splits into b and b + count by the next bit of the hash; each half stays sorted.
       const parts = [
-        { ids: [] as string[], high: [] as number[], low: [] as number[] },
-        { ids: [] as string[], high: [] as number[], low: [] as number[] },
+        { ids: [] as string[], spans: [] as number[] },
+        { ids: [] as string[], spans: [] as number[] },
       ];
       for (let i = 0; i < bucket.ids.length; i++) {
         const id = bucket.ids[i] as string;
         const part = parts[(hashOf(id) & count) === 0 ? 0 : 1] as (typeof parts)[0];
         part.ids.push(id);
-        part.high.push(bucket.high[i] as number);
-        part.low.push(bucket.low[i] as number);
+        part.spans.push(bucket.spans[i] as number);
       }
       const [first, second] = parts as [(typeof parts)[0], (typeof parts)[0]];
-      next[b] = frozenBucket(first.ids, first.high, first.low);
-      next[b + count] = frozenBucket(second.ids, second.high, second.low);
+      next[b] = frozenBucket(first.ids, first.spans);
+      next[b + count] = frozenBucket(second.ids, second.spans);
     }
     list = next;
   }
   return list;
 }
 
-/**
- * The index with these ids set to these keys (added, or their key replaced).
- * Keys are `created_ms` values: integers (Date.parse) or 0.
- */
+/** The index with these ids at these keys' spans (added, or their span replaced). */
 export function withKeys(index: IdIndex, entries: Iterable<Entry>): IdIndex {
   const groups = groupByBucket(entries, index.buckets.length - 1);
   if (groups.size === 0) return index;
@@ -210,31 +209,26 @@ export function withoutIds(index: IdIndex, ids: Iterable<string>): IdIndex {
     for (const id of gone) if ((present = search(bucket.ids, id) >= 0)) break;
     if (!present) continue;
     const ids: string[] = [];
-    const high: number[] = [];
-    const low: number[] = [];
+    const spans: number[] = [];
     for (let i = 0; i < bucket.ids.length; i++) {
       const id = bucket.ids[i] as string;
       if (gone.has(id)) continue;
       ids.push(id);
-      high.push(bucket.high[i] as number);
-      low.push(bucket.low[i] as number);
+      spans.push(bucket.spans[i] as number);
     }
     buckets ??= index.buckets.slice();
-    buckets[b] = frozenBucket(ids, high, low);
+    buckets[b] = frozenBucket(ids, spans);
     size -= bucket.ids.length - ids.length;
   }
   if (!buckets) return index;
   return Object.freeze({ size, buckets: Object.freeze(buckets) });
 }
 
-/** Every id the index holds with its key (for tests and diagnostics). */
+/** Every id the index holds with its span (for tests and diagnostics). */
 export function entriesOf(index: IdIndex): Map<string, number> {
   const all = new Map<string, number>();
   for (const bucket of index.buckets)
     for (let i = 0; i < bucket.ids.length; i++)
-      all.set(
-        bucket.ids[i] as string,
-        (bucket.high[i] as number) * SPLIT + (bucket.low[i] as number),
-      );
+      all.set(bucket.ids[i] as string, bucket.spans[i] as number);
   return all;
 }
