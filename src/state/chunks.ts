@@ -59,6 +59,22 @@ function base<Value extends object>(value: Value): Value {
   return (original(draft) ?? current(draft)) as Value;
 }
 
+/**
+ * `entities[id]` of a chunk as it stands, read without Immer copying the
+ * table: reading a value through a draft makes Immer copy its parent (a
+ * whole chunk's entities) to hold the child draft, while a draft's property
+ * descriptor hands the value over as it is.
+ */
+function peek(chunk: MessageChunk, id: string): ChatMessage | undefined {
+  if (!isDraft(chunk)) return chunk.entities[id];
+  const entities = Object.getOwnPropertyDescriptor(chunk, 'entities')?.value as
+    MessageChunk['entities'] | undefined;
+  if (!entities) return undefined;
+  if (!isDraft(entities)) return entities[id];
+  const value = Object.getOwnPropertyDescriptor(entities, id)?.value as ChatMessage | undefined;
+  return value && isDraft(value) ? current(value) : value;
+}
+
 function plainIds(chunk: MessageChunk): readonly string[] {
   return isDraft(chunk.ids) ? current(chunk.ids) : chunk.ids;
 }
@@ -89,7 +105,7 @@ function positionIn(list: readonly MessageChunk[], id: string, span: number): nu
   const from = span * SPAN_MS;
   for (let index = chunkFor(list, from + SPAN_MS - 1); index >= 0; index--) {
     const chunk = list[index] as MessageChunk;
-    if (chunk.entities[id] !== undefined) return index;
+    if (peek(chunk, id) !== undefined) return index;
     // Every earlier chunk is older than this one's first message.
     const first = chunk.ids[0];
     if (first === undefined || keyIn(chunk, first) < from) break;
@@ -128,9 +144,7 @@ export function findChunk(
 /** A confirmed message by id, as the store holds it now (read without creating drafts where it can). */
 export function messageIn(store: StoredMessages, id: string): ChatMessage | undefined {
   const found = findChunk(store, id);
-  if (!found) return undefined;
-  const message = found.chunk.entities[id];
-  return message && isDraft(message) ? base(message) : message;
+  return found ? peek(found.chunk, id) : undefined;
 }
 
 export function countIn(chunks: readonly MessageChunk[]): number {
@@ -193,7 +207,7 @@ function newChunk(messages: readonly ChatMessage[]): MessageChunk {
 
 /** `created_ms` of a message of `chunk`, read without creating Immer drafts. */
 function keyIn(chunk: MessageChunk, id: string): number {
-  return (base(chunk.entities)[id] ?? chunk.entities[id])?.created_ms ?? 0;
+  return peek(chunk, id)?.created_ms ?? 0;
 }
 
 /** A key reader for the ids of one chunk. */
@@ -344,11 +358,10 @@ export function removeMessages(store: StoredMessages, ids: ReadonlySet<string>):
   for (const index of [...byChunk.keys()].sort((a, b) => b - a)) {
     const here = byChunk.get(index) as string[];
     const chunk = chunks[index] as MessageChunk;
-    const entities = base(chunk.entities);
     gone.push(...here);
     for (const id of here) {
-      const message = entities[id] ?? chunk.entities[id];
-      if (message) removed.push(isDraft(message) ? current(message) : message);
+      const message = peek(chunk, id);
+      if (message) removed.push(message);
     }
     if (here.length === chunk.ids.length) chunks.splice(index, 1);
     else mutate(chunks, index, (draft) => chunkAdapter.removeMany(draft, here));
@@ -367,7 +380,7 @@ export function replaceMessage(store: StoredMessages, message: ChatMessage): boo
   const found = findChunk(store, message.id);
   if (!found) return false;
   mutate(store.chunks, found.index, (chunk) => {
-    const stored = chunk.entities[message.id];
+    const stored = peek(chunk, message.id);
     chunk.entities[message.id] =
       stored && stored.created_ms !== message.created_ms
         ? { ...message, created_at: stored.created_at, created_ms: stored.created_ms }
