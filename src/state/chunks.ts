@@ -85,11 +85,6 @@ export function indexOf(store: StoredMessages): IdIndex {
   return isDraft(index) ? base(index) : index;
 }
 
-/** Whether the store holds a confirmed message with this id (O(1)). */
-export function holds(store: StoredMessages, id: string): boolean {
-  return spanOfId(indexOf(store), id) !== undefined;
-}
-
 /** The stored key (`created_ms`) of a confirmed message; `undefined` when it is not stored. */
 export function storedKey(store: StoredMessages, id: string): number | undefined {
   return messageIn(store, id)?.created_ms;
