@@ -103,6 +103,28 @@ const HIGHLIGHT_MS = 2000;
 /** How many messages PageUp and PageDown move. */
 const PAGE_STEP = 10;
 
+/**
+ * Puts the row with `stopKey` (and its controls) in the Tab order and takes every
+ * other row out of it, and sets `aria-setsize`, on the rows in the DOM. Controls
+ * follow the row when they carry `tabIndex={tabStop ? 0 : -1}`, as documented for
+ * custom rows; an element without a `tabindex` attribute is left alone.
+ */
+function applyRovingAttributes(scroller: HTMLElement, stopKey: string | null, setSize: number) {
+  const size = String(setSize);
+  for (const wrapper of scroller.querySelectorAll<HTMLElement>('.ucr-row')) {
+    const article = wrapper.querySelector<HTMLElement>(MESSAGE_SELECTOR);
+    if (!article) continue;
+    if (article.getAttribute('aria-setsize') !== size) article.setAttribute('aria-setsize', size);
+    const stop = wrapper.dataset.key === stopKey;
+    const from = stop ? '-1' : '0';
+    const to = stop ? '0' : '-1';
+    if (article.getAttribute('tabindex') === from) article.setAttribute('tabindex', to);
+    for (const control of article.querySelectorAll<HTMLElement>(`[tabindex="${from}"]`)) {
+      control.setAttribute('tabindex', to);
+    }
+  }
+}
+
 /** Indices `index` and around it, plus the extra ones, in order and without repeats. */
 function withIndices(range: Range, extra: readonly number[]): number[] {
   const indices = defaultRangeExtractor(range);
@@ -542,6 +564,16 @@ export function MessageList(props: MessageListProps) {
 
   const setSize = hasMoreOlder ? -1 : messages.length;
   const items = virtualizer.getVirtualItems();
+
+  // The tab stop and the feed's size change at the end of the list with every new
+  // message; the default row does not re-render for them (see `MessageRow`), so
+  // they are written onto the rows in the DOM here, after every commit.
+  const tabStopMessage = messages[tabStopIndex];
+  const tabStopKeyNow = tabStopMessage ? messageKey(tabStopMessage) : null;
+  useLayoutEffect(() => {
+    const scroller = scrollRef.current;
+    if (scroller) applyRovingAttributes(scroller, tabStopKeyNow, setSize);
+  });
 
   return (
     <div
