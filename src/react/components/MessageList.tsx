@@ -411,6 +411,49 @@ export function MessageList(props: MessageListProps) {
     virtualizer.scrollToEnd();
   }, [virtualizer]);
 
+  // ... or, when it opens with unread messages, at the "new messages" divider: once,
+  // with the number of them announced. Only unread messages that were there when the
+  // list first showed messages count; a divider that appears later, because a message
+  // arrived while the conversation is open, moves nothing.
+  const openedNewestMs = useRef<number | null>(null);
+  if (openedNewestMs.current === null && messages.length > 0) {
+    openedNewestMs.current = messages[messages.length - 1]?.created_ms ?? null;
+  }
+  const dividerPlaced = useRef(false);
+  const dividerPending = useRef(false);
+  const dividerIndex =
+    dividerAfterId === null ? -1 : messages.findIndex((m) => m.id === dividerAfterId);
+  useLayoutEffect(() => {
+    if (dividerPlaced.current || dividerIndex < 0) return;
+    const firstUnread = messages[dividerIndex + 1];
+    dividerPlaced.current = true;
+    if (!firstUnread || openedNewestMs.current === null) return;
+    if (firstUnread.created_ms > openedNewestMs.current) return;
+    const unread = messages
+      .slice(dividerIndex + 1)
+      .filter((message) => message.sender_id !== currentUserId).length;
+    // The last message read stays at the top as context, the divider and the first new ones below it.
+    virtualizer.scrollToIndex(dividerIndex, { align: 'start' });
+    dividerPending.current = true;
+    if (liveRef.current && unread > 0) {
+      liveRef.current.textContent = strings.announceUnreadOnOpen(unread);
+    }
+    // Once per opening: the inputs change with every message.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dividerIndex]);
+  // A tall last-read message could push the divider out of view: once it is in the DOM, make sure it shows.
+  useEffect(() => {
+    if (!dividerPending.current) return;
+    const scroller = scrollRef.current;
+    const divider = scroller?.querySelector<HTMLElement>('.ucr-divider');
+    if (!scroller || !divider) return;
+    dividerPending.current = false;
+    const top = divider.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+    if (top < 0 || top + divider.offsetHeight > scroller.clientHeight) {
+      scroller.scrollTop += top - TOP_AREA_HEIGHT;
+    }
+  });
+
   function requestOlder() {
     if (!hasMoreOlder || loadingOlder || olderRequested.current) return;
     olderRequested.current = true;
