@@ -100,6 +100,10 @@ const END_THRESHOLD = 80;
 /** How close to the top starts loading older history. */
 const LOAD_OLDER_THRESHOLD = 240;
 const HIGHLIGHT_MS = 2000;
+/** The divider's height, about: it counts as in view when that much of it shows. */
+const DIVIDER_ALLOWANCE = 32;
+/** Commits in which an opening at the divider is still made good. */
+const DIVIDER_TRIES = 20;
 /** How many messages PageUp and PageDown move. */
 const PAGE_STEP = 10;
 
@@ -420,9 +424,24 @@ export function MessageList(props: MessageListProps) {
     openedNewestMs.current = messages[messages.length - 1]?.created_ms ?? null;
   }
   const dividerPlaced = useRef(false);
-  const dividerPending = useRef(false);
+  // Renders left in which the view is brought back to the divider if something else
+  // moved it (following the end while rows are measured); 0 once it was in view or the
+  // reader took over.
+  const dividerTries = useRef(0);
   const dividerIndex =
     dividerAfterId === null ? -1 : messages.findIndex((m) => m.id === dividerAfterId);
+
+  /** The row of the last message read, and whether the divider at its bottom is in view. */
+  function dividerPlace(scroller: HTMLElement) {
+    const item = virtualizer.measurementsCache[dividerIndex];
+    if (!item) return null;
+    const top = scroller.scrollTop;
+    const inView = item.end - DIVIDER_ALLOWANCE >= top && item.end <= top + scroller.clientHeight;
+    // The last message read at the top as context; if it is tall, the divider in the upper third.
+    const target = Math.max(item.start, item.end - scroller.clientHeight / 3);
+    return { inView, target };
+  }
+
   useLayoutEffect(() => {
     if (dividerPlaced.current || dividerIndex < 0) return;
     const firstUnread = messages[dividerIndex + 1];
@@ -432,27 +451,32 @@ export function MessageList(props: MessageListProps) {
     const unread = messages
       .slice(dividerIndex + 1)
       .filter((message) => message.sender_id !== currentUserId).length;
-    // The last message read stays at the top as context, the divider and the first new ones below it.
     virtualizer.scrollToIndex(dividerIndex, { align: 'start' });
-    dividerPending.current = true;
+    dividerTries.current = DIVIDER_TRIES;
     if (liveRef.current && unread > 0) {
       liveRef.current.textContent = strings.announceUnreadOnOpen(unread);
     }
     // Once per opening: the inputs change with every message.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dividerIndex]);
-  // A tall last-read message could push the divider out of view: once it is in the DOM, make sure it shows.
+
   useEffect(() => {
-    if (!dividerPending.current) return;
     const scroller = scrollRef.current;
-    const divider = scroller?.querySelector<HTMLElement>('.ucr-divider');
-    if (!scroller || !divider) return;
-    dividerPending.current = false;
-    const top = divider.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
-    if (top < 0 || top + divider.offsetHeight > scroller.clientHeight) {
-      scroller.scrollTop += top - TOP_AREA_HEIGHT;
+    if (dividerTries.current === 0 || !scroller || dividerIndex < 0) return;
+    const place = dividerPlace(scroller);
+    if (!place) return;
+    if (place.inView) {
+      dividerTries.current = 0;
+      return;
     }
+    dividerTries.current -= 1;
+    virtualizer.scrollToOffset(place.target);
   });
+
+  /** The reader scrolls or types: the view is theirs, the divider is not brought back. */
+  function readerTookOver() {
+    dividerTries.current = 0;
+  }
 
   function requestOlder() {
     if (!hasMoreOlder || loadingOlder || olderRequested.current) return;
@@ -633,7 +657,13 @@ export function MessageList(props: MessageListProps) {
         // Not a tab stop of its own: the roving message is (an empty list has nothing to visit).
         tabIndex={-1}
         onScroll={handleScroll}
-        onKeyDown={handleKeyDown}
+        onWheel={readerTookOver}
+        onTouchStart={readerTookOver}
+        onPointerDown={readerTookOver}
+        onKeyDown={(event) => {
+          readerTookOver();
+          handleKeyDown(event);
+        }}
         onFocus={handleFocus}
         onBlur={handleBlur}
       >

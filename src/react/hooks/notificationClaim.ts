@@ -4,17 +4,21 @@
  * of its own), and each would show it. The first tab to claim the message
  * shows it; the others see the claim and stay quiet.
  *
- * The claims are a small record in localStorage (shared by the tabs of one
- * origin), read and written under a Web Lock named after the message, so two
- * tabs cannot both find it unclaimed. Without Web Locks the record alone is
- * used (two tabs racing within the same instant could both show it; the
- * notifications' shared `tag` then still merges them into one on screen).
- * Without localStorage (blocked storage) every tab shows it, as before.
+ * The claim is a Web Lock named after the message, taken only if nobody holds
+ * it and then held for a while (`HOLD_MS`): tabs hear a message within
+ * moments of each other, so the others find it taken. A small record in
+ * localStorage backs it up for a tab that comes to it later, and is all there
+ * is without Web Locks (localStorage is not kept consistent between tabs at
+ * once, so two tabs racing within the same instant could then both show it;
+ * the notifications' shared `tag` still merges them on screen). Without
+ * localStorage either (blocked storage) every tab shows it, as before.
  */
 
 const STORAGE_KEY = 'unet-chat-redux:notified';
 /** Claims kept: enough for any burst the tabs could still be working through. */
 const KEPT_CLAIMS = 200;
+/** How long the tab that showed a message holds its lock. */
+const HOLD_MS = 30_000;
 
 type Claims = Record<string, number>;
 
@@ -67,9 +71,17 @@ export async function claimNotification(key: string): Promise<boolean> {
   if (!storage) return true;
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
   if (!locks) return claimIn(storage, key);
-  try {
-    return await locks.request(`${STORAGE_KEY}:${key}`, () => claimIn(storage, key));
-  } catch {
-    return claimIn(storage, key);
-  }
+  return new Promise<boolean>((resolve) => {
+    locks
+      .request(`${STORAGE_KEY}:${key}`, { ifAvailable: true }, async (lock) => {
+        if (!lock) {
+          resolve(false);
+          return;
+        }
+        const fresh = claimIn(storage, key);
+        resolve(fresh);
+        if (fresh) await new Promise((done) => setTimeout(done, HOLD_MS));
+      })
+      .catch(() => resolve(claimIn(storage, key)));
+  });
 }
