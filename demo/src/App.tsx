@@ -5,6 +5,7 @@ import type { ChatLanguage } from 'unet-chat-redux/react';
 import { ChatContainer, ChatLocaleProvider, useChatSelector } from 'unet-chat-redux/react';
 import { currentAuth, logout } from './auth';
 import type { AuthData } from './auth';
+import { HeaderMenu } from './HeaderMenu';
 import { Login } from './Login';
 import { text } from './text';
 import { applyTheme, storedTheme } from './theme';
@@ -57,39 +58,41 @@ export function App() {
           {signedIn && <UnreadBadge />}
           <span className="demo__spacer" />
           {signedIn && <WorkspaceExtras t={t} onOpen={openConversation} />}
-          <div className="demo__switch" role="group" aria-label={t.theme}>
-            {(['auto', 'light', 'dark'] as const).map((choice) => (
-              <button
-                key={choice}
-                type="button"
-                aria-pressed={theme === choice}
-                title={t.themes[choice]}
-                onClick={() => setTheme(choice)}
-              >
-                <span aria-hidden="true">
-                  {choice === 'auto' ? '◐' : choice === 'light' ? '☀' : '☾'}
-                </span>
-                <span className="demo__hidden">{t.themes[choice]}</span>
-              </button>
-            ))}
-          </div>
-          <div className="demo__switch" role="group" aria-label={t.language}>
-            {(['ru', 'en'] as const).map((code) => (
-              <button
-                key={code}
-                type="button"
-                lang={code}
-                aria-pressed={language === code}
-                title={code === 'ru' ? 'Русский' : 'English'}
-                onClick={() => switchLanguage(code)}
-              >
-                {code.toUpperCase()}
-              </button>
-            ))}
-          </div>
+          <HeaderMenu label={t.settings}>
+            <div className="demo__switch" role="group" aria-label={t.theme}>
+              {(['auto', 'light', 'dark'] as const).map((choice) => (
+                <button
+                  key={choice}
+                  type="button"
+                  aria-pressed={theme === choice}
+                  title={t.themes[choice]}
+                  onClick={() => setTheme(choice)}
+                >
+                  <span aria-hidden="true">
+                    {choice === 'auto' ? '◐' : choice === 'light' ? '☀' : '☾'}
+                  </span>
+                  <span className="demo__hidden">{t.themes[choice]}</span>
+                </button>
+              ))}
+            </div>
+            <div className="demo__switch" role="group" aria-label={t.language}>
+              {(['ru', 'en'] as const).map((code) => (
+                <button
+                  key={code}
+                  type="button"
+                  lang={code}
+                  aria-pressed={language === code}
+                  title={code === 'ru' ? 'Русский' : 'English'}
+                  onClick={() => switchLanguage(code)}
+                >
+                  {code.toUpperCase()}
+                </button>
+              ))}
+            </div>
+          </HeaderMenu>
           {signedIn && (
             <>
-              <span className="demo__user" data-testid="current-user">
+              <span className="demo__user" data-testid="current-user" title={auth.user.full_name}>
                 {auth.user.full_name}
               </span>
               <button type="button" className="demo__logout" onClick={signOut}>

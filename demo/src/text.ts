@@ -15,6 +15,8 @@ export interface DemoText {
   as: string;
   notifications: string;
   notificationsBlocked: string;
+  /** The phone header's menu button: theme and language. */
+  settings: string;
 }
 
 /** The demo page's own words (the chat's are the package's). */
@@ -34,6 +36,7 @@ export const text: Record<ChatLanguage, DemoText> = {
     as: 'Войти как',
     notifications: 'Уведомления на рабочем столе',
     notificationsBlocked: 'Уведомления запрещены в настройках браузера',
+    settings: 'Тема и язык',
   },
   en: {
     language: 'Language',
@@ -49,5 +52,6 @@ export const text: Record<ChatLanguage, DemoText> = {
     as: 'Sign in as',
     notifications: 'Desktop notifications',
     notificationsBlocked: 'Notifications are blocked in the browser settings',
+    settings: 'Theme and language',
   },
 };

@@ -100,8 +100,34 @@ const END_THRESHOLD = 80;
 /** How close to the top starts loading older history. */
 const LOAD_OLDER_THRESHOLD = 240;
 const HIGHLIGHT_MS = 2000;
+/** The divider's height, about: it counts as in view when that much of it shows. */
+const DIVIDER_ALLOWANCE = 32;
+/** Commits in which an opening at the divider is still made good. */
+const DIVIDER_TRIES = 20;
 /** How many messages PageUp and PageDown move. */
 const PAGE_STEP = 10;
+
+/**
+ * Puts the row with `stopKey` (and its controls) in the Tab order and takes every
+ * other row out of it, and sets `aria-setsize`, on the rows in the DOM. Controls
+ * follow the row when they carry `tabIndex={tabStop ? 0 : -1}`, as documented for
+ * custom rows; an element without a `tabindex` attribute is left alone.
+ */
+function applyRovingAttributes(scroller: HTMLElement, stopKey: string | null, setSize: number) {
+  const size = String(setSize);
+  for (const wrapper of scroller.querySelectorAll<HTMLElement>('.ucr-row')) {
+    const article = wrapper.querySelector<HTMLElement>(MESSAGE_SELECTOR);
+    if (!article) continue;
+    if (article.getAttribute('aria-setsize') !== size) article.setAttribute('aria-setsize', size);
+    const stop = wrapper.dataset.key === stopKey;
+    const from = stop ? '-1' : '0';
+    const to = stop ? '0' : '-1';
+    if (article.getAttribute('tabindex') === from) article.setAttribute('tabindex', to);
+    for (const control of article.querySelectorAll<HTMLElement>(`[tabindex="${from}"]`)) {
+      control.setAttribute('tabindex', to);
+    }
+  }
+}
 
 /** Indices `index` and around it, plus the extra ones, in order and without repeats. */
 function withIndices(range: Range, extra: readonly number[]): number[] {
@@ -389,6 +415,69 @@ export function MessageList(props: MessageListProps) {
     virtualizer.scrollToEnd();
   }, [virtualizer]);
 
+  // ... or, when it opens with unread messages, at the "new messages" divider: once,
+  // with the number of them announced. Only unread messages that were there when the
+  // list first showed messages count; a divider that appears later, because a message
+  // arrived while the conversation is open, moves nothing.
+  const openedNewestMs = useRef<number | null>(null);
+  if (openedNewestMs.current === null && messages.length > 0) {
+    openedNewestMs.current = messages[messages.length - 1]?.created_ms ?? null;
+  }
+  const dividerPlaced = useRef(false);
+  // Renders left in which the view is brought back to the divider if something else
+  // moved it (following the end while rows are measured); 0 once it was in view or the
+  // reader took over.
+  const dividerTries = useRef(0);
+  const dividerIndex =
+    dividerAfterId === null ? -1 : messages.findIndex((m) => m.id === dividerAfterId);
+
+  /** The row of the last message read, and whether the divider at its bottom is in view. */
+  function dividerPlace(scroller: HTMLElement) {
+    const item = virtualizer.measurementsCache[dividerIndex];
+    if (!item) return null;
+    const top = scroller.scrollTop;
+    const inView = item.end - DIVIDER_ALLOWANCE >= top && item.end <= top + scroller.clientHeight;
+    // The last message read at the top as context; if it is tall, the divider in the upper third.
+    const target = Math.max(item.start, item.end - scroller.clientHeight / 3);
+    return { inView, target };
+  }
+
+  useLayoutEffect(() => {
+    if (dividerPlaced.current || dividerIndex < 0) return;
+    const firstUnread = messages[dividerIndex + 1];
+    dividerPlaced.current = true;
+    if (!firstUnread || openedNewestMs.current === null) return;
+    if (firstUnread.created_ms > openedNewestMs.current) return;
+    const unread = messages
+      .slice(dividerIndex + 1)
+      .filter((message) => message.sender_id !== currentUserId).length;
+    virtualizer.scrollToIndex(dividerIndex, { align: 'start' });
+    dividerTries.current = DIVIDER_TRIES;
+    if (liveRef.current && unread > 0) {
+      liveRef.current.textContent = strings.announceUnreadOnOpen(unread);
+    }
+    // Once per opening: the inputs change with every message.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dividerIndex]);
+
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    if (dividerTries.current === 0 || !scroller || dividerIndex < 0) return;
+    const place = dividerPlace(scroller);
+    if (!place) return;
+    if (place.inView) {
+      dividerTries.current = 0;
+      return;
+    }
+    dividerTries.current -= 1;
+    virtualizer.scrollToOffset(place.target);
+  });
+
+  /** The reader scrolls or types: the view is theirs, the divider is not brought back. */
+  function readerTookOver() {
+    dividerTries.current = 0;
+  }
+
   function requestOlder() {
     if (!hasMoreOlder || loadingOlder || olderRequested.current) return;
     olderRequested.current = true;
@@ -543,6 +632,16 @@ export function MessageList(props: MessageListProps) {
   const setSize = hasMoreOlder ? -1 : messages.length;
   const items = virtualizer.getVirtualItems();
 
+  // The tab stop and the feed's size change at the end of the list with every new
+  // message; the default row does not re-render for them (see `MessageRow`), so
+  // they are written onto the rows in the DOM here, after every commit.
+  const tabStopMessage = messages[tabStopIndex];
+  const tabStopKeyNow = tabStopMessage ? messageKey(tabStopMessage) : null;
+  useLayoutEffect(() => {
+    const scroller = scrollRef.current;
+    if (scroller) applyRovingAttributes(scroller, tabStopKeyNow, setSize);
+  });
+
   return (
     <div
       className={['ucr-message-list', className].filter(Boolean).join(' ')}
@@ -558,7 +657,13 @@ export function MessageList(props: MessageListProps) {
         // Not a tab stop of its own: the roving message is (an empty list has nothing to visit).
         tabIndex={-1}
         onScroll={handleScroll}
-        onKeyDown={handleKeyDown}
+        onWheel={readerTookOver}
+        onTouchStart={readerTookOver}
+        onPointerDown={readerTookOver}
+        onKeyDown={(event) => {
+          readerTookOver();
+          handleKeyDown(event);
+        }}
         onFocus={handleFocus}
         onBlur={handleBlur}
       >

@@ -414,7 +414,22 @@ export const MessageRow = memo(function MessageRow({
       </article>
     </>
   );
-});
+}, sameShownProps);
+
+/**
+ * The row's memo comparison: every prop but `tabStop` and `setSize`. Those two
+ * move with the end of the list (the tab stop follows the newest message, the
+ * size grows), and `MessageList` writes them onto the row's DOM itself
+ * (`tabindex` of the article and its controls, `aria-setsize`), so appending a
+ * message re-renders the new row only, not the one that was last before it.
+ */
+function sameShownProps(previous: MessageRowProps, next: MessageRowProps): boolean {
+  for (const key of Object.keys(next) as Array<keyof MessageRowProps>) {
+    if (key === 'tabStop' || key === 'setSize') continue;
+    if (!Object.is(previous[key], next[key])) return false;
+  }
+  return Object.keys(previous).length === Object.keys(next).length;
+}
 
 function ReceiptMark({ receipt }: { receipt: 'sent' | 'delivered' | 'read' }) {
   const strings = useChatLocale().strings;

@@ -6,8 +6,10 @@ import {
   watchChatActions,
 } from 'unet-chat-redux';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Message } from '../../api/types';
 import { userName } from '../components/internal/names';
 import { useChatStrings } from '../i18n/context';
+import { claimNotification } from './notificationClaim';
 import { useChatDispatch, useChatStore } from './store';
 
 /** Options of {@link useDesktopNotifications}. */
@@ -74,7 +76,30 @@ export function useDesktopNotifications({
 
   useEffect(() => {
     if (!enabled || !supported) return;
-    return dispatch(
+    let active = true;
+    const show = (conversationId: string, newest: Message) => {
+      const { strings: words, onOpen: open } = latest.current;
+      const state = store.getState();
+      const conversation = selectConversationById(state, conversationId);
+      const sender = userName(newest.sender_id, selectUsersById(state)[newest.sender_id], words);
+      const where = conversation?.type === 'group' ? (conversation.title ?? null) : null;
+      let notification: Notification;
+      try {
+        notification = new Notification(words.notificationTitle(sender, where), {
+          body: newest.text ?? words.emptyText,
+          tag: `unet-chat-${conversationId}`,
+        });
+      } catch {
+        // Some browsers (Chrome on Android) allow notifications only from a service worker.
+        return;
+      }
+      notification.onclick = () => {
+        window.focus();
+        open?.(conversationId);
+        notification.close();
+      };
+    };
+    const stopWatching = dispatch(
       watchChatActions((action) => {
         for (const inner of unbatchChatActions(action)) {
           if (!messagesReceived.match(inner)) continue;
@@ -89,32 +114,17 @@ export function useDesktopNotifications({
             .filter((message) => message !== undefined && message.sender_id !== me)
             .at(-1);
           if (!newest) continue;
-          const { strings: words, onOpen: open } = latest.current;
-          const conversation = selectConversationById(state, conversationId);
-          const sender = userName(
-            newest.sender_id,
-            selectUsersById(state)[newest.sender_id],
-            words,
-          );
-          const where = conversation?.type === 'group' ? (conversation.title ?? null) : null;
-          let notification: Notification;
-          try {
-            notification = new Notification(words.notificationTitle(sender, where), {
-              body: newest.text ?? words.emptyText,
-              tag: `unet-chat-${conversationId}`,
-            });
-          } catch {
-            // Some browsers (Chrome on Android) allow notifications only from a service worker.
-            continue;
-          }
-          notification.onclick = () => {
-            window.focus();
-            open?.(conversationId);
-            notification.close();
-          };
+          // Every tab of the person hears the message; one of them shows it.
+          void claimNotification(`${me ?? 'anyone'}:${newest.id}`).then((claimed) => {
+            if (claimed && active) show(conversationId, newest);
+          });
         }
       }),
     );
+    return () => {
+      active = false;
+      stopWatching();
+    };
   }, [enabled, supported, dispatch, store]);
 
   return { supported, permission, requestPermission };

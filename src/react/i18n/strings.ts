@@ -88,6 +88,8 @@ export interface ChatStrings {
   jumpToLatest: string;
   /** Read by screen readers when a message from someone else arrives. */
   announceNewMessage: (name: string, text: string) => string;
+  /** Read by screen readers once when a conversation opens at its "new messages" divider. */
+  announceUnreadOnOpen: (count: number) => string;
 
   composerLabel: string;
   composerPlaceholder: string;
@@ -368,6 +370,8 @@ export const ruStrings: ChatStrings = {
     `${count} ${ru(count, ['новое сообщение', 'новых сообщения', 'новых сообщений'])}`,
   jumpToLatest: 'К последним сообщениям',
   announceNewMessage: (name, text) => `Новое сообщение от ${name}: ${text}`,
+  announceUnreadOnOpen: (count) =>
+    `${count} ${ru(count, ['новое сообщение', 'новых сообщения', 'новых сообщений'])}, показаны с первого непрочитанного`,
 
   composerLabel: 'Сообщение',
   composerPlaceholder: 'Напишите сообщение…',
@@ -583,6 +587,8 @@ export const enStrings: ChatStrings = {
   newMessages: (count) => `${count} new ${count === 1 ? 'message' : 'messages'}`,
   jumpToLatest: 'Jump to latest messages',
   announceNewMessage: (name, text) => `New message from ${name}: ${text}`,
+  announceUnreadOnOpen: (count) =>
+    `${count} new ${count === 1 ? 'message' : 'messages'}, shown from the first unread`,
 
   composerLabel: 'Message',
   composerPlaceholder: 'Write a message…',

@@ -1,0 +1,169 @@
+/** @jest-environment jsdom */
+import { act, render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { ChatLocaleProvider } from '../../../src/react/i18n';
+import { MessageList } from '../../../src/react/components';
+import type { MessageListProps } from '../../../src/react/components';
+import type { ChatMessage } from '../../../src/state/model';
+import { makeHistory, makeMessage, usersById } from './fixtures';
+import { mockLayout } from './layout';
+
+/**
+ * Opening a conversation with unread messages: the list opens at the "new
+ * messages" divider instead of the bottom, and says how many are new once, in
+ * a polite live region. A divider that appears later (a message arrived while
+ * the conversation is open) moves nothing.
+ */
+
+const ME = 1;
+const ROW = 60;
+const VIEWPORT = 600;
+const TOP_AREA = 48;
+
+let restoreLayout: () => void;
+beforeEach(() => {
+  restoreLayout = mockLayout({ viewportHeight: VIEWPORT, rowHeight: ROW });
+});
+afterEach(() => restoreLayout());
+
+async function settle() {
+  for (let round = 0; round < 3; round++) {
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+  }
+}
+
+function setup(
+  overrides: Partial<MessageListProps>,
+  wrap: (list: ReactElement) => ReactElement = (list) => list,
+) {
+  const props: MessageListProps = {
+    messages: [],
+    currentUserId: ME,
+    users: usersById,
+    resolveMessage: (id) => props.messages.find((message) => message.id === id),
+    hasMoreOlder: false,
+    loadingOlder: false,
+    onLoadOlder: () => {},
+    onReply: () => {},
+    onEdit: () => {},
+    onDelete: () => {},
+    onRetry: () => {},
+    onDiscard: () => {},
+    ...overrides,
+  };
+  const view = render(wrap(<MessageList {...props} />));
+  return {
+    props,
+    update: async (next: Partial<MessageListProps>) => {
+      Object.assign(props, next);
+      view.rerender(wrap(<MessageList {...props} />));
+      await settle();
+    },
+  };
+}
+
+function scroller(): HTMLElement {
+  return document.querySelector('.ucr-message-list__scroller') as HTMLElement;
+}
+
+function liveRegion(): HTMLElement {
+  return document.querySelector('.ucr-message-list [aria-live="polite"]') as HTMLElement;
+}
+
+/** 20 read messages (alternating senders), then 15 unread from user 2. */
+function history(): ChatMessage[] {
+  const read = makeHistory(20);
+  const last = read.at(-1) as ChatMessage;
+  const unread = Array.from({ length: 15 }, (_, index) =>
+    makeMessage({
+      id: `u${index}`,
+      sender_id: 2,
+      created_ms: last.created_ms + (index + 1) * 1000,
+    }),
+  );
+  return [...read, ...unread];
+}
+
+/**
+ * Whether the divider is in view: it is drawn at the bottom of the row of the
+ * last message read, placed where the list's virtualizer put that row.
+ */
+function dividerInView(): boolean {
+  const row = document.querySelector<HTMLElement>('.ucr-row:has(.ucr-divider)');
+  if (!row) return false;
+  const start = Number(/translateY\((-?[\d.]+)px\)/.exec(row.style.transform)?.[1]);
+  const end = start + ROW;
+  const top = scroller().scrollTop;
+  return end - 32 >= top && end <= top + VIEWPORT;
+}
+
+describe('MessageList opening at the "new messages" divider', () => {
+  it('scrolls the divider into view, not the bottom, and announces the count once (Russian)', async () => {
+    const messages = history();
+    const list = setup({ messages, dividerAfterId: 'h19' });
+    await settle();
+
+    const top = scroller().scrollTop;
+    const bottom = TOP_AREA + messages.length * ROW + 12 - VIEWPORT;
+    expect(top).toBeLessThan(bottom);
+    expect(dividerInView()).toBe(true);
+    expect(document.querySelector('.ucr-divider')).not.toBeNull();
+    expect(liveRegion()).toHaveTextContent('15 новых сообщений, показаны с первого непрочитанного');
+
+    // A new message later: announced as itself; the view does not jump back to the divider.
+    const incoming = makeMessage({
+      id: 'later',
+      sender_id: 2,
+      text: 'Ещё одно',
+      created_ms: (messages.at(-1) as ChatMessage).created_ms + 1000,
+    });
+    await list.update({ messages: [...messages, incoming] });
+    expect(scroller().scrollTop).toBe(top);
+    expect(liveRegion()).toHaveTextContent('Новое сообщение от Иван Петров: Ещё одно');
+  });
+
+  it('says it in English with the English strings', async () => {
+    setup({ messages: history(), dividerAfterId: 'h19' }, (list) => (
+      <ChatLocaleProvider language="en">{list}</ChatLocaleProvider>
+    ));
+    await settle();
+    expect(liveRegion()).toHaveTextContent('15 new messages, shown from the first unread');
+  });
+
+  it('counts only messages from others after the divider', async () => {
+    const messages = history().map((message, index) =>
+      index >= 30 ? { ...message, sender_id: ME } : message,
+    );
+    setup({ messages, dividerAfterId: 'h19' });
+    await settle();
+    expect(liveRegion()).toHaveTextContent(/^10 новых сообщений/);
+  });
+
+  it('the messages arrive after the list is shown: it still opens at the divider', async () => {
+    const list = setup({ messages: [], dividerAfterId: null });
+    await settle();
+    await list.update({ messages: history(), dividerAfterId: 'h19' });
+    expect(dividerInView()).toBe(true);
+    expect(liveRegion()).toHaveTextContent(/^15 новых сообщений/);
+  });
+
+  it('a divider that appears while the conversation is open moves nothing and announces no count', async () => {
+    const read = makeHistory(20);
+    const list = setup({ messages: read, dividerAfterId: null });
+    await settle();
+    const atBottom = scroller().scrollTop;
+    expect(atBottom).toBe(TOP_AREA + 20 * ROW + 12 - VIEWPORT);
+
+    const incoming = makeMessage({
+      id: 'live',
+      sender_id: 2,
+      text: 'Привет',
+      created_ms: (read.at(-1) as ChatMessage).created_ms + 1000,
+    });
+    await list.update({ messages: [...read, incoming], dividerAfterId: 'h19' });
+    expect(scroller().scrollTop).toBeGreaterThanOrEqual(atBottom);
+    expect(liveRegion()).toHaveTextContent('Новое сообщение от Иван Петров: Привет');
+  });
+});
