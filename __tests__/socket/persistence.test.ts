@@ -1,8 +1,20 @@
-import { draftChanged, selectDraft, submitMessage, subscribeToConversation } from 'unet-chat-redux';
+import {
+  draftChanged,
+  messageDiscarded,
+  selectDraft,
+  selectUnsentMessages,
+  submitMessage,
+  subscribeToConversation,
+} from 'unet-chat-redux';
 import type { KeyValueStorage } from 'unet-chat-redux';
 import { createSyncHarness } from '../support/syncHarness';
 import type { SyncHarness } from '../support/syncHarness';
 import { createModelServer } from '../support/modelServer';
+import type { ModelServer } from '../support/modelServer';
+
+/** This tab's own unsent messages (the outbox's), as texts. */
+const unsentIn = (harness: SyncHarness) =>
+  selectUnsentMessages(harness.store.getState(), C).map((message) => message.text);
 
 /**
  * The durable outbox and drafts: unsent messages and drafts survive a reload
@@ -80,7 +92,7 @@ describe('the durable outbox', () => {
     const before = open(server, storage, 'tab-1', false);
     before.store.dispatch(subscribeToConversation(C));
     await before.settle();
-    server.fail((request) => request.method === 'POST', 'lose');
+    server.fail((request) => request.method === 'POST', 'lose', 3);
     before.store.dispatch(submitMessage({ conversationId: C, text: 'landed, answer lost' }));
     await before.settle();
     before.chat.dispose();
@@ -406,5 +418,152 @@ describe('drafts across tabs of one user', () => {
     a.chat.dispose();
     b.chat.dispose();
     expect(shared.listenerCount()).toBe(0);
+  });
+});
+
+describe('unsent messages across tabs of one user', () => {
+  const TEXT = 'из вкладки A';
+
+  function openTabs(
+    options: { socketA?: boolean; userOf?: (tab: string) => number; server?: ModelServer } = {},
+  ) {
+    const server = options.server ?? createModelServer();
+    const shared = sharedStorage();
+    const openOne = (tab: string, socket: boolean) => {
+      const harness = createSyncHarness(
+        {},
+        {
+          persistence: shared.tab(tab),
+          socket: { enabled: socket },
+          getCurrentUserId: () => options.userOf?.(tab) ?? 1,
+        },
+        { server },
+      );
+      harnesses.push(harness);
+      harness.store.dispatch(subscribeToConversation(C));
+      return harness;
+    };
+    return {
+      server,
+      shared,
+      a: openOne('tab-a', options.socketA ?? true),
+      b: openOne('tab-b', true),
+    };
+  }
+
+  const shown = (harness: SyncHarness) =>
+    harness.messagesOf(C).map((message) => `${message.text}:${message.status}`);
+
+  /** The most copies of `text` the conversation ever showed in `harness`, from now on. */
+  function mostCopies(harness: SyncHarness, text = TEXT) {
+    let most = 0;
+    const count = () => {
+      most = Math.max(most, harness.messagesOf(C).filter((m) => m.text === text).length);
+    };
+    count();
+    const stop = harness.store.subscribe(count);
+    return () => {
+      stop();
+      return most;
+    };
+  }
+
+  async function settleBoth(a: SyncHarness, b: SyncHarness) {
+    await a.settle();
+    await b.settle();
+    await a.settle();
+  }
+
+  it('a message one tab is sending shows in the other as sending, then once as sent', async () => {
+    const { server, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.setUp(false);
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await settleBoth(a, b);
+    expect(shown(b)).toEqual([`${TEXT}:pending`]);
+    // Only shown here: this tab never sends it.
+    expect(unsentIn(b)).toEqual([]);
+
+    const copies = mostCopies(b);
+    server.setUp(true);
+    for (let i = 0; i < 10; i++) {
+      await a.advance(1_000, 250);
+      await b.advance(1_000, 250);
+    }
+    expect(server.messagesOf(C).map((m) => m.text)).toEqual([TEXT]);
+    expect(shown(a)).toEqual([`${TEXT}:sent`]);
+    expect(shown(b)).toEqual([`${TEXT}:sent`]);
+    expect(copies()).toBe(1);
+    expect(b.store.getState().chat.otherTabs.pending).toEqual({});
+  });
+
+  it("shows the server copy once when the record read afterwards still has the other tab's entry (a late write)", async () => {
+    const { server, shared, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.setUp(false);
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await settleBoth(a, b);
+    // The record as it was while A's message was unsent.
+    const [key, stale] = [...shared.data.entries()][0]!;
+    server.setUp(true);
+    for (let i = 0; i < 10; i++) {
+      await a.advance(1_000, 250);
+      await b.advance(1_000, 250);
+    }
+    expect(shown(b)).toEqual([`${TEXT}:sent`]);
+    const copies = mostCopies(b);
+    // A write of that older record reaches B after the server copy did.
+    shared.tab('tab-late').storage.setItem(key, stale);
+    await b.settle();
+    expect(b.store.getState().chat.otherTabs.pending[C]).toHaveLength(1);
+    expect(shown(b)).toEqual([`${TEXT}:sent`]);
+    expect(copies()).toBe(1);
+  });
+
+  it('a message refused in one tab shows as failed in the other, and goes when that tab discards it', async () => {
+    const { server, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.setSocketsAccepted(false);
+    server.fail((request) => request.method === 'POST', {
+      status: 400,
+      body: { detail: 'text: too long', code: 'validation_error' },
+    });
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await a.advance(5_000);
+    await b.settle();
+    expect(shown(a)).toEqual([`${TEXT}:failed`]);
+    expect(b.messagesOf(C)[0]).toMatchObject({ status: 'failed', errorCode: 'validation_error' });
+    const failed = a.messagesOf(C)[0]!;
+    a.store.dispatch(messageDiscarded({ conversationId: C, clientId: failed.id }));
+    await settleBoth(a, b);
+    expect(shown(b)).toEqual([]);
+  });
+
+  it('a tab that closes with a message unsent: another shows it, adopts it once its lease runs out, and sends it once', async () => {
+    const { server, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.setUp(false);
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await settleBoth(a, b);
+    a.chat.dispose();
+    expect(shown(b)).toEqual([`${TEXT}:pending`]);
+    const copies = mostCopies(b);
+    server.setUp(true);
+    // B writes nothing of its own, yet checks the lease: after 30 s it adopts and sends.
+    await b.advance(45_000, 1000);
+    expect(server.messagesOf(C).map((m) => m.text)).toEqual([TEXT]);
+    expect(shown(b)).toEqual([`${TEXT}:sent`]);
+    expect(copies()).toBe(1);
+    expect(b.store.getState().chat.otherTabs.pending).toEqual({});
+  });
+
+  it("another user's unsent messages never show", async () => {
+    const { server, a, b } = openTabs({ userOf: (tab) => (tab === 'tab-a' ? 1 : 2) });
+    await settleBoth(a, b);
+    server.setUp(false);
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await settleBoth(a, b);
+    expect(shown(a)).toEqual([`${TEXT}:pending`]);
+    expect(shown(b)).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@ import { draftsRestored, draftsSynced, outboxRestored } from '../../state/events
 import type { StoredPendingMessage } from '../../state/events';
 import type { ChatMessage } from '../../state/model';
 import { randomUuid } from '../../state/uuid';
+import { otherTabsOutboxSynced } from '../../state/otherTabsSlice';
+import type { OtherTabMessage } from '../../state/otherTabsSlice';
 import type { ChatState } from '../../state/chatReducer';
 import type { SocketBase } from '../context';
 
@@ -263,6 +265,7 @@ export function createPersistence(
       leaseTimer = undefined;
       adoptOrphans();
       save();
+      if (userId !== null) showOtherTabsOutbox(read(userId));
     }, LEASE_RENEW_MS);
   }
 
@@ -295,7 +298,26 @@ export function createPersistence(
       store.dispatch(draftsRestored({ drafts: record.drafts }));
     adoptOrphans();
     save();
+    showOtherTabsOutbox(read(user));
     watchOtherTabs();
+  }
+
+  /**
+   * The unsent messages of the user's other tabs (live ones: a dead tab's were
+   * adopted just before) show here, as sending, until their tab sends or
+   * discards them; while there are any, the lease check runs, so a tab that
+   * closes with messages unsent has them adopted and sent from here.
+   */
+  function showOtherTabsOutbox(record: StoredRecord): void {
+    const store = context.store;
+    if (!store || userId === null) return;
+    const messages: OtherTabMessage[] = record.outbox.filter(
+      (entry) => entry.tab !== tab && entry.senderId === userId,
+    );
+    const known = Object.values(store.getState().chat.otherTabs.pending).flat();
+    if (messages.length > 0) renewLeaseWhileNeeded(true);
+    if (JSON.stringify(known) === JSON.stringify(messages)) return;
+    store.dispatch(otherTabsOutboxSynced({ messages }));
   }
 
   function watchOtherTabs(): void {
@@ -304,7 +326,10 @@ export function createPersistence(
     if (!subscribeChanges) return;
     try {
       stopWatching = subscribeChanges((key) => {
-        if (userId !== null && (key === null || key === keyFor(userId))) showOtherTabsDrafts();
+        if (userId !== null && (key === null || key === keyFor(userId))) {
+          showOtherTabsDrafts();
+          showOtherTabsOutbox(read(userId));
+        }
       });
     } catch {
       // Without the signal, other tabs' drafts show after a reload.
