@@ -1,7 +1,9 @@
 import {
   draftChanged,
   messageDiscarded,
+  messagesSeen,
   selectDraft,
+  selectUnreadCount,
   selectUnsentMessages,
   submitMessage,
   subscribeToConversation,
@@ -565,5 +567,88 @@ describe('unsent messages across tabs of one user', () => {
     await settleBoth(a, b);
     expect(shown(a)).toEqual([`${TEXT}:pending`]);
     expect(shown(b)).toEqual([]);
+  });
+});
+
+describe('read marks across tabs of one user (no user stream)', () => {
+  function openTabs() {
+    const server = createModelServer();
+    const shared = sharedStorage();
+    const openOne = (tab: string) => {
+      const harness = createSyncHarness({}, { persistence: shared.tab(tab) }, { server });
+      harnesses.push(harness);
+      harness.store.dispatch(subscribeToConversation(C));
+      return harness;
+    };
+    return { server, shared, a: openOne('tab-a'), b: openOne('tab-b') };
+  }
+  const unread = (harness: SyncHarness) => selectUnreadCount(harness.store.getState(), C);
+  const seeNewest = (harness: SyncHarness, index = -1) => {
+    const message = harness.messagesOf(C).at(index)!;
+    harness.store.dispatch(
+      messagesSeen({ conversationId: C, messageId: message.id, createdMs: message.created_ms }),
+    );
+  };
+  async function settleBoth(a: SyncHarness, b: SyncHarness) {
+    await a.settle();
+    await b.settle();
+  }
+
+  it('a conversation read in one tab stops counting as unread in the other', async () => {
+    const { server, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.post(C, 2, { text: 'раз' });
+    server.post(C, 2, { text: 'два' });
+    await settleBoth(a, b);
+    expect([unread(a), unread(b)]).toEqual([2, 2]);
+    seeNewest(a);
+    await a.advance(1_000);
+    await b.settle();
+    expect([unread(a), unread(b)]).toEqual([0, 0]);
+    // What comes after counts again, in both.
+    server.post(C, 2, { text: 'три' });
+    await settleBoth(a, b);
+    expect([unread(a), unread(b)]).toEqual([1, 1]);
+    // B reads it: A follows.
+    seeNewest(b);
+    await b.advance(1_000);
+    await a.settle();
+    expect([unread(a), unread(b)]).toEqual([0, 0]);
+  });
+
+  it('an older mark from another tab never moves this tab back, and a corrupt one is ignored', async () => {
+    const { server, shared, a, b } = openTabs();
+    await settleBoth(a, b);
+    for (const text of ['раз', 'два', 'три']) server.post(C, 2, { text });
+    await settleBoth(a, b);
+    seeNewest(b);
+    // A has seen only the first: it does not overwrite B's newer mark in the record.
+    seeNewest(a, 0);
+    await a.advance(1_000);
+    await b.advance(1_000);
+    await a.settle();
+    expect([unread(a), unread(b)]).toEqual([0, 0]);
+    // A late write of an older record (and garbage beside it) reaches B: B stays where it is.
+    const [key, current] = [...shared.data.entries()][0]!;
+    const record = JSON.parse(current) as { reads: Record<string, unknown> };
+    const first = b.messagesOf(C)[0]!;
+    record.reads[C] = { messageId: first.id, createdMs: first.created_ms };
+    record.reads['0190c000-0000-7000-8000-0000000000ff'] = { messageId: 7, createdMs: 'soon' };
+    shared.tab('tab-late').storage.setItem(key, JSON.stringify(record));
+    await b.settle();
+    expect(unread(b)).toBe(0);
+    expect(b.store.getState().chat.reads['0190c000-0000-7000-8000-0000000000ff']).toBeUndefined();
+  });
+
+  it('a logout erases the read marks with the rest', async () => {
+    const { server, shared, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.post(C, 2, { text: 'раз' });
+    await settleBoth(a, b);
+    seeNewest(a);
+    await a.advance(1_000);
+    expect(shared.data.size).toBe(1);
+    a.chat.endSession('logout');
+    expect(shared.data.size).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   selectUnreadCount,
 } from 'unet-chat-redux';
 import type { Conversation } from 'unet-chat-redux';
+import { readMarksSynced } from '../../src/state/readsSlice';
 
 /**
  * The `chat.reads` reducer: our cursor moves only forward, and a server answer
@@ -196,5 +197,32 @@ describe('chat.reads', () => {
           expect(getState().chat.reads[ID]?.others[userId]).toBe(ids[index]);
       }),
     );
+  });
+});
+
+describe('readMarksSynced (another tab of ours has seen up to a message)', () => {
+  it('moves our cursor forward only, and the server naming it confirms it', () => {
+    const { dispatch, getState } = store();
+    dispatch(messagesSeen({ conversationId: ID, messageId: SEEN, createdMs: 2000 }));
+    dispatch(readMarksSynced({ marks: { [ID]: { messageId: 'older', createdMs: 1000 } } }));
+    expect(getState().chat.reads[ID]?.mine).toBe(SEEN);
+    const later = '0190c000-0000-7000-8000-0000000000c4';
+    dispatch(readMarksSynced({ marks: { [ID]: { messageId: later, createdMs: 3000 } } }));
+    expect(getState().chat.reads[ID]).toMatchObject({ mine: later, mineMs: 3000, mineAhead: true });
+    // A stale answer does not move it back; one naming it confirms it.
+    dispatch(
+      conversationReceived(
+        conversation({ last_read_message_id: SEEN, unread_count: 1 }),
+        'updated',
+      ),
+    );
+    expect(getState().chat.reads[ID]?.mine).toBe(later);
+    dispatch(
+      conversationReceived(
+        conversation({ last_read_message_id: later, unread_count: 0 }),
+        'updated',
+      ),
+    );
+    expect(getState().chat.reads[ID]?.mineAhead).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { createReducer, isAnyOf } from '@reduxjs/toolkit';
+import { createAction, createReducer, isAnyOf } from '@reduxjs/toolkit';
 import { chatApi } from '../api/chatApi';
 import type { Conversation } from '../api/types';
 import {
@@ -10,6 +10,28 @@ import {
   readCursorMoved,
 } from './events';
 import { sortableTimestamp } from './time';
+
+/** Where our cursor stands in a conversation, as another tab of ours saw it. */
+export interface ReadMark {
+  messageId: string;
+  createdMs: number;
+}
+
+/**
+ * Another tab of the same user has seen these conversations up to these
+ * messages: unread drops here too (without the user stream, which would
+ * bring our own `read:updated`, nothing else tells). Marks older than ours
+ * change nothing. Dispatched by the middleware from the durable outbox's
+ * record; this tab does not tell the server again (the other tab did).
+ *
+ * @example
+ * ```ts
+ * dispatch(readMarksSynced({ marks: { [conversationId]: { messageId, createdMs } } }));
+ * ```
+ */
+export const readMarksSynced = createAction<{ marks: Record<string, ReadMark> }>(
+  'chat/readMarksSynced',
+);
 
 /** What the store knows about who has read what in one conversation. */
 export interface ConversationReads {
@@ -101,6 +123,9 @@ function receiveConversation(state: ReadsState, conversation: Conversation): voi
     conversation.read_cursors !== undefined;
   if (!hasReads) return;
   const reads = readsOf(state, conversation.id);
+  // The server names the cursor we moved to (another tab told it, say): confirmed.
+  if (reads.mineAhead && reads.mine !== null && conversation.last_read_message_id === reads.mine)
+    reads.mineAhead = false;
   // Ours is newer than what the server says until the server has confirmed it.
   const ours = reads.viewing || reads.mineAhead;
   if (conversation.last_read_message_id !== undefined && !ours) {
@@ -134,6 +159,18 @@ export const readsReducer = createReducer<ReadsState>({}, (builder) => {
       reads.mineAhead = true;
       reads.serverUnread = null;
       reads.snapshotMs = null;
+    })
+    .addCase(readMarksSynced, (state, { payload }) => {
+      for (const [conversationId, mark] of Object.entries(payload.marks)) {
+        const reads = readsOf(state, conversationId);
+        if (reads.mineMs !== null && mark.createdMs <= reads.mineMs) continue;
+        reads.mine = mark.messageId;
+        reads.mineMs = mark.createdMs;
+        // Newer than what a server answer asked before it may say, as if seen here.
+        reads.mineAhead = true;
+        reads.serverUnread = null;
+        reads.snapshotMs = null;
+      }
     })
     .addCase(readCursorMoved, (state, { payload }) => {
       const reads = readsOf(state, payload.conversationId);
