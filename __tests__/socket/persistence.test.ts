@@ -648,7 +648,7 @@ describe('read marks across tabs of one user (no user stream)', () => {
     seeNewest(a);
     await a.advance(1_000);
     expect(shared.data.size).toBe(1);
-    a.chat.endSession('logout');
+    a.chat.endSession();
     expect(shared.data.size).toBe(0);
   });
 });

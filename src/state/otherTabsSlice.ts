@@ -1,6 +1,7 @@
 import { createAction, createReducer, createSelector } from '@reduxjs/toolkit';
 import { conversationRemoved, messagesReceived, outboxRestored } from './events';
 import type { StoredPendingMessage } from './events';
+import type { Message } from '../api/types';
 import type { ChatMessage } from './model';
 import type { ChatRootState } from './selectors';
 import { sortableTimestamp } from './time';
@@ -58,13 +59,13 @@ export const otherTabsReducer = createReducer<OtherTabsState>({ pending: {} }, (
       // The server's copy is here: it shows, the other tab's unsent one goes (exactly once).
       const list = state.pending[payload.conversationId];
       if (!list) return;
-      const confirmed = new Set<string>();
-      for (const id of payload.ids) {
-        const clientId = payload.entities[id]?.client_id;
-        if (typeof clientId === 'string') confirmed.add(clientId);
-      }
-      if (payload.confirms) confirmed.add(payload.confirms);
-      const left = list.filter((message) => !confirmed.has(message.clientId));
+      const arrived = payload.ids
+        .map((id) => payload.entities[id])
+        .filter((message): message is Message => message !== undefined);
+      // A page of history may hold an older message with the same text: only new ones
+      // confirm by their content (a server that echoes no client_id).
+      const live = payload.source !== 'history' && payload.source !== 'changes';
+      const left = unconfirmed(list, arrived, live, payload.confirms);
       if (left.length === list.length) return;
       if (left.length === 0) delete state.pending[payload.conversationId];
       else state.pending[payload.conversationId] = left;
@@ -83,6 +84,50 @@ export const otherTabsReducer = createReducer<OtherTabsState>({ pending: {} }, (
       delete state.pending[payload.id];
     });
 });
+
+/**
+ * Whether `message` (from the server) is the copy of `stored`: the same
+ * `client_id`, or — from a server that echoes none (the seed) — the same
+ * sender, text and reply, created after the other tab sent it (when known,
+ * else any new arrival counts: `byContent`).
+ */
+function confirms(
+  message: Pick<Message, 'sender_id' | 'text' | 'reply_to' | 'created_at'> & {
+    client_id?: string | null;
+  },
+  stored: OtherTabMessage,
+  byContent: boolean,
+): boolean {
+  if (message.client_id) return message.client_id === stored.clientId;
+  if (
+    message.sender_id !== stored.senderId ||
+    (message.text ?? '') !== stored.text ||
+    message.reply_to !== stored.replyTo
+  )
+    return false;
+  if (typeof stored.sentAfterMs === 'number')
+    return sortableTimestamp(message.created_at) >= stored.sentAfterMs;
+  return byContent;
+}
+
+/** `list` without the entries `arrived` confirms, each message confirming at most one. */
+function unconfirmed<Entry extends OtherTabMessage>(
+  list: readonly Entry[],
+  arrived: ReadonlyArray<Parameters<typeof confirms>[0] & { id: string }>,
+  byContent: boolean,
+  confirmsKey?: string,
+): Entry[] {
+  const used = new Set<string>();
+  return list.filter((stored) => {
+    if (stored.clientId === confirmsKey) return false;
+    const copy = arrived.find(
+      (message) => !used.has(message.id) && confirms(message, stored, byContent),
+    );
+    if (!copy) return true;
+    used.add(copy.id);
+    return false;
+  });
+}
 
 const noOtherTabMessages: readonly OtherTabMessage[] = [];
 
@@ -121,11 +166,11 @@ export function withOtherTabsMessages(
 ): ChatMessage[] {
   if (!otherTabs || otherTabs.length === 0) return messages;
   const known = new Set<string>();
-  for (const message of messages) {
-    known.add(message.id);
-    if (message.client_id) known.add(message.client_id);
-  }
-  const added = otherTabs.filter((stored) => !known.has(stored.clientId)).map(toChatMessage);
+  for (const message of messages) known.add(message.id);
+  // Ours (adopted, or the same client_id) by id; confirmed ones by their copy.
+  const candidates = otherTabs.filter((stored) => !known.has(stored.clientId));
+  const confirmed = messages.filter((message) => message.status === 'sent');
+  const added = unconfirmed(candidates, confirmed, false).map(toChatMessage);
   return added.length === 0 ? messages : [...messages, ...added];
 }
 
