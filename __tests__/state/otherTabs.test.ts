@@ -2,12 +2,11 @@ import { configureStore } from '@reduxjs/toolkit';
 import {
   chatReducer,
   messagesReceived,
+  otherTabsOutboxSynced,
   outboxRestored,
   selectMessagesOfConversation,
 } from 'unet-chat-redux';
-import type { Message } from 'unet-chat-redux';
-import { otherTabsOutboxSynced } from '../../src/state/otherTabsSlice';
-import type { OtherTabMessage } from '../../src/state/otherTabsSlice';
+import type { Message, OtherTabMessage } from 'unet-chat-redux';
 
 /**
  * `chat.otherTabs`: the unsent messages of the user's other tabs, shown after

@@ -5,10 +5,10 @@ import {
   conversationReceived,
   messagesSeen,
   readCursorMoved,
+  readMarksSynced,
   selectUnreadCount,
 } from 'unet-chat-redux';
 import type { Conversation } from 'unet-chat-redux';
-import { readMarksSynced } from '../../src/state/readsSlice';
 
 /**
  * The `chat.reads` reducer: our cursor moves only forward, and a server answer
