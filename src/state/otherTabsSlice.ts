@@ -53,7 +53,8 @@ export const otherTabsReducer = createReducer<OtherTabsState>({ pending: {} }, (
         if (!byConversation.has(conversationId)) delete state.pending[conversationId];
       // Unchanged conversations keep their arrays, so their selectors do not recompute.
       for (const [conversationId, list] of byConversation)
-        if (!sameMessages(state.pending[conversationId], list)) state.pending[conversationId] = list;
+        if (!sameMessages(state.pending[conversationId], list))
+          state.pending[conversationId] = list;
     })
     .addCase(messagesReceived, (state, { payload }) => {
       // The server's copy is here: it shows, the other tab's unsent one goes (exactly once).
