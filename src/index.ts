@@ -257,3 +257,7 @@ export type {
   ManualEnvironment,
   ManualEnvironmentOptions,
 } from './socket/environment';
+export { readMarksSynced } from './state/readsSlice';
+export type { ReadMark } from './state/readsSlice';
+export { otherTabsOutboxSynced, selectOtherTabsMessages } from './state/otherTabsSlice';
+export type { OtherTabMessage, OtherTabsState } from './state/otherTabsSlice';

@@ -41,7 +41,40 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-function storeFor(session: Session) {
+/**
+ * One `localStorage` shared by the tabs of a browser, with its `storage`
+ * event: a write by one tab is told to the others (a macrotask later).
+ */
+function browserStorage() {
+  const data = new Map<string, string>();
+  const listeners = new Map<string, Set<(key: string | null) => void>>();
+  const announce = (from: string, key: string) => {
+    for (const [tab, set] of listeners)
+      if (tab !== from) for (const listener of set) setImmediate(() => listener(key));
+  };
+  return (tab: string) => ({
+    tabId: tab,
+    storage: {
+      getItem: (key: string) => data.get(key) ?? null,
+      setItem(key: string, value: string) {
+        if (data.get(key) === value) return;
+        data.set(key, value);
+        announce(tab, key);
+      },
+      removeItem(key: string) {
+        if (data.delete(key)) announce(tab, key);
+      },
+    },
+    subscribeChanges(listener: (key: string | null) => void) {
+      const set = listeners.get(tab) ?? new Set();
+      set.add(listener);
+      listeners.set(tab, set);
+      return () => void set.delete(listener);
+    },
+  });
+}
+
+function storeFor(session: Session, persistence?: ReturnType<ReturnType<typeof browserStorage>>) {
   const urls: string[] = [];
   const sent: Array<{ type: string }> = [];
   const inner = createWebSocketFactory(WebSocket as unknown as WebSocketConstructor);
@@ -57,7 +90,10 @@ function storeFor(session: Session) {
       close: (code?: number, reason?: string) => socket.close(code, reason),
     };
   };
-  const harness = createChatStore(server, session, { socket: { factory } });
+  const harness = createChatStore(server, session, {
+    socket: { factory },
+    ...(persistence ? { persistence } : {}),
+  });
   harnesses.push(harness);
   return { ...harness, urls, sent };
 }
@@ -273,5 +309,48 @@ describe('against a seed-only server (every extension off)', () => {
     await post(aibek, empty.id, 'first ever');
     await waitFor(() => texts(b, empty.id).length === 1, 5000, 'first message');
     expect(selectUnreadCount(b.store.getState(), empty.id)).toBe(1);
+  });
+
+  it('two tabs of one user: reading in one clears the unread of the other; a message sent in one shows in the other once', async () => {
+    const room = await group(aibek, [2]);
+    const tabs = browserStorage();
+    const [first, second] = [storeFor(aizada, tabs('tab-1')), storeFor(aizada, tabs('tab-2'))];
+    for (const tab of [first, second]) tab.store.dispatch(subscribeToConversation(room.id));
+    await waitFor(() => open(first, room.id) && open(second, room.id), 5000, 'both open');
+    await post(aibek, room.id, 'раз');
+    await post(aibek, room.id, 'два');
+    const unread = (tab: typeof first) => selectUnreadCount(tab.store.getState(), room.id);
+    await waitFor(() => unread(first) === 2 && unread(second) === 2, 5000, 'two unread in both');
+    const newest = selectMessagesOfConversation(first.store.getState(), room.id).at(-1)!;
+    first.store.dispatch(
+      messagesSeen({ conversationId: room.id, messageId: newest.id, createdMs: newest.created_ms }),
+    );
+    await waitFor(() => unread(second) === 0, 5000, 'read in the other tab too');
+    expect(unread(first)).toBe(0);
+
+    // Sent from the first tab: the second never shows it twice, and ends with the server's copy.
+    let most = 0;
+    const stop = second.store.subscribe(() => {
+      most = Math.max(most, texts(second, room.id).filter((text) => text === 'из первой').length);
+    });
+    first.store.dispatch(submitMessage({ conversationId: room.id, text: 'из первой' }));
+    await waitFor(
+      () =>
+        selectMessagesOfConversation(second.store.getState(), room.id).some(
+          (message) => message.text === 'из первой' && message.status === 'sent',
+        ) && second.store.getState().chat.otherTabs.pending[room.id] === undefined,
+      5000,
+      'the server copy in the second tab',
+    );
+    // Let the first tab's last write reach the second.
+    await waitFor(
+      () => selectMessagesOfConversation(first.store.getState(), room.id).at(-1)?.status === 'sent',
+      5000,
+      'confirmed in the first',
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    stop();
+    expect(texts(second, room.id).filter((text) => text === 'из первой')).toHaveLength(1);
+    expect(most).toBe(1);
   });
 });

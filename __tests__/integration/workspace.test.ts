@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import type { UnknownAction } from '@reduxjs/toolkit';
 import {
   chatApi,
+  createDefaultEnvironment,
   createWebSocketFactory,
   endChatSession,
   messagesSeen,
@@ -18,8 +19,16 @@ import {
   subscribeToConversation,
   subscribeToWorkspace,
   userTyping,
+  workspaceUnsubscribed,
 } from 'unet-chat-redux';
-import type { Conversation, Message, SocketFactory, WebSocketConstructor } from 'unet-chat-redux';
+import type {
+  ChatEnvironment,
+  Conversation,
+  Message,
+  SocketFactory,
+  WebSocketConstructor,
+} from 'unet-chat-redux';
+import { PRESENCE_POLL_MS } from '../../src/socket/listeners/workspace';
 import { createChatStore, waitFor } from '../support/chatStore';
 import type { ChatStoreHarness } from '../support/chatStore';
 import { startTestServer } from '../support/server';
@@ -363,7 +372,7 @@ describe('the live workspace over the user stream [ext]', () => {
     expect(Number.isNaN(Date.parse(offline.lastSeenAt ?? ''))).toBe(false);
   });
 
-  it('asks GET /presence/ once when it does not use the stream (socket.stream: never)', async () => {
+  it('asks GET /presence/ when it does not use the stream (socket.stream: never)', async () => {
     const server = await serve();
     const [aibek, aizada] = [await server.login('aibek'), await server.login('aizada')];
     await group(aibek, [2]);
@@ -373,6 +382,80 @@ describe('the live workspace over the user stream [ext]', () => {
     b.store.dispatch(subscribeToWorkspace());
     await waitFor(() => selectPresence(b.store.getState(), 1)?.online === true, 3000, 'A online');
     expect(b.sockets.urls.some(isStream)).toBe(false);
+  });
+
+  it('keeps presence live without the stream: GET /presence/ again every PRESENCE_POLL_MS while the workspace is shown, none once hidden', async () => {
+    const server = await serve({ presenceOfflineDelayMs: 50 });
+    const [aibek, aizada] = [await server.login('aibek'), await server.login('aizada')];
+    await group(aibek, [2]);
+    const a = storeFor(server, aibek);
+    await showWorkspace(a);
+    // B's clock runs the poll interval in 50 ms instead of 30 s; every other timer as it is.
+    const clock = createDefaultEnvironment();
+    const polls = new Set<unknown>();
+    const environment: ChatEnvironment = {
+      ...clock,
+      setTimeout: (fn, ms) => {
+        if (ms !== PRESENCE_POLL_MS) return clock.setTimeout(fn, ms);
+        const handle = clock.setTimeout(() => {
+          polls.delete(handle);
+          fn();
+        }, 50);
+        polls.add(handle);
+        return handle;
+      },
+      clearTimeout: (handle) => {
+        polls.delete(handle);
+        clock.clearTimeout(handle);
+      },
+    };
+    const sockets = recordingSockets();
+    const b = createChatStore(server, aizada, {
+      environment,
+      socket: { factory: sockets.factory, stream: 'never' },
+    });
+    harnesses.push(b);
+    const presenceAsked = () =>
+      b.actions.filter(
+        (action) =>
+          action.type === 'chatApi/executeQuery/pending' &&
+          (action as { meta?: { arg?: { endpointName?: string } } }).meta?.arg?.endpointName ===
+            'getPresence',
+      ).length;
+    b.store.dispatch(subscribeToWorkspace());
+    await waitFor(() => selectPresence(b.store.getState(), 1)?.online === true, 3000, 'A online');
+    // A leaves: B learns it from a later answer, not from a stream it does not have.
+    a.chat.dispose();
+    const offline = await waitFor(
+      () => {
+        const presence = selectPresence(b.store.getState(), 1);
+        return presence && !presence.online ? presence : null;
+      },
+      5000,
+      'A offline at B',
+    );
+    expect(Number.isNaN(Date.parse(offline.lastSeenAt ?? ''))).toBe(false);
+    expect(presenceAsked()).toBeGreaterThan(1);
+    expect(sockets.urls.some(isStream)).toBe(false);
+
+    // The workspace hidden: the poll stops (no timer left once the last answer is in).
+    b.store.dispatch(workspaceUnsubscribed());
+    await waitFor(
+      () =>
+        Object.values(b.store.getState().chatApi.queries).every(
+          (query) => query?.endpointName !== 'getPresence' || query.status !== 'pending',
+        ),
+      3000,
+      'no presence request on its way',
+    );
+    expect(polls.size).toBe(0);
+    const asked = presenceAsked();
+    // Shown again: polling starts over at once.
+    b.store.dispatch(subscribeToWorkspace());
+    await waitFor(() => presenceAsked() > asked, 3000, 'asked again');
+    // And the session's end stops it too.
+    b.chat.dispose();
+    expect(polls.size).toBe(0);
   });
 
   it('marks our message in a private chat delivered while the other is online, read once seen', async () => {

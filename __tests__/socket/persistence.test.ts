@@ -1,8 +1,22 @@
-import { draftChanged, selectDraft, submitMessage, subscribeToConversation } from 'unet-chat-redux';
+import {
+  draftChanged,
+  messageDiscarded,
+  messagesSeen,
+  selectDraft,
+  selectUnreadCount,
+  selectUnsentMessages,
+  submitMessage,
+  subscribeToConversation,
+} from 'unet-chat-redux';
 import type { KeyValueStorage } from 'unet-chat-redux';
 import { createSyncHarness } from '../support/syncHarness';
 import type { SyncHarness } from '../support/syncHarness';
 import { createModelServer } from '../support/modelServer';
+import type { ModelServer } from '../support/modelServer';
+
+/** This tab's own unsent messages (the outbox's), as texts. */
+const unsentIn = (harness: SyncHarness) =>
+  selectUnsentMessages(harness.store.getState(), C).map((message) => message.text);
 
 /**
  * The durable outbox and drafts: unsent messages and drafts survive a reload
@@ -80,7 +94,7 @@ describe('the durable outbox', () => {
     const before = open(server, storage, 'tab-1', false);
     before.store.dispatch(subscribeToConversation(C));
     await before.settle();
-    server.fail((request) => request.method === 'POST', 'lose');
+    server.fail((request) => request.method === 'POST', 'lose', 3);
     before.store.dispatch(submitMessage({ conversationId: C, text: 'landed, answer lost' }));
     await before.settle();
     before.chat.dispose();
@@ -406,5 +420,235 @@ describe('drafts across tabs of one user', () => {
     a.chat.dispose();
     b.chat.dispose();
     expect(shared.listenerCount()).toBe(0);
+  });
+});
+
+describe('unsent messages across tabs of one user', () => {
+  const TEXT = 'из вкладки A';
+
+  function openTabs(
+    options: { socketA?: boolean; userOf?: (tab: string) => number; server?: ModelServer } = {},
+  ) {
+    const server = options.server ?? createModelServer();
+    const shared = sharedStorage();
+    const openOne = (tab: string, socket: boolean) => {
+      const harness = createSyncHarness(
+        {},
+        {
+          persistence: shared.tab(tab),
+          socket: { enabled: socket },
+          getCurrentUserId: () => options.userOf?.(tab) ?? 1,
+        },
+        { server },
+      );
+      harnesses.push(harness);
+      harness.store.dispatch(subscribeToConversation(C));
+      return harness;
+    };
+    return {
+      server,
+      shared,
+      a: openOne('tab-a', options.socketA ?? true),
+      b: openOne('tab-b', true),
+    };
+  }
+
+  const shown = (harness: SyncHarness) =>
+    harness.messagesOf(C).map((message) => `${message.text}:${message.status}`);
+
+  /** The most copies of `text` the conversation ever showed in `harness`, from now on. */
+  function mostCopies(harness: SyncHarness, text = TEXT) {
+    let most = 0;
+    const count = () => {
+      most = Math.max(most, harness.messagesOf(C).filter((m) => m.text === text).length);
+    };
+    count();
+    const stop = harness.store.subscribe(count);
+    return () => {
+      stop();
+      return most;
+    };
+  }
+
+  async function settleBoth(a: SyncHarness, b: SyncHarness) {
+    await a.settle();
+    await b.settle();
+    await a.settle();
+  }
+
+  it('a message one tab is sending shows in the other as sending, then once as sent', async () => {
+    const { server, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.setUp(false);
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await settleBoth(a, b);
+    expect(shown(b)).toEqual([`${TEXT}:pending`]);
+    // Only shown here: this tab never sends it.
+    expect(unsentIn(b)).toEqual([]);
+
+    const copies = mostCopies(b);
+    server.setUp(true);
+    for (let i = 0; i < 10; i++) {
+      await a.advance(1_000, 250);
+      await b.advance(1_000, 250);
+    }
+    expect(server.messagesOf(C).map((m) => m.text)).toEqual([TEXT]);
+    expect(shown(a)).toEqual([`${TEXT}:sent`]);
+    expect(shown(b)).toEqual([`${TEXT}:sent`]);
+    expect(copies()).toBe(1);
+    expect(b.store.getState().chat.otherTabs.pending).toEqual({});
+  });
+
+  it("shows the server copy once when the record read afterwards still has the other tab's entry (a late write)", async () => {
+    const { server, shared, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.setUp(false);
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await settleBoth(a, b);
+    // The record as it was while A's message was unsent.
+    const [key, stale] = [...shared.data.entries()][0]!;
+    server.setUp(true);
+    for (let i = 0; i < 10; i++) {
+      await a.advance(1_000, 250);
+      await b.advance(1_000, 250);
+    }
+    expect(shown(b)).toEqual([`${TEXT}:sent`]);
+    const copies = mostCopies(b);
+    // A write of that older record reaches B after the server copy did.
+    shared.tab('tab-late').storage.setItem(key, stale);
+    await b.settle();
+    expect(b.store.getState().chat.otherTabs.pending[C]).toHaveLength(1);
+    expect(shown(b)).toEqual([`${TEXT}:sent`]);
+    expect(copies()).toBe(1);
+  });
+
+  it('a message refused in one tab shows as failed in the other, and goes when that tab discards it', async () => {
+    const { server, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.setSocketsAccepted(false);
+    server.fail((request) => request.method === 'POST', {
+      status: 400,
+      body: { detail: 'text: too long', code: 'validation_error' },
+    });
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await a.advance(5_000);
+    await b.settle();
+    expect(shown(a)).toEqual([`${TEXT}:failed`]);
+    expect(b.messagesOf(C)[0]).toMatchObject({ status: 'failed', errorCode: 'validation_error' });
+    const failed = a.messagesOf(C)[0]!;
+    a.store.dispatch(messageDiscarded({ conversationId: C, clientId: failed.id }));
+    await settleBoth(a, b);
+    expect(shown(b)).toEqual([]);
+  });
+
+  it('a tab that closes with a message unsent: another shows it, adopts it once its lease runs out, and sends it once', async () => {
+    const { server, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.setUp(false);
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await settleBoth(a, b);
+    a.chat.dispose();
+    expect(shown(b)).toEqual([`${TEXT}:pending`]);
+    const copies = mostCopies(b);
+    server.setUp(true);
+    // B writes nothing of its own, yet checks the lease: after 30 s it adopts and sends.
+    await b.advance(45_000, 1000);
+    expect(server.messagesOf(C).map((m) => m.text)).toEqual([TEXT]);
+    expect(shown(b)).toEqual([`${TEXT}:sent`]);
+    expect(copies()).toBe(1);
+    expect(b.store.getState().chat.otherTabs.pending).toEqual({});
+  });
+
+  it("another user's unsent messages never show", async () => {
+    const { server, a, b } = openTabs({ userOf: (tab) => (tab === 'tab-a' ? 1 : 2) });
+    await settleBoth(a, b);
+    server.setUp(false);
+    a.store.dispatch(submitMessage({ conversationId: C, text: TEXT }));
+    await settleBoth(a, b);
+    expect(shown(a)).toEqual([`${TEXT}:pending`]);
+    expect(shown(b)).toEqual([]);
+  });
+});
+
+describe('read marks across tabs of one user (no user stream)', () => {
+  function openTabs() {
+    const server = createModelServer();
+    const shared = sharedStorage();
+    const openOne = (tab: string) => {
+      const harness = createSyncHarness({}, { persistence: shared.tab(tab) }, { server });
+      harnesses.push(harness);
+      harness.store.dispatch(subscribeToConversation(C));
+      return harness;
+    };
+    return { server, shared, a: openOne('tab-a'), b: openOne('tab-b') };
+  }
+  const unread = (harness: SyncHarness) => selectUnreadCount(harness.store.getState(), C);
+  const seeNewest = (harness: SyncHarness, index = -1) => {
+    const message = harness.messagesOf(C).at(index)!;
+    harness.store.dispatch(
+      messagesSeen({ conversationId: C, messageId: message.id, createdMs: message.created_ms }),
+    );
+  };
+  async function settleBoth(a: SyncHarness, b: SyncHarness) {
+    await a.settle();
+    await b.settle();
+  }
+
+  it('a conversation read in one tab stops counting as unread in the other', async () => {
+    const { server, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.post(C, 2, { text: 'раз' });
+    server.post(C, 2, { text: 'два' });
+    await settleBoth(a, b);
+    expect([unread(a), unread(b)]).toEqual([2, 2]);
+    seeNewest(a);
+    await a.advance(1_000);
+    await b.settle();
+    expect([unread(a), unread(b)]).toEqual([0, 0]);
+    // What comes after counts again, in both.
+    server.post(C, 2, { text: 'три' });
+    await settleBoth(a, b);
+    expect([unread(a), unread(b)]).toEqual([1, 1]);
+    // B reads it: A follows.
+    seeNewest(b);
+    await b.advance(1_000);
+    await a.settle();
+    expect([unread(a), unread(b)]).toEqual([0, 0]);
+  });
+
+  it('an older mark from another tab never moves this tab back, and a corrupt one is ignored', async () => {
+    const { server, shared, a, b } = openTabs();
+    await settleBoth(a, b);
+    for (const text of ['раз', 'два', 'три']) server.post(C, 2, { text });
+    await settleBoth(a, b);
+    seeNewest(b);
+    // A has seen only the first: it does not overwrite B's newer mark in the record.
+    seeNewest(a, 0);
+    await a.advance(1_000);
+    await b.advance(1_000);
+    await a.settle();
+    expect([unread(a), unread(b)]).toEqual([0, 0]);
+    // A late write of an older record (and garbage beside it) reaches B: B stays where it is.
+    const [key, current] = [...shared.data.entries()][0]!;
+    const record = JSON.parse(current) as { reads: Record<string, unknown> };
+    const first = b.messagesOf(C)[0]!;
+    record.reads[C] = { messageId: first.id, createdMs: first.created_ms };
+    record.reads['0190c000-0000-7000-8000-0000000000ff'] = { messageId: 7, createdMs: 'soon' };
+    shared.tab('tab-late').storage.setItem(key, JSON.stringify(record));
+    await b.settle();
+    expect(unread(b)).toBe(0);
+    expect(b.store.getState().chat.reads['0190c000-0000-7000-8000-0000000000ff']).toBeUndefined();
+  });
+
+  it('a logout erases the read marks with the rest', async () => {
+    const { server, shared, a, b } = openTabs();
+    await settleBoth(a, b);
+    server.post(C, 2, { text: 'раз' });
+    await settleBoth(a, b);
+    seeNewest(a);
+    await a.advance(1_000);
+    expect(shared.data.size).toBe(1);
+    a.chat.endSession();
+    expect(shared.data.size).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import { readsReducer } from './readsSlice';
 import { sessionReducer } from './sessionSlice';
 import { typingReducer } from './typingSlice';
 import { usersReducer } from './usersSlice';
+import { otherTabsReducer } from './otherTabsSlice';
 
 const combined = combineReducers({
   conversations: conversationsReducer,
@@ -25,6 +26,7 @@ const combined = combineReducers({
   presence: presenceReducer,
   session: sessionReducer,
   diagnostics: diagnosticsReducer,
+  otherTabs: otherTabsReducer,
 });
 
 /** The state the package keeps under `state.chat`. */

@@ -1,4 +1,4 @@
-import { createReducer, isAnyOf } from '@reduxjs/toolkit';
+import { createAction, createReducer, isAnyOf } from '@reduxjs/toolkit';
 import { chatApi } from '../api/chatApi';
 import type { Conversation } from '../api/types';
 import {
@@ -10,6 +10,28 @@ import {
   readCursorMoved,
 } from './events';
 import { sortableTimestamp } from './time';
+
+/** Where our cursor stands in a conversation, as another tab of ours saw it. */
+export interface ReadMark {
+  messageId: string;
+  createdMs: number;
+}
+
+/**
+ * Another tab of the same user has seen these conversations up to these
+ * messages: unread drops here too (without the user stream, which would
+ * bring our own `read:updated`, nothing else tells). Marks older than ours
+ * change nothing. Dispatched by the middleware from the durable outbox's
+ * record; this tab does not tell the server again (the other tab did).
+ *
+ * @example
+ * ```ts
+ * dispatch(readMarksSynced({ marks: { [conversationId]: { messageId, createdMs } } }));
+ * ```
+ */
+export const readMarksSynced = createAction<{ marks: Record<string, ReadMark> }>(
+  'chat/readMarksSynced',
+);
 
 /** What the store knows about who has read what in one conversation. */
 export interface ConversationReads {
@@ -27,8 +49,10 @@ export interface ConversationReads {
   serverUnread: number | null;
   /** [ext] `created_ms` of the conversation's newest message when the server counted. */
   snapshotMs: number | null;
-  /** [ext] The other participants' read cursors, by user id. */
+  /** [ext] The other participants' read cursors, by user id. They only move forward (see {@link isCursorBehind}). */
   others: Record<number, string | null>;
+  /** [ext] `created_ms` of `others[userId]`, when the frame that moved it could tell (the message was stored). */
+  othersMs: Record<number, number | null>;
   /** The conversation is in view in a focused page: its messages count as seen. */
   viewing: boolean;
   /** The "new messages" divider goes after this message (our cursor when the view opened). */
@@ -38,6 +62,45 @@ export interface ConversationReads {
 /** The `chat.reads` state, by conversation id. */
 export type ReadsState = Record<string, ConversationReads>;
 
+/** A time-ordered (v7) UUID, as the reference server gives messages: its text sorts as it was made. */
+const V7_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether cursor `next` is older than `current`, so that taking it would move a
+ * participant's cursor back. The server only moves cursors forward; an older
+ * one reaches us only late — a list asked before a `read:updated` frame and
+ * answered after it. Compared by `created_ms` when both are known, else by the
+ * ids when both are time-ordered (v7) UUIDs; when neither tells (another
+ * server's ids), the newer report wins, as before.
+ */
+export function isCursorBehind(
+  current: string | null | undefined,
+  currentMs: number | null | undefined,
+  next: string | null,
+  nextMs: number | null,
+): boolean {
+  if (!current || current === next) return false;
+  // No cursor after one: a participant's cursor never goes away while they take part.
+  if (next === null) return true;
+  if (typeof currentMs === 'number' && nextMs !== null) return nextMs < currentMs;
+  if (V7_UUID.test(current) && V7_UUID.test(next))
+    return next.toLowerCase() < current.toLowerCase();
+  return false;
+}
+
+/** Moves another participant's cursor, forward only. */
+function moveOthers(
+  reads: ConversationReads,
+  userId: number,
+  messageId: string | null,
+  createdMs: number | null,
+): void {
+  if (isCursorBehind(reads.others[userId], reads.othersMs[userId], messageId, createdMs)) return;
+  const same = reads.others[userId] === messageId;
+  reads.others[userId] = messageId;
+  reads.othersMs[userId] = createdMs ?? (same ? (reads.othersMs[userId] ?? null) : null);
+}
+
 function readsOf(state: ReadsState, conversationId: string): ConversationReads {
   return (state[conversationId] ??= {
     mine: null,
@@ -46,6 +109,7 @@ function readsOf(state: ReadsState, conversationId: string): ConversationReads {
     serverUnread: null,
     snapshotMs: null,
     others: {},
+    othersMs: {},
     viewing: false,
     dividerAfter: null,
   });
@@ -59,6 +123,9 @@ function receiveConversation(state: ReadsState, conversation: Conversation): voi
     conversation.read_cursors !== undefined;
   if (!hasReads) return;
   const reads = readsOf(state, conversation.id);
+  // The server names the cursor we moved to (another tab told it, say): confirmed.
+  if (reads.mineAhead && reads.mine !== null && conversation.last_read_message_id === reads.mine)
+    reads.mineAhead = false;
   // Ours is newer than what the server says until the server has confirmed it.
   const ours = reads.viewing || reads.mineAhead;
   if (conversation.last_read_message_id !== undefined && !ours) {
@@ -72,7 +139,7 @@ function receiveConversation(state: ReadsState, conversation: Conversation): voi
       : null;
   }
   for (const cursor of conversation.read_cursors ?? []) {
-    reads.others[cursor.user_id] = cursor.last_read_message_id;
+    moveOthers(reads, cursor.user_id, cursor.last_read_message_id, null);
   }
 }
 
@@ -93,6 +160,18 @@ export const readsReducer = createReducer<ReadsState>({}, (builder) => {
       reads.serverUnread = null;
       reads.snapshotMs = null;
     })
+    .addCase(readMarksSynced, (state, { payload }) => {
+      for (const [conversationId, mark] of Object.entries(payload.marks)) {
+        const reads = readsOf(state, conversationId);
+        if (reads.mineMs !== null && mark.createdMs <= reads.mineMs) continue;
+        reads.mine = mark.messageId;
+        reads.mineMs = mark.createdMs;
+        // Newer than what a server answer asked before it may say, as if seen here.
+        reads.mineAhead = true;
+        reads.serverUnread = null;
+        reads.snapshotMs = null;
+      }
+    })
     .addCase(readCursorMoved, (state, { payload }) => {
       const reads = readsOf(state, payload.conversationId);
       if (payload.mine) {
@@ -107,7 +186,7 @@ export const readsReducer = createReducer<ReadsState>({}, (builder) => {
         reads.serverUnread = null;
         reads.snapshotMs = null;
       } else {
-        reads.others[payload.userId] = payload.messageId;
+        moveOthers(reads, payload.userId, payload.messageId, payload.createdMs);
       }
     })
     .addCase(conversationViewed, (state, { payload }) => {

@@ -9,6 +9,7 @@ import type { MessageChunk } from './chunks';
 import { emptyTimeline } from './messagesSlice';
 import type { Timeline } from './messagesSlice';
 import { hasGap, messageOfTimeline, newestIdOf, pendingMessagesOf } from './timelineModel';
+import { selectOtherTabsOutbox, withOtherTabsMessages } from './otherTabsSlice';
 import type { ChatMessage, SyncPhase } from './model';
 import type { ChatNotice } from './noticesSlice';
 import { sortableTimestamp } from './time';
@@ -202,8 +203,10 @@ export const makeSelectMessages = () =>
         selectTimeline(state, conversationId)?.chunks,
       (state: ChatRootState, conversationId: string) =>
         selectTimeline(state, conversationId)?.pending,
+      selectOtherTabsOutbox,
     ],
-    messagesOfParts,
+    (chunks, pending, otherTabs) =>
+      withOtherTabsMessages(messagesOfParts(chunks, pending), otherTabs),
   );
 
 /**

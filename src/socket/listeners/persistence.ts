@@ -2,6 +2,10 @@ import { draftsRestored, draftsSynced, outboxRestored } from '../../state/events
 import type { StoredPendingMessage } from '../../state/events';
 import type { ChatMessage } from '../../state/model';
 import { randomUuid } from '../../state/uuid';
+import { otherTabsOutboxSynced } from '../../state/otherTabsSlice';
+import { readMarksSynced } from '../../state/readsSlice';
+import type { ReadMark, ReadsState } from '../../state/readsSlice';
+import type { OtherTabMessage } from '../../state/otherTabsSlice';
 import type { ChatState } from '../../state/chatReducer';
 import type { SocketBase } from '../context';
 
@@ -42,6 +46,8 @@ export interface ChatPersistenceOptions {
 export const TAB_LEASE_MS = 30_000;
 const LEASE_RENEW_MS = 10_000;
 const DRAFT_WRITE_DELAY_MS = 300;
+/** Read marks kept in the record: the newest this many conversations (the rest are old news). */
+const MAX_READ_MARKS = 500;
 
 interface StoredEntry extends StoredPendingMessage {
   tab: string;
@@ -52,6 +58,19 @@ interface StoredRecord {
   tabs: Record<string, number>;
   outbox: StoredEntry[];
   drafts: Record<string, string>;
+  /** Where the user's cursor stands in each conversation, as the tabs saw it (for the others). */
+  reads: Record<string, ReadMark>;
+}
+
+function isReadMark(value: unknown): value is ReadMark {
+  const mark = value as Partial<ReadMark> | null;
+  return (
+    !!mark &&
+    typeof mark === 'object' &&
+    typeof mark.messageId === 'string' &&
+    typeof mark.createdMs === 'number' &&
+    Number.isFinite(mark.createdMs)
+  );
 }
 
 function defaultStorage(name: 'localStorage' | 'sessionStorage'): KeyValueStorage | null {
@@ -96,7 +115,7 @@ function isEntry(value: unknown): value is StoredEntry {
 
 /** Reads a stored record defensively: anything corrupt reads as empty, never as an exception. */
 function parseRecord(raw: string | null): StoredRecord {
-  const empty: StoredRecord = { v: 1, tabs: {}, outbox: [], drafts: {} };
+  const empty: StoredRecord = { v: 1, tabs: {}, outbox: [], drafts: {}, reads: {} };
   if (!raw) return empty;
   try {
     const data = JSON.parse(raw) as Partial<StoredRecord>;
@@ -107,11 +126,15 @@ function parseRecord(raw: string | null): StoredRecord {
     const drafts: Record<string, string> = {};
     for (const [id, text] of Object.entries(data.drafts ?? {}))
       if (typeof text === 'string') drafts[id] = text;
+    const reads: Record<string, ReadMark> = {};
+    for (const [id, mark] of Object.entries(data.reads ?? {}))
+      if (isReadMark(mark)) reads[id] = { messageId: mark.messageId, createdMs: mark.createdMs };
     return {
       v: 1,
       tabs,
       outbox: Array.isArray(data.outbox) ? data.outbox.filter(isEntry) : [],
       drafts,
+      reads,
     };
   } catch {
     return empty;
@@ -187,6 +210,9 @@ export function createPersistence(
   let lastUnsent: ChatMessage[] = [];
   let lastDrafts: Record<string, string> = {};
   const touchedDrafts = new Set<string>();
+  let lastReads: ReadsState = {};
+  /** Conversations seen here whose mark is not written yet. */
+  const touchedReads = new Set<string>();
   let draftTimer: unknown;
   let leaseTimer: unknown;
   /** Set while another tab's drafts are applied: they are not this tab's edits to write back. */
@@ -212,7 +238,11 @@ export function createPersistence(
 
   function write(user: number, record: StoredRecord): void {
     try {
-      if (record.outbox.length === 0 && Object.keys(record.drafts).length === 0)
+      if (
+        record.outbox.length === 0 &&
+        Object.keys(record.drafts).length === 0 &&
+        Object.keys(record.reads).length === 0
+      )
         storage?.removeItem(keyFor(user));
       else storage?.setItem(keyFor(user), JSON.stringify(record));
     } catch {
@@ -241,6 +271,7 @@ export function createPersistence(
       else drafts.delete(conversationId);
     }
     record.drafts = Object.fromEntries(drafts);
+    record.reads = withReadMarks(record.reads, chat.reads);
     const tabs = new Map(Object.entries(record.tabs));
     if (mine.length > 0) tabs.set(tab, environment.now());
     else tabs.delete(tab);
@@ -248,8 +279,44 @@ export function createPersistence(
     write(userId, record);
     // Written: from now on another tab's newer text for these is not overwritten by a stale copy.
     touchedDrafts.clear();
+    touchedReads.clear();
     // While anything is unsent — ours, or another tab's that may be closed — check back.
     renewLeaseWhileNeeded(record.outbox.length > 0);
+  }
+
+  /** The stored marks with this tab's newer ones in, the newest {@link MAX_READ_MARKS} kept. */
+  function withReadMarks(
+    stored: Record<string, ReadMark>,
+    reads: ReadsState,
+  ): Record<string, ReadMark> {
+    const marks = new Map(Object.entries(stored));
+    for (const conversationId of touchedReads) {
+      const { mine, mineMs } = reads[conversationId] ?? {};
+      const known = marks.get(conversationId);
+      if (!mine || typeof mineMs !== 'number' || (known && known.createdMs >= mineMs)) continue;
+      marks.set(conversationId, { messageId: mine, createdMs: mineMs });
+    }
+    const newest = [...marks].sort(([, a], [, b]) => b.createdMs - a.createdMs);
+    return Object.fromEntries(newest.slice(0, MAX_READ_MARKS));
+  }
+
+  /** What another tab has seen, newer than what this one has: unread drops here too. */
+  function showOtherTabsReads(record: StoredRecord): void {
+    const store = context.store;
+    if (!store || userId === null) return;
+    const reads = store.getState().chat.reads;
+    const marks: Record<string, ReadMark> = {};
+    for (const [conversationId, mark] of Object.entries(record.reads)) {
+      const known = reads[conversationId]?.mineMs;
+      if (typeof known !== 'number' || mark.createdMs > known) marks[conversationId] = mark;
+    }
+    if (Object.keys(marks).length === 0) return;
+    applyingOtherTab = true;
+    try {
+      store.dispatch(readMarksSynced({ marks }));
+    } finally {
+      applyingOtherTab = false;
+    }
   }
 
   function renewLeaseWhileNeeded(needed: boolean): void {
@@ -263,6 +330,7 @@ export function createPersistence(
       leaseTimer = undefined;
       adoptOrphans();
       save();
+      if (userId !== null) showOtherTabsOutbox(read(userId));
     }, LEASE_RENEW_MS);
   }
 
@@ -288,6 +356,8 @@ export function createPersistence(
     lastUnsent = [];
     lastDrafts = {};
     touchedDrafts.clear();
+    lastReads = {};
+    touchedReads.clear();
     const store = context.store;
     if (!storage || !store) return;
     const record = read(user);
@@ -295,7 +365,28 @@ export function createPersistence(
       store.dispatch(draftsRestored({ drafts: record.drafts }));
     adoptOrphans();
     save();
+    const saved = read(user);
+    showOtherTabsOutbox(saved);
+    showOtherTabsReads(saved);
     watchOtherTabs();
+  }
+
+  /**
+   * The unsent messages of the user's other tabs (live ones: a dead tab's were
+   * adopted just before) show here, as sending, until their tab sends or
+   * discards them; while there are any, the lease check runs, so a tab that
+   * closes with messages unsent has them adopted and sent from here.
+   */
+  function showOtherTabsOutbox(record: StoredRecord): void {
+    const store = context.store;
+    if (!store || userId === null) return;
+    const messages: OtherTabMessage[] = record.outbox.filter(
+      (entry) => entry.tab !== tab && entry.senderId === userId,
+    );
+    const known = Object.values(store.getState().chat.otherTabs.pending).flat();
+    if (messages.length > 0) renewLeaseWhileNeeded(true);
+    if (JSON.stringify(known) === JSON.stringify(messages)) return;
+    store.dispatch(otherTabsOutboxSynced({ messages }));
   }
 
   function watchOtherTabs(): void {
@@ -304,7 +395,12 @@ export function createPersistence(
     if (!subscribeChanges) return;
     try {
       stopWatching = subscribeChanges((key) => {
-        if (userId !== null && (key === null || key === keyFor(userId))) showOtherTabsDrafts();
+        if (userId !== null && (key === null || key === keyFor(userId))) {
+          showOtherTabsDrafts();
+          const record = read(userId);
+          showOtherTabsOutbox(record);
+          showOtherTabsReads(record);
+        }
       });
     } catch {
       // Without the signal, other tabs' drafts show after a reload.
@@ -353,14 +449,31 @@ export function createPersistence(
       for (const id of new Set([...Object.keys(chat.drafts), ...Object.keys(lastDrafts)]))
         if (chat.drafts[id] !== lastDrafts[id]) touchedDrafts.add(id);
     }
+    // Our cursor moved because it was seen here (not a server's word, not another tab's mark).
+    let readsChanged = false;
+    if (chat.reads !== lastReads && !applyingOtherTab) {
+      for (const [conversationId, reads] of Object.entries(chat.reads)) {
+        const before = lastReads[conversationId];
+        if (
+          reads.mineAhead &&
+          reads.mine !== null &&
+          reads.mineMs !== null &&
+          (before?.mine !== reads.mine || before.mineMs !== reads.mineMs)
+        ) {
+          touchedReads.add(conversationId);
+          readsChanged = true;
+        }
+      }
+    }
     lastUnsent = unsent;
     lastDrafts = chat.drafts;
+    lastReads = chat.reads;
     if (outboxChanged) {
       // An unsent message must survive a reload that comes right after it.
       if (draftTimer !== undefined) environment.clearTimeout(draftTimer);
       draftTimer = undefined;
       save();
-    } else if (draftsChanged && draftTimer === undefined) {
+    } else if ((draftsChanged || readsChanged) && draftTimer === undefined) {
       draftTimer = environment.setTimeout(() => {
         draftTimer = undefined;
         save();
@@ -418,6 +531,8 @@ export function createPersistence(
     lastUnsent = [];
     lastDrafts = {};
     touchedDrafts.clear();
+    lastReads = {};
+    touchedReads.clear();
   }
 
   return { restore, afterAction, end, dispose, enabled: storage !== null };

@@ -9,6 +9,7 @@ import {
   typingReported,
   userTyping,
   workspaceSubscribed,
+  workspaceUnsubscribed,
 } from '../../state/events';
 import type { SocketBase } from '../context';
 import { unbatchChatActions } from './events';
@@ -17,6 +18,12 @@ import { unbatchChatActions } from './events';
 export const TYPING_THROTTLE_MS = 3000;
 /** Read cursors go to the server this long after the last `messagesSeen` of a conversation. */
 export const READ_DEBOUNCE_MS = 500;
+/**
+ * Without the user stream, `GET /presence/` is asked again this long after its
+ * last answer, while the workspace is shown: presence stays live (within this
+ * much) instead of a snapshot of when the list opened.
+ */
+export const PRESENCE_POLL_MS = 30_000;
 
 /**
  * The live workspace's side effects ([ext] parts used only when the server
@@ -31,7 +38,11 @@ export function createWorkspace(context: SocketBase) {
   const lastTyping = new Map<string, number>();
   const typingTimers = new Map<string, unknown>();
   let probed = false;
-  let presenceAsked = false;
+  /** The next `GET /presence/`, while the workspace is shown and polling brings presence. */
+  let presenceTimer: unknown;
+  let presenceAsking = false;
+  /** Counts up when polling stops, so an answer still on its way is not acted on. */
+  let presenceRun = 0;
 
   const has = (extension: string) => context.flags.extensions?.has(extension) === true;
   const generation = () => context.store?.getState().chat.session.generation ?? 0;
@@ -55,23 +66,47 @@ export function createWorkspace(context: SocketBase) {
     }
     context.flags.extensions = new Set(result.data);
     context.onExtensions?.(context.flags.extensions);
-    if (workspaceShown) void askPresence();
+    pollPresence();
   }
 
-  let workspaceShown = false;
+  /**
+   * Presence comes by asking: the server has it ([ext] `presence`) but the user
+   * stream, which would bring every change, is not used (none, or `stream: 'never'`).
+   */
+  const presenceByPolling = () =>
+    has('presence') && !(has('stream') && context.runtime.options.socket.stream !== 'never');
+
+  /** Starts polling presence, if the workspace is shown and polling is the way; once. */
+  function pollPresence(): void {
+    if (presenceTimer !== undefined || presenceAsking) return;
+    if (context.workspaceSubscribers === 0 || !presenceByPolling()) return;
+    void askPresence();
+  }
+
+  function stopPresence(): void {
+    if (presenceTimer !== undefined) environment.clearTimeout(presenceTimer);
+    presenceTimer = undefined;
+    presenceAsking = false;
+    presenceRun += 1;
+  }
 
   async function askPresence(): Promise<void> {
     const store = context.store;
-    // The user stream brings presence itself; without it (none, or `stream: 'never'`), ask
-    // once per session.
-    const streamBringsIt = has('stream') && context.runtime.options.socket.stream !== 'never';
-    if (!store || presenceAsked || !has('presence') || streamBringsIt) return;
-    presenceAsked = true;
-    const started = generation();
+    if (!store) return;
+    presenceAsking = true;
+    const [started, run] = [generation(), presenceRun];
     const result = await store.dispatch(
       chatApi.endpoints.getPresence.initiate(undefined, { subscribe: false, forceRefetch: true }),
     );
-    if (generation() !== started || !result.data) return;
+    if (generation() !== started || run !== presenceRun) return;
+    presenceAsking = false;
+    // An answer or not (a network fault), the next one is asked after the interval.
+    if (context.workspaceSubscribers > 0 && presenceByPolling())
+      presenceTimer = environment.setTimeout(() => {
+        presenceTimer = undefined;
+        if (run === presenceRun) void askPresence();
+      }, PRESENCE_POLL_MS);
+    if (!result.data) return;
     store.dispatch(
       presenceReceived(
         result.data.map((entry) => ({
@@ -154,8 +189,10 @@ export function createWorkspace(context: SocketBase) {
       } else if (typingReported.match(inner)) {
         typingShown(inner.payload.conversationId, inner.payload.userId, inner.payload.until);
       } else if (workspaceSubscribed.match(inner)) {
-        workspaceShown = true;
-        void askPresence();
+        pollPresence();
+      } else if (workspaceUnsubscribed.match(inner)) {
+        // The connect listeners have counted it already (they run inside the dispatch).
+        if (context.workspaceSubscribers === 0) stopPresence();
       }
     }
   }
@@ -167,8 +204,7 @@ export function createWorkspace(context: SocketBase) {
     typingTimers.clear();
     lastTyping.clear();
     probed = false;
-    presenceAsked = false;
-    workspaceShown = false;
+    stopPresence();
     context.flags.extensions = null;
   }
 
