@@ -280,7 +280,8 @@ function autoBatched(action: UnknownAction): UnknownAction {
 
 function dispatchAll(store: ChatStore, actions: readonly UnknownAction[]): void {
   if (actions.length === 1) store.dispatch(autoBatched(actions[0] as UnknownAction));
-  else if (actions.length > 1) store.dispatch(autoBatched(eventsBatched({ actions: [...actions] })));
+  else if (actions.length > 1)
+    store.dispatch(autoBatched(eventsBatched({ actions: [...actions] })));
 }
 
 /** Applies a batch of frames of one conversation (see {@link dispatchGroups}). */
