@@ -4,7 +4,11 @@ import type { MemorySocket } from '../../src/socket/adapters/memory';
 import { defaultReconnectOptions } from '../../src/socket/backoff';
 import { defaultFrameCodec } from '../../src/socket/codec';
 import type { ServerEvent } from '../../src/socket/codec';
-import { ConversationConnection, MAX_COALESCE_MS } from '../../src/socket/connection';
+import {
+  COALESCE_MIN_FRAMES,
+  ConversationConnection,
+  MAX_COALESCE_MS,
+} from '../../src/socket/connection';
 import type { ConnectionOptions, ConnectionUpdate } from '../../src/socket/connection';
 import { createManualEnvironment } from '../../src/socket/environment';
 import type { ChatEnvironment, ManualEnvironment } from '../../src/socket/environment';
@@ -464,63 +468,71 @@ describe('ConversationConnection', () => {
       /** The task that received a frame is over: its microtasks ran. */
       const endOfTask = () => Promise.resolve();
 
+      /** One socket read of `count` frames; returns their ids. */
+      const read = (socket: () => MemorySocket, prefix: string, count: number): string[] => {
+        const ids = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+        for (const id of ids) socket().receive({ type: 'message:new', payload: message(id) });
+        return ids;
+      };
+      const idsOf = (batch: ServerEvent[]) =>
+        batch.map((event) => (event.type === 'message:new' ? event.payload.id : event.type));
+
       it('waits one more turn per later read and delivers the burst in one batch, in order', async () => {
         const loop = steppedLoop(1);
         const { socket, batches } = opened({ environment: loop.environment });
-        socket().receive({ type: 'message:new', payload: message('a') });
+        const half = Math.ceil(COALESCE_MIN_FRAMES / 2);
+        const sent = read(socket, 'a', half);
         await endOfTask();
-        socket().receive({ type: 'message:new', payload: message('b') });
+        sent.push(...read(socket, 'b', half));
         await endOfTask();
         loop.turn();
         // Frames came after the read that armed the flush: the burst is still arriving.
         expect(batches).toHaveLength(0);
-        socket().receive({ type: 'message:new', payload: message('c') });
+        sent.push(...read(socket, 'c', half));
         loop.turn();
-        expect(batches).toHaveLength(1);
-        expect(
-          batches[0]!.map((event) => (event.type === 'message:new' ? event.payload.id : '')),
-        ).toEqual(['a', 'b', 'c']);
+        expect(batches.map(idsOf)).toEqual([sent]);
         expect(loop.pending()).toBe(0);
       });
 
-      it('never holds a lone frame back: it goes out on the first turn', () => {
+      it('never holds live traffic back: a few frames a read go out on the first turn', async () => {
         const loop = steppedLoop(1);
         const { socket, batches } = opened({ environment: loop.environment });
-        socket().receive({ type: 'message:new', payload: message('a') });
+        const first = read(socket, 'a', 1);
+        await endOfTask();
+        const second = read(socket, 'b', 2);
         loop.turn();
-        expect(batches).toEqual([[{ type: 'message:new', payload: message('a') }]]);
+        expect(batches.map(idsOf)).toEqual([[...first, ...second]]);
+        read(socket, 'c', 1);
+        loop.turn();
+        expect(batches.map(idsOf)).toEqual([[...first, ...second], ['c0']]);
       });
 
       it(`delivers what it holds once the burst has waited ${MAX_COALESCE_MS} ms, however long it goes on`, async () => {
         const loop = steppedLoop(4);
         const { socket, batches } = opened({ environment: loop.environment });
         const sent: string[] = [];
-        for (let read = 0; read < 40; read++) {
-          const id = `m${read}`;
-          sent.push(id);
-          socket().receive({ type: 'message:new', payload: message(id) });
+        for (let reads = 0; reads < 40; reads++) {
+          sent.push(...read(socket, `r${reads}-`, COALESCE_MIN_FRAMES));
           await endOfTask();
           loop.turn();
         }
         loop.turn();
         loop.turn();
         // Every frame delivered, once, in order, and no batch waited past the cap (4 ms turns).
-        const delivered = batches
-          .flat()
-          .map((event) => (event.type === 'message:new' ? event.payload.id : ''));
-        expect(delivered).toEqual(sent);
+        expect(batches.flatMap(idsOf)).toEqual(sent);
         expect(batches.length).toBeGreaterThan(1);
-        for (const batch of batches.slice(0, -1))
-          expect(batch.length).toBeLessThanOrEqual(MAX_COALESCE_MS / 4 + 1);
+        for (const batch of batches)
+          expect(batch.length).toBeLessThanOrEqual((MAX_COALESCE_MS / 4 + 1) * COALESCE_MIN_FRAMES);
       });
 
       it('leaves no timer and delivers nothing after a close in the middle of a burst', async () => {
         const loop = steppedLoop(1);
         const { connection, socket, batches } = opened({ environment: loop.environment });
-        socket().receive({ type: 'message:new', payload: message('a') });
+        read(socket, 'a', COALESCE_MIN_FRAMES);
         await endOfTask();
-        socket().receive({ type: 'message:new', payload: message('b') });
+        read(socket, 'b', COALESCE_MIN_FRAMES);
         loop.turn();
+        expect(batches).toEqual([]);
         connection.close();
         loop.turn();
         expect(batches).toEqual([]);

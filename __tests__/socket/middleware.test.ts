@@ -360,7 +360,8 @@ describe('the socket middleware', () => {
       }
       const burst = actions.slice(before).filter((a) => messagesReceived.match(a));
       expect(burst).toHaveLength(3);
-      for (const action of burst) expect(action.meta).toMatchObject({ [SHOULD_AUTOBATCH]: true });
+      for (const action of burst)
+        expect((action as UnknownAction).meta).toMatchObject({ [SHOULD_AUTOBATCH]: true });
       // The state is current at once; only the subscribers wait.
       expect(selectMessagesOfConversation(store.getState(), CONVERSATION)).toHaveLength(9);
       expect(notifications).toBe(0);

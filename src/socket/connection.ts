@@ -138,6 +138,11 @@ const NORMAL_CLOSURE = 1000;
  * animation frame, the latency budget of the benchmarks (p99 ≤ floor + 16 ms).
  */
 export const MAX_COALESCE_MS = 16;
+/**
+ * Below this many buffered frames the flush never waits: live traffic brings
+ * a frame or two per read, and each of them goes out at once.
+ */
+export const COALESCE_MIN_FRAMES = 32;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -430,10 +435,11 @@ export class ConversationConnection {
   /**
    * The buffer goes out in a zero-delay timer: every frame of one socket read
    * in one batch. While later reads keep bringing frames before that timer
-   * fires (a burst), the flush waits one more turn, for at most
-   * {@link MAX_COALESCE_MS}: each batch costs the store a dispatch (and the
-   * page a render), so a burst goes out in a few large ones. A lone frame is
-   * never held back.
+   * fires and the buffer holds {@link COALESCE_MIN_FRAMES} or more (a
+   * burst), the flush waits one more turn, for at most {@link MAX_COALESCE_MS}:
+   * each batch costs the store a dispatch (and the page a render), so a burst
+   * goes out in a few large ones. Live traffic (a few frames a read) is never
+   * held back.
    */
   private armFlush(): void {
     this.framesSinceArmed = false;
@@ -443,8 +449,8 @@ export class ConversationConnection {
     });
     this.startTimer('flush', 0, () => {
       const waited = this.options.environment.now() - this.bufferedSince;
-      if (this.framesSinceArmed && this.buffer.length > 0 && waited < MAX_COALESCE_MS)
-        this.armFlush();
+      const bursting = this.framesSinceArmed && this.buffer.length >= COALESCE_MIN_FRAMES;
+      if (bursting && waited < MAX_COALESCE_MS) this.armFlush();
       else this.flush();
     });
   }
