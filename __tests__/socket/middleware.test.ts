@@ -1,4 +1,4 @@
-import { SHOULD_AUTOBATCH, autoBatchEnhancer, configureStore } from '@reduxjs/toolkit';
+import { configureStore } from '@reduxjs/toolkit';
 import {
   createChat,
   createManualEnvironment,
@@ -309,68 +309,6 @@ describe('the socket middleware', () => {
     const burst = actions.slice(before);
     expect(burst.filter((a) => messagesReceived.match(a))).toHaveLength(1);
     expect(notifications).toBe(1);
-  });
-
-  it('marks socket batches auto-batchable: a store with autoBatchEnhancer notifies once for a burst of several reads', async () => {
-    const memory = createMemoryTransport();
-    const environment = createManualEnvironment();
-    const { fetchFn } = createFakeFetch(() => ({ status: 200, body: [] }));
-    const chat = createChat({
-      baseUrl: 'http://chat.test',
-      fetchFn,
-      getAccessToken: () => 'token',
-      getCurrentUserId: () => 1,
-      environment,
-      maxRetries: 0,
-      socket: { factory: memory.factory, stream: 'never' },
-    });
-    // The notification a host's store would send on the next animation frame, held by hand.
-    const queued: Array<() => void> = [];
-    const actions: UnknownAction[] = [];
-    const recorder: Middleware = () => (next) => (action) => {
-      actions.push(action as UnknownAction);
-      return next(action);
-    };
-    const store = configureStore({
-      reducer: chat.reducers,
-      middleware: (getDefault) => getDefault().concat(chat.middleware).concat(recorder),
-      enhancers: (getDefault) =>
-        getDefault({ autoBatch: false }).concat(
-          autoBatchEnhancer({
-            type: 'callback',
-            queueNotification: (notify) => queued.push(notify),
-          }),
-        ),
-    });
-    try {
-      store.dispatch(subscribeToConversation(CONVERSATION));
-      memory.last()!.open();
-      for (let i = 0; i < 20; i++) {
-        environment.advance(0);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      for (const notify of queued.splice(0)) notify();
-      let notifications = 0;
-      const unsubscribe = store.subscribe(() => (notifications += 1));
-      const before = actions.length;
-      // Three socket reads, each flushed on its own: three dispatches, one notification.
-      for (const batch of [messages(1, 3), messages(4, 6), messages(7, 9)]) {
-        for (const m of batch) memory.last()!.receive({ type: 'message:new', payload: m });
-        environment.advance(0);
-      }
-      const burst = actions.slice(before).filter((a) => messagesReceived.match(a));
-      expect(burst).toHaveLength(3);
-      for (const action of burst)
-        expect((action as UnknownAction).meta).toMatchObject({ [SHOULD_AUTOBATCH]: true });
-      // The state is current at once; only the subscribers wait.
-      expect(selectMessagesOfConversation(store.getState(), CONVERSATION)).toHaveLength(9);
-      expect(notifications).toBe(0);
-      for (const notify of queued.splice(0)) notify();
-      expect(notifications).toBe(1);
-      unsubscribe();
-    } finally {
-      chat.dispose();
-    }
   });
 
   it('applies mixed frames in order within one eventsBatched action', async () => {

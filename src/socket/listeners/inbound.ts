@@ -1,4 +1,3 @@
-import { SHOULD_AUTOBATCH } from '@reduxjs/toolkit';
 import type { UnknownAction } from '@reduxjs/toolkit';
 import { chatApi } from '../../api/chatApi';
 import type { Message } from '../../api/types';
@@ -263,25 +262,9 @@ function applyGroup(
   }
 }
 
-/**
- * Marks an action of socket frames auto-batchable: a store with RTK's
- * `autoBatchEnhancer` (`configureStore` adds it by default) updates its
- * state at once but tells its subscribers (React) once per animation frame,
- * so a burst renders a few times, not once per socket read. Any action
- * without the mark still notifies at once.
- */
-function autoBatched(action: UnknownAction): UnknownAction {
-  const meta = (action as { meta?: unknown }).meta;
-  return {
-    ...action,
-    meta: { ...(typeof meta === 'object' && meta !== null ? meta : {}), [SHOULD_AUTOBATCH]: true },
-  };
-}
-
 function dispatchAll(store: ChatStore, actions: readonly UnknownAction[]): void {
-  if (actions.length === 1) store.dispatch(autoBatched(actions[0] as UnknownAction));
-  else if (actions.length > 1)
-    store.dispatch(autoBatched(eventsBatched({ actions: [...actions] })));
+  if (actions.length === 1) store.dispatch(actions[0] as UnknownAction);
+  else if (actions.length > 1) store.dispatch(eventsBatched({ actions: [...actions] }));
 }
 
 /** Applies a batch of frames of one conversation (see {@link dispatchGroups}). */
