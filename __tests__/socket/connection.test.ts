@@ -4,10 +4,14 @@ import type { MemorySocket } from '../../src/socket/adapters/memory';
 import { defaultReconnectOptions } from '../../src/socket/backoff';
 import { defaultFrameCodec } from '../../src/socket/codec';
 import type { ServerEvent } from '../../src/socket/codec';
-import { ConversationConnection } from '../../src/socket/connection';
+import {
+  COALESCE_MIN_FRAMES,
+  ConversationConnection,
+  MAX_COALESCE_MS,
+} from '../../src/socket/connection';
 import type { ConnectionOptions, ConnectionUpdate } from '../../src/socket/connection';
 import { createManualEnvironment } from '../../src/socket/environment';
-import type { ManualEnvironment } from '../../src/socket/environment';
+import type { ChatEnvironment, ManualEnvironment } from '../../src/socket/environment';
 import { conversationSocketUrl } from '../../src/socket/url';
 
 const message = (id: string): Message => ({
@@ -428,6 +432,112 @@ describe('ConversationConnection', () => {
         [{ type: 'message:new', payload: message('a') }],
         [{ type: 'message:deleted', payload: { id: 'a', conversation_id: 'c1' } }],
       ]);
+    });
+
+    describe('while later socket reads keep bringing frames (a burst)', () => {
+      /**
+       * An event loop run by hand, one turn at a time: `turn()` runs the
+       * timers due by then that were set before it began (a timer set during
+       * a turn waits for the next one), and moves the clock by `stepMs`, as
+       * a socket read between two timer phases would.
+       */
+      function steppedLoop(stepMs: number) {
+        let now = 0;
+        let queue: Array<{ fn: () => void; handle: object }> = [];
+        const environment: ChatEnvironment = {
+          ...createManualEnvironment(),
+          now: () => now,
+          setTimeout: (fn) => {
+            const handle = {};
+            queue.push({ fn, handle });
+            return handle;
+          },
+          clearTimeout: (handle) => {
+            queue = queue.filter((timer) => timer.handle !== handle);
+          },
+        };
+        const turn = () => {
+          const due = queue;
+          queue = [];
+          for (const timer of due) timer.fn();
+          now += stepMs;
+        };
+        return { environment, turn, pending: () => queue.length };
+      }
+
+      /** The task that received a frame is over: its microtasks ran. */
+      const endOfTask = () => Promise.resolve();
+
+      /** One socket read of `count` frames; returns their ids. */
+      const read = (socket: () => MemorySocket, prefix: string, count: number): string[] => {
+        const ids = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+        for (const id of ids) socket().receive({ type: 'message:new', payload: message(id) });
+        return ids;
+      };
+      const idsOf = (batch: ServerEvent[]) =>
+        batch.map((event) => (event.type === 'message:new' ? event.payload.id : event.type));
+
+      it('waits one more turn per later read and delivers the burst in one batch, in order', async () => {
+        const loop = steppedLoop(1);
+        const { socket, batches } = opened({ environment: loop.environment });
+        const half = Math.ceil(COALESCE_MIN_FRAMES / 2);
+        const sent = read(socket, 'a', half);
+        await endOfTask();
+        sent.push(...read(socket, 'b', half));
+        await endOfTask();
+        loop.turn();
+        // Frames came after the read that armed the flush: the burst is still arriving.
+        expect(batches).toHaveLength(0);
+        sent.push(...read(socket, 'c', half));
+        loop.turn();
+        expect(batches.map(idsOf)).toEqual([sent]);
+        expect(loop.pending()).toBe(0);
+      });
+
+      it('never holds live traffic back: a few frames a read go out on the first turn', async () => {
+        const loop = steppedLoop(1);
+        const { socket, batches } = opened({ environment: loop.environment });
+        const first = read(socket, 'a', 1);
+        await endOfTask();
+        const second = read(socket, 'b', 2);
+        loop.turn();
+        expect(batches.map(idsOf)).toEqual([[...first, ...second]]);
+        read(socket, 'c', 1);
+        loop.turn();
+        expect(batches.map(idsOf)).toEqual([[...first, ...second], ['c0']]);
+      });
+
+      it(`delivers what it holds once the burst has waited ${MAX_COALESCE_MS} ms, however long it goes on`, async () => {
+        const loop = steppedLoop(4);
+        const { socket, batches } = opened({ environment: loop.environment });
+        const sent: string[] = [];
+        for (let reads = 0; reads < 40; reads++) {
+          sent.push(...read(socket, `r${reads}-`, COALESCE_MIN_FRAMES));
+          await endOfTask();
+          loop.turn();
+        }
+        loop.turn();
+        loop.turn();
+        // Every frame delivered, once, in order, and no batch waited past the cap (4 ms turns).
+        expect(batches.flatMap(idsOf)).toEqual(sent);
+        expect(batches.length).toBeGreaterThan(1);
+        for (const batch of batches)
+          expect(batch.length).toBeLessThanOrEqual((MAX_COALESCE_MS / 4 + 1) * COALESCE_MIN_FRAMES);
+      });
+
+      it('leaves no timer and delivers nothing after a close in the middle of a burst', async () => {
+        const loop = steppedLoop(1);
+        const { connection, socket, batches } = opened({ environment: loop.environment });
+        read(socket, 'a', COALESCE_MIN_FRAMES);
+        await endOfTask();
+        read(socket, 'b', COALESCE_MIN_FRAMES);
+        loop.turn();
+        expect(batches).toEqual([]);
+        connection.close();
+        loop.turn();
+        expect(batches).toEqual([]);
+        expect(loop.pending()).toBe(0);
+      });
     });
 
     it('delivers the frames that arrived before a close ahead of the reconnecting status', () => {

@@ -262,20 +262,35 @@ const optional = (check: FieldCheck): FieldCheck => ({
  */
 export const MAX_FRAME_DEPTH = 32;
 
-/** Whether `value` nests deeper than `limit` levels; iterative, so any depth is safe to ask about. */
-function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 1 }];
-  while (stack.length > 0) {
-    const { item, depth } = stack.pop() as { item: unknown; depth: number };
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(item)) stack.push({ item: child, depth: depth + 1 });
+/**
+ * Whether `value` nests deeper than `limit` levels. Recursive, but it stops
+ * as soon as it is `limit` levels down, so any depth is safe to ask about;
+ * primitives are skipped without a visit (this runs on every frame of a burst).
+ */
+function nestedDeeperThan(value: unknown, limit: number, depth = 1): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > limit) return true;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && nestedDeeperThan(child, limit, depth + 1))
+      return true;
   }
   return false;
 }
 
 /** The checked fields of one payload; fields not listed are allowed and kept. */
-type Shape = Readonly<Record<string, FieldCheck>>;
+type ShapeSpec = Readonly<Record<string, FieldCheck>>;
+
+/** A shape compiled once: its fields as a list, so checking a frame allocates nothing. */
+interface Shape {
+  readonly names: readonly string[];
+  readonly checks: readonly FieldCheck[];
+}
+
+function compile(spec: ShapeSpec): Shape {
+  return { names: Object.keys(spec), checks: Object.values(spec) };
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -284,14 +299,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** The first reason `value` does not fit `shape`, or `null` when it fits. */
 function mismatch(value: unknown, shape: Shape): string | null {
   if (!isRecord(value)) return 'is not an object';
-  for (const [name, check] of Object.entries(shape)) {
-    if (check.test(value[name])) continue;
-    return `"${name}" ${check.refusal?.(value[name]) ?? `must be ${check.expected}`}`;
+  const { names, checks } = shape;
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index] as string;
+    const check = checks[index] as FieldCheck;
+    const field = value[name];
+    if (check.test(field)) continue;
+    return `"${name}" ${check.refusal?.(field) ?? `must be ${check.expected}`}`;
   }
   return null;
 }
 
-const messageShape: Shape = {
+const messageShape = compile({
   id,
   conversation_id: id,
   sender_id: number,
@@ -301,34 +320,34 @@ const messageShape: Shape = {
   created_at: string,
   client_id: optional(idOrNull),
   updated_at: optional(stringOrNull),
-};
-const messageDeletedShape: Shape = { id, conversation_id: id };
-const participantShape: Shape = { conversation_id: id, user_id: number };
-const conversationDeletedShape: Shape = { id };
-const errorShape: Shape = {
+});
+const messageDeletedShape = compile({ id, conversation_id: id });
+const participantShape = compile({ conversation_id: id, user_id: number });
+const conversationDeletedShape = compile({ id });
+const errorShape = compile({
   code: string,
   detail: string,
   client_id: optional(idOrNull),
   retry_after_ms: optional(number),
-};
-const conversationShape: Shape = {
+});
+const conversationShape = compile({
   id,
   type: string,
   created_by: number,
   created_at: string,
   title: optional(stringOrNull),
-};
-const readShape: Shape = {
+});
+const readShape = compile({
   conversation_id: id,
   user_id: number,
   last_read_message_id: idOrNull,
-};
-const typingShape: Shape = { conversation_id: id, user_id: number };
-const presenceShape: Shape = {
+});
+const typingShape = compile({ conversation_id: id, user_id: number });
+const presenceShape = compile({
   user_id: number,
   online: boolean,
   last_seen_at: optional(stringOrNull),
-};
+});
 
 /**
  * Whether `value` is a {@link Message}: the seed's fields with their types,

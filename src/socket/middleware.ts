@@ -142,10 +142,14 @@ export function createChatMiddleware(
     for (const inner of unbatchChatActions(action)) {
       if (messagesReceived.match(inner)) {
         // A server that echoes client_id deduplicates sends repeated with it ([ext]).
+        // A loop over the ids, not Object.values: this runs on every burst until an echo is seen.
         if (!context.flags.serverDedupes) {
-          const entities = Object.values(inner.payload.entities);
-          if (entities.some((message) => typeof message.client_id === 'string'))
+          const { ids, entities } = inner.payload;
+          for (const id of ids) {
+            if (typeof entities[id]?.client_id !== 'string') continue;
             context.flags.serverDedupes = true;
+            break;
+          }
         }
         context.outbox.settleConfirmed();
       }
