@@ -1,4 +1,10 @@
-import { draftChanged, selectDraft, submitMessage, subscribeToConversation } from 'unet-chat-redux';
+import {
+  draftChanged,
+  persistToStorage,
+  selectDraft,
+  submitMessage,
+  subscribeToConversation,
+} from 'unet-chat-redux';
 import type { KeyValueStorage } from 'unet-chat-redux';
 import { createSyncHarness } from '../support/syncHarness';
 import type { SyncHarness } from '../support/syncHarness';
@@ -34,7 +40,7 @@ function open(
 ) {
   const harness = createSyncHarness(
     {},
-    { persistence: { storage, tabId }, socket: { enabled: socket } },
+    { persistence: persistToStorage({ storage, tabId }), socket: { enabled: socket } },
     { server },
   );
   harnesses.push(harness);
@@ -304,7 +310,7 @@ describe('drafts across tabs of one user', () => {
       const harness = createSyncHarness(
         {},
         {
-          persistence: shared.tab(tab),
+          persistence: persistToStorage(shared.tab(tab)),
           socket: { enabled: false },
           getCurrentUserId: () => userOf(tab),
         },
