@@ -28,6 +28,8 @@ const config: Config = {
   moduleNameMapper: {
     '^unet-chat-redux$': '<rootDir>/src/index.ts',
     '^unet-chat-redux/react$': '<rootDir>/src/react/index.ts',
+    '^unet-chat-redux/react/locales/en$': '<rootDir>/src/react/i18n/locales/en.ts',
+    '^unet-chat-redux/tabs$': '<rootDir>/src/tabs.ts',
     '^unet-chat-redux/testing$': '<rootDir>/src/testing/index.ts',
     '\\.css$': '<rootDir>/__tests__/support/styleStub.ts',
   },

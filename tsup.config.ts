@@ -21,7 +21,7 @@ const shared: Options = {
   target: 'es2020',
   // esbuild's own tree shaking; top-level factory calls carry `@__PURE__` for the host's bundler.
   esbuildPlugins: [pureAnnotations()],
-  // `dist` is emptied by the `build` script: three builds run side by side here.
+  // `dist` is emptied by the `build` script: the builds run side by side here.
   clean: false,
 };
 
@@ -39,6 +39,18 @@ export default defineConfig([
       // The stylesheet ships as a plain file the host imports (`unet-chat-redux/styles.css`).
       copyFileSync('src/react/styles.css', 'dist/styles.css');
     },
+  },
+  {
+    ...shared,
+    // Optional features in entries of their own: a host that does not import one does not bundle it.
+    entry: { 'tabs/index': 'src/tabs.ts' },
+    external: ['unet-chat-redux', ...external],
+  },
+  {
+    ...shared,
+    // Languages beyond the React entry's Russian, one entry each (the host passes the one it wants).
+    entry: { 'react/locales/en': 'src/react/i18n/locales/en.ts' },
+    external: ['unet-chat-redux', 'unet-chat-redux/react', ...external],
   },
   {
     ...shared,

@@ -14,6 +14,11 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^unet-chat-redux\/react$/, replacement: here('../src/react/index.ts') },
+      {
+        find: /^unet-chat-redux\/react\/locales\/en$/,
+        replacement: here('../src/react/i18n/locales/en.ts'),
+      },
+      { find: /^unet-chat-redux\/tabs$/, replacement: here('../src/tabs.ts') },
       { find: /^unet-chat-redux\/styles\.css$/, replacement: here('../src/react/styles.css') },
       { find: /^unet-chat-redux$/, replacement: here('../src/index.ts') },
     ],

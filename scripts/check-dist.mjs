@@ -91,6 +91,34 @@ for (const marker of [
   assert.ok(!oneSelector.code.includes(marker), `one selector must not bundle ${marker}`);
 }
 
+// Optional features are imports the host passes in: createChat alone leaves tab sharing
+// (unet-chat-redux/tabs) and the durable outbox (persistToStorage) out, and the React
+// entry bundles Russian only (English is unet-chat-redux/react/locales/en).
+const createChatOnly = await measure(
+  "import { createChat } from 'unet-chat-redux'; export default createChat;",
+  undefined,
+  { code: true },
+);
+for (const marker of ['unet-chat-redux:sockets', 'unet-chat-redux:tab']) {
+  assert.ok(!createChatOnly.code.includes(marker), `createChat alone must not bundle ${marker}`);
+}
+const withTabs = await measure(
+  "import { shareAcrossTabs } from 'unet-chat-redux/tabs'; export default shareAcrossTabs;",
+  undefined,
+  { code: true },
+);
+assert.ok(withTabs.code.includes('unet-chat-redux:sockets'), 'the tabs entry carries tab sharing');
+const reactOnly = await measure("export * from 'unet-chat-redux/react';", undefined, {
+  code: true,
+});
+assert.ok(!reactOnly.code.includes('Reconnecting'), 'the React entry must not bundle English');
+assert.ok(
+  (
+    await measure("export * from 'unet-chat-redux/react/locales/en';", undefined, { code: true })
+  ).code.includes('Reconnecting'),
+  'the English entry carries the English strings',
+);
+
 console.log(
-  'dist: three entries load by name from CommonJS and ES modules, share one API slice, the React entry is "use client", and one selector tree-shakes',
+  'dist: the entries load by name from CommonJS and ES modules, share one API slice, the React entry is "use client", one selector tree-shakes, and createChat leaves the optional features out',
 );

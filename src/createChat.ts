@@ -82,9 +82,42 @@ function chainMiddleware(parts: readonly Middleware[]): Middleware {
 }
 
 /**
+ * Options that became imports (0.2.0), so that a host pays only for the
+ * features it uses: the old spelling fails at once, naming the new import,
+ * instead of silently doing nothing.
+ */
+function rejectMovedOptions(options: ChatOptions): void {
+  const share: unknown = options.socket?.shareAcrossTabs;
+  if (share !== undefined && share !== false)
+    throw new TypeError(
+      "unet-chat-redux: `socket.shareAcrossTabs` moved to its own import: `import { shareAcrossTabs } from 'unet-chat-redux/tabs'` and pass `socket: { share: shareAcrossTabs() }` (options as its argument). See docs/tabs.md.",
+    );
+  const persistence: unknown = options.persistence;
+  if (
+    persistence !== undefined &&
+    persistence !== false &&
+    typeof (persistence as { create?: unknown } | null)?.create !== 'function'
+  )
+    throw new TypeError(
+      "unet-chat-redux: `persistence` takes `persistToStorage(options)` now: `import { persistToStorage } from 'unet-chat-redux'` and pass `persistence: persistToStorage({ storage, … })`. See docs/realtime.md.",
+    );
+  const sharing: unknown = options.socket?.share;
+  if (sharing !== undefined && typeof (sharing as { wrap?: unknown } | null)?.wrap !== 'function')
+    throw new TypeError(
+      "unet-chat-redux: `socket.share` takes `shareAcrossTabs()` from 'unet-chat-redux/tabs'. See docs/tabs.md.",
+    );
+}
+
+/**
  * Creates a chat instance for one store. Configuration (token getter,
  * refresh, socket factory) is given here once and never enters Redux state;
  * two instances in one process are fully independent.
+ *
+ * Optional features are imports passed in here, so a host bundles only what
+ * it uses: `persistence: persistToStorage()` (unsent messages and drafts
+ * survive a reload) and `socket: { share: shareAcrossTabs() }` from
+ * `unet-chat-redux/tabs` (one socket per browser). The options these
+ * replaced throw an error naming the import.
  *
  * When the store is created, the chat checks that its keys `chat` and
  * `chatApi` hold its own state, and throws a clear error when a key is
@@ -100,6 +133,7 @@ function chainMiddleware(parts: readonly Middleware[]): Middleware {
  * ```
  */
 export function createChat(options: ChatOptions = {}): Chat {
+  rejectMovedOptions(options);
   // The refresher reports a failed refresh through the store this instance joins.
   const runtime = createChatRuntime(options, () => chat.store()?.dispatch(authExpired()));
   const chat = createChatMiddleware(runtime, {

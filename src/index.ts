@@ -8,6 +8,7 @@
 
 // Store integration
 export { createChat } from './createChat';
+export { persistToStorage } from './persistence';
 export { chatReducer } from './state/chatReducer';
 
 // RTK Query API slice (its React hooks are in `unet-chat-redux/react`)
@@ -161,7 +162,7 @@ export { createMemoryTransport } from './socket/adapters/memory';
 export { defaultFrameCodec } from './socket/codec';
 export { createDefaultEnvironment, createManualEnvironment } from './socket/environment';
 export { conversationSocketUrl, userStreamUrl } from './socket/url';
-export { createSharedSocketFactory } from './socket/shared';
+// Tab sharing (`shareAcrossTabs`, `createSharedSocketFactory`) is in `unet-chat-redux/tabs`.
 
 export type { Chat, ChatReducers, ChatStoreMiddleware, ChatStoreState } from './createChat';
 export type { ChatOptions } from './api/options';
@@ -221,8 +222,9 @@ export type {
 export type { SubmitMessageArgs } from './state/thunks';
 export type { ChatDispatch } from './socket/context';
 export type { NormalizedMessages, NormalizedConversations } from './state/normalize';
-export type { ChatSocketOptions } from './socket/options';
+export type { ChatSocketOptions, ChatSocketSharing } from './socket/options';
 export type { ChatPersistenceOptions, KeyValueStorage } from './socket/listeners/persistence';
+export type { ChatPersistence } from './persistence';
 export type { ChatMemoryOptions } from './socket/listeners/memory';
 export type {
   SocketFactory,
@@ -251,7 +253,6 @@ export type {
   TabLockManager,
   ElectionTiming,
 } from './socket/shared';
-export type { ShareAcrossTabsOption } from './socket/shared/chatSharing';
 export type {
   ChatEnvironment,
   ManualEnvironment,

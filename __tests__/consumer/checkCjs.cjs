@@ -10,6 +10,8 @@ const { configureStore } = require('@reduxjs/toolkit');
 const { chatApi, selectConversations } = require('unet-chat-redux');
 const { ChatContainer, chatApiHooks } = require('unet-chat-redux/react');
 const { createTestChat, fakeConversation } = require('unet-chat-redux/testing');
+const { enStrings } = require('unet-chat-redux/react/locales/en');
+const { createSharedSocketFactory } = require('unet-chat-redux/tabs');
 
 async function main() {
   assert.equal(chatApiHooks, chatApi, 'the React entry shares the core API slice');
@@ -23,8 +25,10 @@ async function main() {
   const html = renderToString(createElement(Provider, { store }, createElement(ChatContainer)));
   assert.match(html, /class="ucr-layout/);
   assert.match(html, /Приёмная/);
+  assert.equal(enStrings.send, 'Send', 'the English pack of its own entry');
+  assert.equal(typeof createSharedSocketFactory, 'function', 'the tabs entry');
   test.dispose();
-  console.log('consumer (CJS): requires both entries, renders ChatContainer to a string');
+  console.log('consumer (CJS): requires the entries, renders ChatContainer to a string');
 }
 
 main().catch((error) => {

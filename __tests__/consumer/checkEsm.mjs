@@ -6,7 +6,9 @@ import { renderToString } from 'react-dom/server';
 import { Provider } from 'react-redux';
 import { configureStore } from '@reduxjs/toolkit';
 import { chatApi, selectConversations } from 'unet-chat-redux';
-import { ChatContainer, chatApiHooks } from 'unet-chat-redux/react';
+import { ChatContainer, chatApiHooks, ChatLocaleProvider } from 'unet-chat-redux/react';
+import { enLocale } from 'unet-chat-redux/react/locales/en';
+import { shareAcrossTabs } from 'unet-chat-redux/tabs';
 import { createTestChat, fakeConversation } from 'unet-chat-redux/testing';
 
 assert.equal(chatApiHooks, chatApi, 'the React entry shares the core API slice');
@@ -20,5 +22,16 @@ assert.equal(selectConversations(store.getState()).length, 1);
 const html = renderToString(createElement(Provider, { store }, createElement(ChatContainer)));
 assert.match(html, /class="ucr-layout/);
 assert.match(html, /Приёмная/);
+const english = renderToString(
+  createElement(
+    Provider,
+    { store },
+    createElement(ChatLocaleProvider, { locale: enLocale }, createElement(ChatContainer)),
+  ),
+);
+assert.match(english, /Chats/, 'the English pack of its own entry');
+assert.equal(shareAcrossTabs().feature, 'shareAcrossTabs', 'the tabs entry');
 test.dispose();
-console.log('consumer (ESM): imports both entries, renders ChatContainer to a string');
+console.log(
+  'consumer (ESM): imports the entries, renders ChatContainer to a string (Russian and English)',
+);

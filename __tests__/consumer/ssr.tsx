@@ -6,7 +6,8 @@ import { configureStore } from '@reduxjs/toolkit';
 import { renderToString } from 'react-dom/server';
 import { Provider } from 'react-redux';
 import { chatApi } from 'unet-chat-redux';
-import { ChatContainer, ChatLocaleProvider } from 'unet-chat-redux/react';
+import { ChatContainer, ChatLocaleProvider, ruLocale } from 'unet-chat-redux/react';
+import { enLocale } from 'unet-chat-redux/react/locales/en';
 import { createTestChat, fakeConversation } from 'unet-chat-redux/testing';
 
 export async function renderChat(language: 'ru' | 'en'): Promise<string> {
@@ -18,7 +19,7 @@ export async function renderChat(language: 'ru' | 'en'): Promise<string> {
   await store.dispatch(chatApi.endpoints.getConversations.initiate());
   const html = renderToString(
     <Provider store={store}>
-      <ChatLocaleProvider language={language}>
+      <ChatLocaleProvider locale={language === 'en' ? enLocale : ruLocale}>
         <ChatContainer />
       </ChatLocaleProvider>
     </Provider>,

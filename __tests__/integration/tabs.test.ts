@@ -20,6 +20,7 @@ import type {
   SocketFactory,
   WebSocketConstructor,
 } from 'unet-chat-redux';
+import { shareAcrossTabs } from 'unet-chat-redux/tabs';
 import { createChatStore, waitFor } from '../support/chatStore';
 import type { ChatStoreHarness } from '../support/chatStore';
 import { startTestServer } from '../support/server';
@@ -90,11 +91,11 @@ function openTab(name: string, session: Session, stream: 'auto' | 'never' = 'nev
     socket: {
       factory: recording,
       stream,
-      shareAcrossTabs: {
+      share: shareAcrossTabs({
         channel: browserTab.channels,
         locks: browserTab.locks,
         subscribePageExit: null,
-      },
+      }),
     },
   });
   tabs.push(tab);

@@ -4,6 +4,7 @@ import {
   conversationViewed,
   createWebSocketFactory,
   messagesSeen,
+  persistToStorage,
   selectConnection,
   selectMessagesOfConversation,
   selectTotalUnread,
@@ -92,7 +93,7 @@ function storeFor(session: Session, persistence?: ReturnType<ReturnType<typeof b
   };
   const harness = createChatStore(server, session, {
     socket: { factory },
-    ...(persistence ? { persistence } : {}),
+    ...(persistence ? { persistence: persistToStorage(persistence) } : {}),
   });
   harnesses.push(harness);
   return { ...harness, urls, sent };

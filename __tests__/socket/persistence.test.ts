@@ -2,6 +2,7 @@ import {
   draftChanged,
   messageDiscarded,
   messagesSeen,
+  persistToStorage,
   selectDraft,
   selectUnreadCount,
   selectUnsentMessages,
@@ -48,7 +49,7 @@ function open(
 ) {
   const harness = createSyncHarness(
     {},
-    { persistence: { storage, tabId }, socket: { enabled: socket } },
+    { persistence: persistToStorage({ storage, tabId }), socket: { enabled: socket } },
     { server },
   );
   harnesses.push(harness);
@@ -318,7 +319,7 @@ describe('drafts across tabs of one user', () => {
       const harness = createSyncHarness(
         {},
         {
-          persistence: shared.tab(tab),
+          persistence: persistToStorage(shared.tab(tab)),
           socket: { enabled: false },
           getCurrentUserId: () => userOf(tab),
         },
@@ -435,7 +436,7 @@ describe('unsent messages across tabs of one user', () => {
       const harness = createSyncHarness(
         {},
         {
-          persistence: shared.tab(tab),
+          persistence: persistToStorage(shared.tab(tab)),
           socket: { enabled: socket },
           getCurrentUserId: () => options.userOf?.(tab) ?? 1,
         },
@@ -575,7 +576,11 @@ describe('read marks across tabs of one user (no user stream)', () => {
     const server = createModelServer();
     const shared = sharedStorage();
     const openOne = (tab: string) => {
-      const harness = createSyncHarness({}, { persistence: shared.tab(tab) }, { server });
+      const harness = createSyncHarness(
+        {},
+        { persistence: persistToStorage(shared.tab(tab)) },
+        { server },
+      );
       harnesses.push(harness);
       harness.store.dispatch(subscribeToConversation(C));
       return harness;

@@ -4,11 +4,8 @@
  * the test plays the server and decides when each tab lives and dies.
  */
 import fc from 'fast-check';
-import {
-  createManualEnvironment,
-  createMemoryTransport,
-  createSharedSocketFactory,
-} from 'unet-chat-redux';
+import { createManualEnvironment, createMemoryTransport } from 'unet-chat-redux';
+import { createSharedSocketFactory } from 'unet-chat-redux/tabs';
 import type {
   ManualEnvironment,
   MemorySocket,

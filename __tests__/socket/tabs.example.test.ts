@@ -8,12 +8,12 @@ import { configureStore } from '@reduxjs/toolkit';
 import WebSocket from 'ws';
 import {
   createChat,
-  createSharedSocketFactory,
   createWebSocketFactory,
   selectConnection,
   selectMessagesOfConversation,
   subscribeToConversation,
 } from 'unet-chat-redux';
+import { createSharedSocketFactory, shareAcrossTabs } from 'unet-chat-redux/tabs';
 import type { Conversation, SocketFactory, WebSocketConstructor } from 'unet-chat-redux';
 import { waitFor } from '../support/chatStore';
 import { startTestServer } from '../support/server';
@@ -33,11 +33,11 @@ afterEach(async () => {
   await server.close();
 });
 
-test('createChat takes shareAcrossTabs (here, in Node without a page, it opens sockets as usual)', () => {
+test('createChat takes share: shareAcrossTabs() (here, in Node without a page, it opens sockets as usual)', () => {
   // example: share-across-tabs
   const chat = createChat({
     baseUrl: 'https://uadmin.kstu.kg',
-    socket: { shareAcrossTabs: true },
+    socket: { share: shareAcrossTabs() },
   });
   // end example
   const store = configureStore({
@@ -54,7 +54,7 @@ test('createChat takes a scope of its own', () => {
   // example: own-scope
   const chat = createChat({
     socket: {
-      shareAcrossTabs: { scope: () => `${currentTenant()}|${currentUserId()}` },
+      share: shareAcrossTabs({ scope: () => `${currentTenant()}|${currentUserId()}` }),
     },
   });
   // end example

@@ -9,6 +9,7 @@ import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Provider } from 'react-redux';
 import { ChatContainer, ChatLocaleProvider } from 'unet-chat-redux/react';
+import { enLocale } from 'unet-chat-redux/react/locales/en';
 import {
   createTestChat,
   fakeConversation,
@@ -33,7 +34,7 @@ it('opens a conversation from the list and shows its messages', async () => {
   });
   const view = render(
     <Provider store={store}>
-      <ChatLocaleProvider language="en">
+      <ChatLocaleProvider locale={enLocale}>
         <ChatContainer />
       </ChatLocaleProvider>
     </Provider>,

@@ -3,6 +3,7 @@ import { Toaster } from 'sonner';
 import { selectAuthExpired } from 'unet-chat-redux';
 import type { ChatLanguage } from 'unet-chat-redux/react';
 import { ChatContainer, ChatLocaleProvider, useChatSelector } from 'unet-chat-redux/react';
+import { locales } from './locales';
 import { currentAuth, logout } from './auth';
 import type { AuthData } from './auth';
 import { HeaderMenu } from './HeaderMenu';
@@ -45,7 +46,7 @@ export function App() {
   };
 
   return (
-    <ChatLocaleProvider language={language}>
+    <ChatLocaleProvider locale={locales[language]}>
       <Toaster
         richColors
         position="top-right"

@@ -1,10 +1,11 @@
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ChatLanguage } from 'unet-chat-redux/react';
-import { chatErrorText, chatStrings } from 'unet-chat-redux/react';
+import { chatErrorText } from 'unet-chat-redux/react';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../server/demoUsers';
 import { login, LoginError } from './auth';
 import type { AuthData } from './auth';
+import { locales } from './locales';
 import { text } from './text';
 
 interface LoginProps {
@@ -46,7 +47,7 @@ export function Login({ language, expired, onLoggedIn }: LoginProps) {
       const code = failure instanceof LoginError ? failure.code : 'fetch_error';
       const detail = failure instanceof Error ? failure.message : String(failure);
       console.warn('Sign-in failed:', detail);
-      setProblem({ message: chatErrorText(chatStrings[language], code), detail });
+      setProblem({ message: chatErrorText(locales[language].strings, code), detail });
     } finally {
       setBusy(false);
     }

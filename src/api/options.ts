@@ -1,6 +1,6 @@
 import type { ChatEnvironment } from '../socket/environment';
 import type { ChatMemoryOptions } from '../socket/listeners/memory';
-import type { ChatPersistenceOptions } from '../socket/listeners/persistence';
+import type { ChatPersistence } from '../persistence';
 import type { ChatSocketOptions } from '../socket/options';
 import type { TokenStorage } from './tokens';
 
@@ -46,11 +46,12 @@ export interface ChatOptions {
   /** Clock, timers, online and visibility signals. Default: the browser's (safe in Node). */
   environment?: ChatEnvironment;
   /**
-   * Where the current user's unsent messages and drafts survive a reload.
-   * Default `localStorage` in a browser (nothing in Node or SSR); `false`
-   * keeps nothing.
+   * Where the current user's unsent messages and drafts survive a reload:
+   * `persistToStorage()` (default storage `localStorage` in a browser,
+   * nothing in Node or SSR) or `persistToStorage({ storage, … })`. Default
+   * (and `false`): nothing is kept across reloads.
    */
-  persistence?: ChatPersistenceOptions | false;
+  persistence?: ChatPersistence | false;
   /** Bounds on what the store keeps: idle conversations, messages per conversation. */
   memory?: ChatMemoryOptions;
 }

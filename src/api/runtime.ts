@@ -19,8 +19,10 @@ export interface ResolvedChatOptions {
 }
 
 /** Socket options with defaults; `factory` and `codec` stay optional until a socket is opened. */
-export type ResolvedSocketOptions = Required<Omit<ChatSocketOptions, 'factory' | 'codec'>> &
-  Pick<ChatSocketOptions, 'factory' | 'codec'>;
+export type ResolvedSocketOptions = Required<
+  Omit<ChatSocketOptions, 'factory' | 'codec' | 'share' | 'shareAcrossTabs'>
+> &
+  Pick<ChatSocketOptions, 'factory' | 'codec' | 'share'>;
 
 /**
  * Everything one chat instance needs at run time and must not put into
@@ -73,7 +75,7 @@ export function createChatRuntime(options: ChatOptions, onAuthExpired: () => voi
         stream: socket.stream ?? 'auto',
         heartbeat: socket.heartbeat ?? false,
         historyDelayMs: socket.historyDelayMs ?? 1500,
-        shareAcrossTabs: socket.shareAcrossTabs ?? false,
+        share: socket.share,
       },
     },
     environment: options.environment ?? createDefaultEnvironment(),

@@ -75,8 +75,7 @@ export {
   ChatLocaleProvider,
   useChatLocale,
   useChatStrings,
-  chatStrings,
-  enStrings,
+  ruLocale,
   ruStrings,
   chatErrorText,
   closeCodeError,
@@ -122,6 +121,7 @@ export type {
   ChatLocale,
   ChatLocaleProviderProps,
   ChatLanguage,
+  ChatLanguagePack,
   ChatStrings,
   ChatErrorCode,
 } from './i18n';

@@ -24,10 +24,10 @@ import { listenForEvent, unbatchChatActions } from './listeners/events';
 import { createOutbox } from './listeners/outbound';
 import { createMemoryKeeper } from './listeners/memory';
 import type { ChatMemoryOptions } from './listeners/memory';
-import { createPersistence } from './listeners/persistence';
 import { createKeepLive } from './listeners/keepLive';
 import { createWorkspace } from './listeners/workspace';
-import type { ChatPersistenceOptions } from './listeners/persistence';
+import type { ChatPersistence } from '../persistence';
+import type { Persistence } from './listeners/persistence';
 import { createSyncRunner } from './listeners/sync';
 
 type StartListening = TypedStartListening<ChatRootState, ChatDispatch>;
@@ -44,9 +44,18 @@ export interface ChatMiddleware {
 
 /** Settings of the middleware beyond the runtime. */
 export interface ChatMiddlewareSettings {
-  persistence?: ChatPersistenceOptions | false;
+  persistence?: ChatPersistence | false;
   memory?: ChatMemoryOptions;
 }
+
+/** Without `persistToStorage()`: nothing survives a reload, and nothing is bundled for it. */
+const noPersistence: Persistence = {
+  restore: () => undefined,
+  afterAction: () => undefined,
+  end: () => undefined,
+  dispose: () => undefined,
+  enabled: false,
+};
 
 /** Actions before which the middleware checks who is logged in (a new user starts a new session). */
 const SESSION_CHECKPOINTS = new Set<string>([
@@ -86,7 +95,7 @@ export function createChatMiddleware(
   const context: SocketContext = Object.assign(base, {
     outbox: createOutbox(base),
     sync: createSyncRunner(base),
-    persistence: createPersistence(base, settings.persistence),
+    persistence: settings.persistence ? settings.persistence.create(base) : noPersistence,
     closeAllSockets: () => undefined,
     reconnectFailedSockets: () => undefined,
   });

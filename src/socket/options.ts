@@ -1,6 +1,34 @@
+import type { ChatRuntime } from '../api/runtime';
 import type { FrameCodec } from './codec';
-import type { ShareAcrossTabsOption } from './shared/chatSharing';
 import type { SocketFactory } from './transport';
+
+/**
+ * An optional feature that changes where the chat's sockets come from: it
+ * wraps the instance's socket factory once, when the first socket opens.
+ * Made by `shareAcrossTabs()` of `unet-chat-redux/tabs`, so that a host
+ * that does not share pays nothing for it.
+ *
+ * @example
+ * ```ts
+ * import { shareAcrossTabs } from 'unet-chat-redux/tabs';
+ * const share: ChatSocketSharing = shareAcrossTabs();
+ * createChat({ socket: { share } });
+ * ```
+ */
+export interface ChatSocketSharing {
+  /** What the feature is, for error messages and devtools. */
+  readonly feature: string;
+  /**
+   * Returns the factory the instance's connections use, built around
+   * `inner`; whatever it needs to stop goes to `addCleanup` (run by
+   * `dispose()`). A factory with `releaseIdle()` is told when a session ends.
+   */
+  wrap(
+    runtime: ChatRuntime,
+    inner: SocketFactory,
+    addCleanup: (cleanup: () => void) => void,
+  ): SocketFactory;
+}
 
 /**
  * Options of the real-time layer (the `socket` field of {@link ChatOptions}).
@@ -52,11 +80,16 @@ export interface ChatSocketOptions {
    */
   historyDelayMs?: number;
   /**
-   * One socket per browser instead of one per tab: the tabs of one user
-   * elect a leader that holds the sockets for all of them (see
-   * docs/tabs.md). `true` scopes the sharing to the server and the current
-   * user; an object sets `scope` (or injects `channel`/`locks` in tests).
-   * Wraps `factory`, whatever it is. Default `false`.
+   * One socket per browser instead of one per tab: pass `shareAcrossTabs()`
+   * from `unet-chat-redux/tabs` (the tabs of one user elect a leader that
+   * holds the sockets for all of them, see docs/tabs.md). Wraps `factory`,
+   * whatever it is. Default: none, every tab opens its own sockets.
    */
-  shareAcrossTabs?: ShareAcrossTabsOption;
+  share?: ChatSocketSharing;
+  /**
+   * @deprecated Moved to `share: shareAcrossTabs(…)` from
+   * `unet-chat-redux/tabs` (0.2.0); only `false` is still accepted here, and
+   * anything else makes `createChat` throw an error naming the new import.
+   */
+  shareAcrossTabs?: false;
 }

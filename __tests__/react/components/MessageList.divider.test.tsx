@@ -2,6 +2,7 @@
 import { act, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { ChatLocaleProvider } from '../../../src/react/i18n';
+import { enLocale } from '../../../src/react/i18n/locales/en';
 import { MessageList } from '../../../src/react/components';
 import type { MessageListProps } from '../../../src/react/components';
 import type { ChatMessage } from '../../../src/state/model';
@@ -126,7 +127,7 @@ describe('MessageList opening at the "new messages" divider', () => {
 
   it('says it in English with the English strings', async () => {
     setup({ messages: history(), dividerAfterId: 'h19' }, (list) => (
-      <ChatLocaleProvider language="en">{list}</ChatLocaleProvider>
+      <ChatLocaleProvider locale={enLocale}>{list}</ChatLocaleProvider>
     ));
     await settle();
     expect(liveRegion()).toHaveTextContent('15 new messages, shown from the first unread');

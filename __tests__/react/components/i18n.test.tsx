@@ -6,13 +6,8 @@ import {
   MessageComposer,
   MessageList,
 } from '../../../src/react/components';
-import {
-  ChatLocaleProvider,
-  chatStrings,
-  enStrings,
-  ruStrings,
-  useChatLocale,
-} from '../../../src/react/i18n';
+import { ChatLocaleProvider, ruLocale, ruStrings, useChatLocale } from '../../../src/react/i18n';
+import { enLocale, enStrings } from 'unet-chat-redux/react/locales/en';
 import type { ChatStrings } from '../../../src/react/i18n';
 import { makeConversation, makeMessage } from './fixtures';
 import { mockLayout } from './layout';
@@ -36,7 +31,7 @@ describe('chat strings', () => {
 
   it('switch to English with ChatLocaleProvider', () => {
     render(
-      <ChatLocaleProvider language="en">
+      <ChatLocaleProvider locale={enLocale}>
         <MessageComposer onSend={jest.fn()} />
         <ConnectionIndicator
           status="reconnecting"
@@ -64,7 +59,7 @@ describe('chat strings', () => {
 
   it('let the host override single strings on top of a language', () => {
     render(
-      <ChatLocaleProvider language="en" strings={{ send: 'Post' }}>
+      <ChatLocaleProvider locale={enLocale} strings={{ send: 'Post' }}>
         <MessageComposer onSend={jest.fn()} />
       </ChatLocaleProvider>,
     );
@@ -77,7 +72,7 @@ describe('chat strings', () => {
     const restore = mockLayout();
     try {
       render(
-        <ChatLocaleProvider language="en">
+        <ChatLocaleProvider locale={enLocale}>
           <MessageList
             messages={[makeMessage({ id: 'x', sender_id: 42 })]}
             currentUserId={1}
@@ -105,7 +100,7 @@ describe('chat strings', () => {
 
   it('format dates in the UI language unless the host names another locale', () => {
     const { rerender } = render(
-      <ChatLocaleProvider language="en">
+      <ChatLocaleProvider locale={enLocale}>
         <LocaleProbe />
       </ChatLocaleProvider>,
     );
@@ -131,6 +126,30 @@ describe('chat strings', () => {
   it('give every language the same keys', () => {
     const keys = (strings: ChatStrings) => Object.keys(strings).sort();
 
-    expect(keys(chatStrings.en)).toEqual(keys(chatStrings.ru));
+    expect(keys(enLocale.strings)).toEqual(keys(ruLocale.strings));
+  });
+
+  it('keep the deprecated language="ru", and name the import for a language not bundled', () => {
+    render(
+      <ChatLocaleProvider language="ru">
+        <LocaleProbe />
+      </ChatLocaleProvider>,
+    );
+    expect(screen.getByText('ru ru-RU')).toBeInTheDocument();
+
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      // What untyped code (or code written for 0.1) passes: the type allows 'ru' only.
+      const english = 'en' as 'ru';
+      expect(() =>
+        render(
+          <ChatLocaleProvider language={english}>
+            <LocaleProbe />
+          </ChatLocaleProvider>,
+        ),
+      ).toThrow(/import \{ enLocale \} from 'unet-chat-redux\/react\/locales\/en'/);
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });

@@ -9,7 +9,8 @@ import userEvent from '@testing-library/user-event';
 import { ChatMessagesView, ChatSelect } from '../../../src/react/components';
 import type { ChatMessagesViewProps, ChatSelectProps } from '../../../src/react/components';
 import { ChatLocaleProvider } from '../../../src/react/i18n';
-import { enStrings, ruStrings } from '../../../src/react/i18n/strings';
+import { ruLocale, ruStrings } from '../../../src/react/i18n/strings';
+import { enLocale, enStrings } from 'unet-chat-redux/react/locales/en';
 import { directory, makeConversation, makeMessage, usersById } from './fixtures';
 import { mockLayout } from './layout';
 
@@ -51,7 +52,7 @@ function renderList(overrides: Partial<ChatSelectProps> = {}, language: 'ru' | '
     ...overrides,
   };
   return render(
-    <ChatLocaleProvider language={language}>
+    <ChatLocaleProvider locale={language === 'en' ? enLocale : ruLocale}>
       <ChatSelect {...props} />
     </ChatLocaleProvider>,
   );

@@ -3,6 +3,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { toast, Toaster } from 'sonner';
 import { ChatContainer, ChatLocaleProvider } from 'unet-chat-redux/react';
+import { enLocale } from 'unet-chat-redux/react/locales/en';
 import { mockLayout } from '../components/layout';
 import {
   CONVERSATION,
@@ -189,7 +190,7 @@ describe('ChatContainer', () => {
     const harness = createHarness();
     render(
       <harness.Wrapper>
-        <ChatLocaleProvider language="en">
+        <ChatLocaleProvider locale={enLocale}>
           <ChatContainer />
         </ChatLocaleProvider>
       </harness.Wrapper>,

@@ -17,8 +17,11 @@ import {
   syncFailed,
 } from 'unet-chat-redux';
 import type { ChatMessage, NoticeCode } from 'unet-chat-redux';
-import { ChatLocaleProvider, chatStrings, useChatNotices } from 'unet-chat-redux/react';
+import { ChatLocaleProvider, ruLocale, useChatNotices } from 'unet-chat-redux/react';
 import type { ChatLanguage } from 'unet-chat-redux/react';
+import { enLocale } from 'unet-chat-redux/react/locales/en';
+
+const packs = { ru: ruLocale, en: enLocale };
 import { CONVERSATION, createHarness, historyMessage } from './harness';
 import type { Harness } from './harness';
 
@@ -30,7 +33,7 @@ function Notices() {
 function renderApp(harness: Harness, language?: ChatLanguage) {
   return render(
     <harness.Wrapper>
-      <ChatLocaleProvider language={language}>
+      <ChatLocaleProvider locale={language && packs[language]}>
         <Toaster />
         <Notices />
       </ChatLocaleProvider>
@@ -94,7 +97,7 @@ const raise: Record<Exclude<NoticeCode, 'request_failed'>, () => UnknownAction> 
 
 describe('useChatNotices', () => {
   describe.each<ChatLanguage>(['ru', 'en'])('in %s', (language) => {
-    const strings = chatStrings[language];
+    const strings = packs[language].strings;
 
     it.each(Object.keys(raise) as Array<keyof typeof raise>)(
       'words %s from the strings table; the raw detail goes to the console only',

@@ -1,11 +1,12 @@
 import { createContext, useContext, useMemo } from 'react';
 import type { ReactNode } from 'react';
-import { chatStrings, defaultDateLocale } from './strings';
-import type { ChatLanguage, ChatStrings } from './strings';
+import { ruLocale } from './strings';
+import type { ChatLanguage, ChatLanguagePack, ChatStrings } from './strings';
 
 /** What the components read from `ChatLocaleProvider`. */
 export interface ChatLocale {
-  language: ChatLanguage;
+  /** The language's tag (`'ru'` by default). */
+  language: string;
   strings: ChatStrings;
   /** BCP 47 tag for `Intl` date formatting. */
   dateLocale: string;
@@ -13,29 +14,44 @@ export interface ChatLocale {
   timeZone: string | undefined;
 }
 
-const defaultLocale: ChatLocale = {
-  language: 'ru',
-  strings: chatStrings.ru,
-  dateLocale: defaultDateLocale.ru,
-  timeZone: undefined,
-};
+const defaultLocale: ChatLocale = { ...ruLocale, timeZone: undefined };
 
 const ChatLocaleContext = createContext<ChatLocale>(defaultLocale);
 
 /** Props of {@link ChatLocaleProvider}. */
 export interface ChatLocaleProviderProps {
-  /** UI language; `'ru'` when omitted. */
-  language?: ChatLanguage;
+  /**
+   * The language: its strings and date locale. Default {@link ruLocale}
+   * (Russian, bundled); English is `enLocale` from
+   * `unet-chat-redux/react/locales/en`.
+   */
+  locale?: ChatLanguagePack;
+  /**
+   * @deprecated Pass `locale` (0.2.0). `'ru'` still works; another language
+   * needs its pack imported, and without it the provider throws an error
+   * naming the import.
+   */
+  language?: 'ru';
   /** Individual strings to replace, on top of the language's set. */
   strings?: Partial<ChatStrings>;
   /**
-   * BCP 47 tag for dates, e.g. `navigator.language`; defaults to the UI language
-   * (`ru-RU` or `en-US`) so dates and labels speak the same language.
+   * BCP 47 tag for dates, e.g. `navigator.language`; defaults to the
+   * language's own (`ru-RU`, `en-US`) so dates and labels speak the same language.
    */
   dateLocale?: string;
   /** IANA time zone for dates; the reader's own zone when omitted. */
   timeZone?: string;
   children?: ReactNode;
+}
+
+/** The pack a provider speaks: `locale`, else the bundled one `language` names. */
+function packOf(locale: ChatLanguagePack | undefined, language: ChatLanguage | undefined) {
+  if (locale) return locale;
+  // `language` is typed `'ru'`; another value comes from untyped code or a cast.
+  if (language === undefined || language === ruLocale.language) return ruLocale;
+  throw new Error(
+    `unet-chat-redux: <ChatLocaleProvider language="${language}"> needs the language's strings, which the React entry no longer bundles: \`import { ${language}Locale } from 'unet-chat-redux/react/locales/${language}'\` and pass \`locale={${language}Locale}\`. See docs/react.md.`,
+  );
 }
 
 /**
@@ -44,26 +60,30 @@ export interface ChatLocaleProviderProps {
  *
  * @example
  * ```tsx
- * <ChatLocaleProvider language="en" strings={{ send: 'Post' }}>
+ * import { enLocale } from 'unet-chat-redux/react/locales/en';
+ *
+ * <ChatLocaleProvider locale={enLocale} strings={{ send: 'Post' }}>
  *   <ChatContainer />
  * </ChatLocaleProvider>
  * ```
  */
 export function ChatLocaleProvider({
-  language = 'ru',
+  locale,
+  language,
   strings,
   dateLocale,
   timeZone,
   children,
 }: ChatLocaleProviderProps) {
+  const pack = packOf(locale, language);
   const value = useMemo<ChatLocale>(
     () => ({
-      language,
-      strings: strings ? { ...chatStrings[language], ...strings } : chatStrings[language],
-      dateLocale: dateLocale ?? defaultDateLocale[language],
+      language: pack.language,
+      strings: strings ? { ...pack.strings, ...strings } : pack.strings,
+      dateLocale: dateLocale ?? pack.dateLocale,
       timeZone,
     }),
-    [language, strings, dateLocale, timeZone],
+    [pack, strings, dateLocale, timeZone],
   );
   return <ChatLocaleContext.Provider value={value}>{children}</ChatLocaleContext.Provider>;
 }

@@ -1,12 +1,5 @@
 export { ChatLocaleProvider, useChatLocale, useChatStrings } from './context';
-export {
-  chatErrorText,
-  chatStrings,
-  closeCodeError,
-  defaultDateLocale,
-  enStrings,
-  ruStrings,
-} from './strings';
+export { chatErrorText, closeCodeError, defaultDateLocale, ruLocale, ruStrings } from './strings';
 
 export type { ChatLocale, ChatLocaleProviderProps } from './context';
-export type { ChatErrorCode, ChatLanguage, ChatStrings } from './strings';
+export type { ChatErrorCode, ChatLanguage, ChatLanguagePack, ChatStrings } from './strings';

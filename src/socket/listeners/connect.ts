@@ -20,7 +20,6 @@ import type { ClientFrame, ServerEvent } from '../codec';
 import { ConversationConnection } from '../connection';
 import type { ConnectionOptions, ConnectionUpdate } from '../connection';
 import type { ChatDispatch, SocketChannel, SocketContext } from '../context';
-import { isSharedSocketFactory, withTabSharing } from '../shared/chatSharing';
 import type { SocketFactory } from '../transport';
 import { conversationSocketUrl, userStreamUrl } from '../url';
 import { listenForEvent } from './events';
@@ -128,12 +127,13 @@ export function addConnectListeners(
     conversationId: string,
     url: (token: string | null) => string,
   ): Omit<ConnectionOptions, 'onStatus' | 'onEvents' | 'onOpen'> {
-    factory ??= withTabSharing(
-      runtime,
-      socketOptions.factory ?? createWebSocketFactory(),
-      socketOptions.shareAcrossTabs,
-      (cleanup) => context.cleanups.add(cleanup),
-    );
+    if (!factory) {
+      const inner = socketOptions.factory ?? createWebSocketFactory();
+      // Tab sharing (or another wrapper) comes in as an option: not imported here, so a host without it pays nothing.
+      factory = socketOptions.share
+        ? socketOptions.share.wrap(runtime, inner, (cleanup) => context.cleanups.add(cleanup))
+        : inner;
+    }
     return {
       conversationId,
       url,
@@ -434,7 +434,7 @@ export function addConnectListeners(
     streamSupport = 'unsupported';
     stopAwaitingExtensions();
     // The session ended: a tab that shared sockets leaves (a leader hands over).
-    if (isSharedSocketFactory(factory)) factory.releaseIdle();
+    (factory as { releaseIdle?: () => void } | undefined)?.releaseIdle?.();
   }
 
   context.cleanups.add(() => closeAll(false));
