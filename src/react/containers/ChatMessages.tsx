@@ -100,9 +100,14 @@ export function ChatMessages({
   // re-render the whole conversation (one more commit) for every report during a burst.
   const newestVisible = useRef<{ conversationId: string; message: ChatMessage } | null>(null);
   const attentiveNow = useRef(attentive);
+  // The conversation whose `conversationViewed` has been dispatched: the list's effects run
+  // before this component's, and a report before it would move the read cursor past the
+  // messages the divider is to mark as new.
+  const viewedNow = useRef<string | null>(null);
   const reportSeen = useCallback(() => {
     const seen = newestVisible.current;
-    if (!attentiveNow.current || !seen || seen.conversationId !== conversationId) return;
+    if (!attentiveNow.current || viewedNow.current !== conversationId) return;
+    if (!seen || seen.conversationId !== conversationId) return;
     dispatch(
       messagesSeen({
         conversationId,
@@ -111,10 +116,12 @@ export function ChatMessages({
       }),
     );
   }, [dispatch, conversationId]);
+  // After the effect above, so a report goes out after `conversationViewed`.
   useEffect(() => {
     attentiveNow.current = attentive;
+    viewedNow.current = conversationId;
     reportSeen();
-  }, [attentive, reportSeen]);
+  }, [attentive, conversationId, reportSeen]);
   const onNewestVisibleChange = useCallback(
     (message: ChatMessage) => {
       newestVisible.current = { conversationId, message };
