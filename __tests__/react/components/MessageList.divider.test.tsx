@@ -94,7 +94,7 @@ function history(): ChatMessage[] {
 function dividerInView(): boolean {
   const row = document.querySelector<HTMLElement>('.ucr-row:has(.ucr-divider)');
   if (!row) return false;
-  const start = Number(/translateY\((-?[\d.]+)px\)/.exec(row.style.transform)?.[1]);
+  const start = Number(/translate3d\(0(?:px)?, (-?[\d.]+)px/.exec(row.style.transform)?.[1]);
   const end = start + ROW;
   const top = scroller().scrollTop;
   return end - 32 >= top && end <= top + VIEWPORT;

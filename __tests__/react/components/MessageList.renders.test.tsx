@@ -60,6 +60,11 @@ function setup(messages: ChatMessage[], hasMoreOlder: boolean) {
       view.rerender(tree());
       await settle();
     },
+    appendMany: async (added: readonly ChatMessage[]) => {
+      props.messages = [...props.messages, ...added];
+      view.rerender(tree());
+      await settle();
+    },
   };
 }
 
@@ -132,5 +137,40 @@ describe.each([
     for (const button of article('mine').querySelectorAll('button')) {
       expect(button).toHaveAttribute('tabindex', '0');
     }
+  });
+});
+
+/** Settles until a few turns pass without a commit (scroll events and measurements come later). */
+async function settleCommits(commits: readonly string[]) {
+  for (let quiet = 0; quiet < 5;) {
+    const before = commits.length;
+    await settle();
+    quiet = commits.length === before ? quiet + 1 : 0;
+  }
+}
+
+describe('MessageList: a burst of 1,000 messages at the bottom', () => {
+  // Issue 13 (Rendering) asks for at most 3 commits per burst. Counted here (React Profiler)
+  // for a burst that reaches the list in one update, as the socket's coalescing delivers it:
+  // the update, its rows measured, the follow to the end, the rows measured there. Before the
+  // virtualizer wrote positions to the DOM itself this was 6; the goal's 3 is not reached yet
+  // (docs/performance.md, "what was tried"), so this bound guards what is.
+  it('causes at most 4 commits (the goal: 3) and ends at the newest message', async () => {
+    const history = makeHistory(200);
+    const list = setup(history, true);
+    await settleCommits(list.commits);
+    const last = history.at(-1) as ChatMessage;
+    const burst = Array.from({ length: 1000 }, (_, index) =>
+      makeMessage({ id: `burst-${index}`, sender_id: 2, created_ms: last.created_ms + 1 + index }),
+    );
+
+    const commitsBefore = list.commits.length;
+    await list.appendMany(burst);
+    await settleCommits(list.commits);
+
+    expect(list.commits.length - commitsBefore).toBeGreaterThan(0);
+    expect(list.commits.length - commitsBefore).toBeLessThanOrEqual(4);
+    expect(article('burst-999')).toBeInTheDocument();
+    expect(document.querySelector('.ucr-jump')).toBeNull();
   });
 });

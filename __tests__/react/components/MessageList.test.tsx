@@ -55,10 +55,10 @@ async function scrollTo(scroller: HTMLElement, top: number) {
   await settle();
 }
 
-/** The row's position inside the list, from the virtualizer's translateY. */
+/** The row's position inside the list, from the transform the virtualizer writes. */
 function offsetOf(message: HTMLElement): number {
   const wrapper = message.closest<HTMLElement>('.ucr-row');
-  const match = /translateY\((-?[\d.]+)px\)/.exec(wrapper?.style.transform ?? '');
+  const match = /translate3d\(0(?:px)?, (-?[\d.]+)px/.exec(wrapper?.style.transform ?? '');
   if (!match) throw new Error('row has no position');
   return Number(match[1]);
 }

@@ -229,6 +229,9 @@ export function MessageList(props: MessageListProps) {
   // created_ms of the newest message when the reader left the bottom: later ones are "new".
   const [seenUntilMs, setSeenUntilMs] = useState(Number.POSITIVE_INFINITY);
   const olderRequested = useRef(false);
+  // The virtualizer's changes (a row measured, the list scrolled) settle the view once per turn.
+  const settleQueued = useRef(false);
+  const latestSettle = useRef(() => {});
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the package does not use the React Compiler; rows are memoized by hand.
   const virtualizer = useVirtualizer({
@@ -239,7 +242,18 @@ export function MessageList(props: MessageListProps) {
       const message = messages[index];
       return message ? messageKey(message) : index;
     },
+    // Positions and the list's height are written to the DOM by the virtualizer; React
+    // renders only when the rows in range change, not for every measured row.
+    directDomUpdates: true,
     anchorTo: 'end',
+    onChange: () => {
+      if (settleQueued.current) return;
+      settleQueued.current = true;
+      queueMicrotask(() => {
+        settleQueued.current = false;
+        latestSettle.current();
+      });
+    },
     followOnAppend: true,
     scrollEndThreshold: END_THRESHOLD,
     paddingStart: TOP_AREA_HEIGHT,
@@ -460,9 +474,9 @@ export function MessageList(props: MessageListProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dividerIndex]);
 
-  useEffect(() => {
-    const scroller = scrollRef.current;
-    if (dividerTries.current === 0 || !scroller || dividerIndex < 0) return;
+  /** Brings the view back to the divider while the rows around it are measured (see `dividerTries`). */
+  function keepDividerInView(scroller: HTMLElement) {
+    if (dividerTries.current === 0 || dividerIndex < 0) return;
     const place = dividerPlace(scroller);
     if (!place) return;
     if (place.inView) {
@@ -471,7 +485,7 @@ export function MessageList(props: MessageListProps) {
     }
     dividerTries.current -= 1;
     virtualizer.scrollToOffset(place.target);
-  });
+  }
 
   /** The reader scrolls or types: the view is theirs, the divider is not brought back. */
   function readerTookOver() {
@@ -550,18 +564,40 @@ export function MessageList(props: MessageListProps) {
     report(newest);
   }
 
-  // After every render (new messages, measured rows), not only on scroll.
-  useEffect(() => {
+  // After every render (new messages) and every change of the virtualizer's (measured rows,
+  // which no longer render: positions are written to the DOM), not only on scroll.
+  function settleView() {
     const scroller = scrollRef.current;
-    if (scroller) reportNewestVisible(scroller);
+    if (!scroller) return;
+    lastScrollTop.current = scroller.scrollTop;
+    keepDividerInView(scroller);
+    reportNewestVisible(scroller);
+    // Rows measured shorter than estimated can leave a short history unscrollable.
+    const total = virtualizer.getTotalSize();
+    if (hasMoreOlder && !loadingOlder && !olderRequested.current && scroller.clientHeight > 0) {
+      if (total <= scroller.clientHeight) {
+        olderRequested.current = true;
+        onLoadOlder();
+      }
+    }
+  }
+  useEffect(() => {
+    latestSettle.current = settleView;
+    settleView();
   });
 
+  const lastScrollTop = useRef(0);
   function handleScroll() {
     const scroller = scrollRef.current;
     if (!scroller) return;
     // Read the element, not the virtualizer: its own scroll listener may not have run yet.
+    const top = scroller.scrollTop;
+    // Rows added or measured below grow the list before the virtualizer follows them: only
+    // the reader scrolling up leaves the bottom, not the bottom moving away.
     const nowAtBottom =
-      scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop <= END_THRESHOLD;
+      scroller.scrollHeight - scroller.clientHeight - top <= END_THRESHOLD ||
+      (atBottom && top >= lastScrollTop.current);
+    lastScrollTop.current = top;
     if (nowAtBottom !== atBottom) {
       setAtBottom(nowAtBottom);
       setSeenUntilMs(nowAtBottom ? Number.POSITIVE_INFINITY : (last?.created_ms ?? 0));
@@ -667,7 +703,7 @@ export function MessageList(props: MessageListProps) {
         onFocus={handleFocus}
         onBlur={handleBlur}
       >
-        <div className="ucr-message-list__inner" style={{ height: totalSize }}>
+        <div className="ucr-message-list__inner" ref={virtualizer.containerRef}>
           <div className="ucr-message-list__top" style={{ height: TOP_AREA_HEIGHT }}>
             {loadingOlder ? (
               <span className="ucr-message-list__loading">
@@ -710,7 +746,6 @@ export function MessageList(props: MessageListProps) {
                 data-index={item.index}
                 data-key={key}
                 className={startsRun || startsDay ? 'ucr-row' : 'ucr-row ucr-row--continued'}
-                style={{ transform: `translateY(${item.start}px)` }}
               >
                 <Row
                   message={message}

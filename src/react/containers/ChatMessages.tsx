@@ -18,7 +18,7 @@ import {
   userTyping,
 } from 'unet-chat-redux';
 import type { ChatMessage, MessageReceipt } from 'unet-chat-redux';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { shallowEqual } from 'react-redux';
 import { ChatMessagesView } from '../components';
 import type { ChatMessagesViewProps } from '../components';
@@ -96,17 +96,39 @@ export function ChatMessages({
     };
   }, [dispatch, conversationId, attentive]);
   // The newest message on screen counts as read only while the page has the person's attention.
-  const [newestVisible, setNewestVisible] = useState<ChatMessage | null>(null);
-  useEffect(() => {
-    if (!attentive || !newestVisible) return;
+  // Kept in refs, not state: the list reports it after its commits, and a state here would
+  // re-render the whole conversation (one more commit) for every report during a burst.
+  const newestVisible = useRef<{ conversationId: string; message: ChatMessage } | null>(null);
+  const attentiveNow = useRef(attentive);
+  // The conversation whose `conversationViewed` has been dispatched: the list's effects run
+  // before this component's, and a report before it would move the read cursor past the
+  // messages the divider is to mark as new.
+  const viewedNow = useRef<string | null>(null);
+  const reportSeen = useCallback(() => {
+    const seen = newestVisible.current;
+    if (!attentiveNow.current || viewedNow.current !== conversationId) return;
+    if (!seen || seen.conversationId !== conversationId) return;
     dispatch(
       messagesSeen({
         conversationId,
-        messageId: newestVisible.id,
-        createdMs: newestVisible.created_ms,
+        messageId: seen.message.id,
+        createdMs: seen.message.created_ms,
       }),
     );
-  }, [dispatch, conversationId, attentive, newestVisible]);
+  }, [dispatch, conversationId]);
+  // After the effect above, so a report goes out after `conversationViewed`.
+  useEffect(() => {
+    attentiveNow.current = attentive;
+    viewedNow.current = conversationId;
+    reportSeen();
+  }, [attentive, conversationId, reportSeen]);
+  const onNewestVisibleChange = useCallback(
+    (message: ChatMessage) => {
+      newestVisible.current = { conversationId, message };
+      reportSeen();
+    },
+    [conversationId, reportSeen],
+  );
   const dividerAfterId = useChatSelector((state) =>
     selectNewMessagesDividerAfter(state, conversationId),
   );
@@ -197,7 +219,7 @@ export function ChatMessages({
       onDraftChange={onDraftChange}
       dividerAfterId={dividerAfterId}
       receipts={receipts}
-      onNewestVisibleChange={setNewestVisible}
+      onNewestVisibleChange={onNewestVisibleChange}
       typingUserIds={typingUserIds}
       presence={presence}
       onTyping={onTyping}
