@@ -54,6 +54,8 @@ function expectFrozenPlain(chunks: readonly MessageChunk[]): void {
     expect(Object.isFrozen(chunk.ids)).toBe(true);
     expect(Object.isFrozen(chunk.entities)).toBe(true);
     expect(Object.keys(chunk).sort()).toEqual(['entities', 'ids']);
+    // The adapter's shape: a plain `{}` table (the fuzz invariants check its prototype too).
+    expect(Object.getPrototypeOf(chunk.entities)).toBe(Object.prototype);
     expect(Object.keys(chunk.entities).sort()).toEqual([...chunk.ids].sort());
     for (const id of chunk.ids) expect(Object.isFrozen(chunk.entities[id])).toBe(true);
   }

@@ -81,11 +81,16 @@ export function indexOf(store: StoredMessages): IdIndex {
   return readPlain<IdIndex>(store, 'index');
 }
 
-/** A table of a chunk: null-prototype, so that copying it is a plain loop of own keys (4× faster than `{...}` in V8). */
+/**
+ * A chunk's entity table. A plain `{}` (the adapter's own shape: invariant
+ * checks and hosts expect `Object.prototype`), filled by a `for…in` loop:
+ * 85 µs for 340 keys against 121 µs for `{...table}` (a null-prototype
+ * table would take 25 µs, but is another shape than the adapter's).
+ */
 type Table = Record<string, ChatMessage>;
 
 function newTable(): Table {
-  return Object.create(null) as Table;
+  return {};
 }
 
 /** A plain copy of an entity table, leaving out `gone` (one loop, no Immer proxy). */
