@@ -31,11 +31,13 @@ import {
 import type { MessagesReceivedPayload } from './events';
 import type { ChatMessage } from './model';
 import {
+  chunksOf,
   insertMessages,
   lastIdIn,
   messageIn,
   removeMessages,
   replaceMessage,
+  replaceMessages,
   storedKey,
   trimOldest,
 } from './chunks';
@@ -110,13 +112,9 @@ function confirmedOf(timeline: Timeline, id: string): ChatMessage | undefined {
   return messageIn(timeline, id);
 }
 
-/** `created_ms` of a chunk's message, read from its base entities when it has them. */
-function keyInChunk(
-  chunk: MessageChunk,
-  entities: Record<string, ChatMessage | undefined>,
-  id: string,
-): number {
-  return (entities[id] ?? chunk.entities[id])?.created_ms ?? 0;
+/** `created_ms` of a message of a (plain) chunk. */
+function keyInChunk(chunk: MessageChunk, id: string): number {
+  return chunk.entities[id]?.created_ms ?? 0;
 }
 
 /** Keys (`created_ms`) of confirmed ids: the messages of this batch first, then the index. */
@@ -145,27 +143,31 @@ function removeConfirmed(
 
 /** The newest confirmed id whose key is at most `key` (null when none). */
 function newestAtMost(timeline: Timeline, key: number): string | null {
-  for (let c = timeline.chunks.length - 1; c >= 0; c--) {
-    const chunk = timeline.chunks[c] as MessageChunk;
-    const entities = plain(chunk.entities);
-    const ids = plain(chunk.ids);
+  const chunks = chunksOf(timeline);
+  for (let c = chunks.length - 1; c >= 0; c--) {
+    const chunk = chunks[c] as MessageChunk;
+    const ids = chunk.ids;
     for (let i = ids.length - 1; i >= 0; i--) {
       const id = ids[i] as string;
-      if (keyInChunk(chunk, entities, id) <= key) return id;
+      if (keyInChunk(chunk, id) <= key) return id;
     }
   }
   return null;
 }
 
-/** Removes a message from wherever its conversation keeps it, stashes included. */
-function removeMessage(timeline: Timeline, id: string): void {
-  delete timeline.editing[id];
-  delete timeline.deleting[id];
-  if (timeline.pending.entities[id]) {
-    messagesAdapter.removeOne(timeline.pending, id);
-    return;
+/**
+ * Removes messages from wherever their conversation keeps them, stashes
+ * included; the confirmed ones in one go (each chunk they are in copied once).
+ */
+function removeFromTimeline(timeline: Timeline, ids: Iterable<string>): void {
+  const confirmed = new Set<string>();
+  for (const id of ids) {
+    delete timeline.editing[id];
+    delete timeline.deleting[id];
+    if (timeline.pending.entities[id]) messagesAdapter.removeOne(timeline.pending, id);
+    else confirmed.add(id);
   }
-  removeConfirmed(timeline, new Set([id]), keyReader(timeline, new Map()));
+  removeConfirmed(timeline, confirmed, keyReader(timeline, new Map()));
 }
 
 /** The pending copy an incoming server message confirms, if any. */
@@ -222,17 +224,17 @@ function pruneInside(
   toKey: number,
 ): void {
   const gone = new Set<string>();
-  for (let c = timeline.chunks.length - 1; c >= 0; c--) {
-    const chunk = timeline.chunks[c] as MessageChunk;
-    const entities = plain(chunk.entities);
-    const ids = plain(chunk.ids);
+  const chunks = chunksOf(timeline);
+  for (let c = chunks.length - 1; c >= 0; c--) {
+    const chunk = chunks[c] as MessageChunk;
+    const ids = chunk.ids;
     for (let i = ids.length - 1; i >= 0; i--) {
       const id = ids[i] as string;
-      const key = keyInChunk(chunk, entities, id);
+      const key = keyInChunk(chunk, id);
       if (key > fromKey && key < toKey && !page.has(id)) gone.add(id);
     }
     const first = ids[0];
-    if (first !== undefined && keyInChunk(chunk, entities, first) <= fromKey) break;
+    if (first !== undefined && keyInChunk(chunk, first) <= fromKey) break;
   }
   removeConfirmed(timeline, gone, keyReader(timeline, new Map()));
 }
@@ -268,7 +270,7 @@ function reachedNewest(timeline: Timeline, epoch: number | undefined): void {
   sync.failure = null;
   if (epoch === undefined || !sync.socketOpen || epoch !== sync.epoch) return;
   sync.syncedEpoch = epoch;
-  timeline.watermark = lastIdIn(timeline.chunks) ?? timeline.watermark;
+  timeline.watermark = lastIdIn(chunksOf(timeline)) ?? timeline.watermark;
 }
 
 /**
@@ -302,11 +304,9 @@ function applyNewestPage(
     // Everything up to the old watermark is stale: the page does not reach it.
     const watermarkKey = keyOf(watermark);
     const stale = new Set<string>();
-    for (const chunk of timeline.chunks) {
-      const entities = plain(chunk.entities);
-      for (const id of plain(chunk.ids))
-        if (keyInChunk(chunk, entities, id) <= watermarkKey) stale.add(id);
-    }
+    for (const chunk of chunksOf(timeline))
+      for (const id of chunk.ids)
+        if ((chunk.entities[id]?.created_ms ?? 0) <= watermarkKey) stale.add(id);
     removeConfirmed(timeline, stale, keyOf);
     timeline.watermark = null;
     timeline.hasMoreOlder = true;
@@ -347,6 +347,9 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
   const fresh: ChatMessage[] = [];
   const delivered: string[] = [];
   const freshIds = new Set<string>();
+  // Replacements of known messages, applied together after the loop (one copy per chunk).
+  const replaced = new Map<string, ChatMessage>();
+  const replace = (message: ChatMessage) => void replaced.set(message.id, message);
 
   for (const id of payload.ids) {
     const message = payload.entities[id];
@@ -359,13 +362,13 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
       continue;
     }
     // Through the index: O(1) when unknown, O(log n) when known, whatever its `created_at` says now.
-    const known = confirmedOf(timeline, id);
+    const known = replaced.get(id) ?? confirmedOf(timeline, id);
     if (known) {
       // Known already (say, a history page brought it first): the pending copy it confirms goes.
       const confirmedKey = payload.confirms ?? message.client_id ?? undefined;
       if (confirmedKey && confirmedKey !== id && timeline.pending.entities[confirmedKey]) {
         messagesAdapter.removeOne(timeline.pending, confirmedKey);
-        if (!known.client_id) replaceMessage(timeline, { ...known, client_id: confirmedKey });
+        if (!known.client_id) replace({ ...known, client_id: confirmedKey });
       }
       const editing = timeline.editing[id];
       if (editing && payload.source !== 'edit') {
@@ -374,8 +377,7 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
       } else {
         delete timeline.editing[id];
         // An unchanged copy keeps its reference, so selectors and rows do not re-render.
-        if (!sameContent(known, message))
-          replaceMessage(timeline, toChatMessage(message, conversationId, known));
+        if (!sameContent(known, message)) replace(toChatMessage(message, conversationId, known));
       }
       batchKeys.set(id, known.created_ms);
       delivered.push(id);
@@ -393,6 +395,7 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
     freshIds.add(id);
     delivered.push(id);
   }
+  if (replaced.size > 0) replaceMessages(timeline, [...replaced.values()]);
 
   const keyOf = keyReader(timeline, batchKeys);
   const page = payload.page;
@@ -429,11 +432,8 @@ function addPending(timeline: Timeline, message: ChatMessage, restored = false):
   if (timeline.pending.entities[message.id]) return;
   // A restored message may have been confirmed meanwhile (its echo came before the reload).
   if (restored) {
-    for (const chunk of timeline.chunks) {
-      const entities = plain(chunk.entities);
-      for (const id of plain(chunk.ids))
-        if ((entities[id] ?? chunk.entities[id])?.client_id === message.id) return;
-    }
+    for (const chunk of chunksOf(timeline))
+      for (const id of chunk.ids) if (chunk.entities[id]?.client_id === message.id) return;
   }
   messagesAdapter.addOne(timeline.pending, message);
 }
@@ -509,7 +509,7 @@ const applyEvent = createReducer(initialState, (builder) => {
         source: 'changes',
         updatesOnly: true,
       });
-      for (const id of payload.deletedIds) removeMessage(timeline, id);
+      removeFromTimeline(timeline, payload.deletedIds);
       timeline.sync.changesCursor = payload.cursor;
       if (payload.complete) timeline.sync.changesDue = false;
     })
@@ -566,7 +566,7 @@ const applyEvent = createReducer(initialState, (builder) => {
       const message = pendingOf(timeline, payload.clientId);
       if (!timeline || !message) return;
       if (!message.attempts) {
-        const newest = lastIdIn(timeline.chunks);
+        const newest = lastIdIn(chunksOf(timeline));
         const newestMs = newest ? storedKey(timeline, newest) : undefined;
         if (newestMs !== undefined) message.sent_after_ms = newestMs;
       }
@@ -591,7 +591,7 @@ const applyEvent = createReducer(initialState, (builder) => {
     .addCase(messageDiscarded, (state, { payload }) => {
       const timeline = state.conversations[payload.conversationId];
       if (timeline && pendingOf(timeline, payload.clientId))
-        removeMessage(timeline, payload.clientId);
+        removeFromTimeline(timeline, [payload.clientId]);
     })
     .addCase(messageEditStarted, (state, { payload }) => {
       for (const timeline of Object.values(state.conversations)) {
@@ -628,7 +628,7 @@ const applyEvent = createReducer(initialState, (builder) => {
     })
     .addCase(messagesRemoved, (state, { payload }) => {
       const timeline = state.conversations[payload.conversationId];
-      if (timeline) for (const id of payload.ids) removeMessage(timeline, id);
+      if (timeline) removeFromTimeline(timeline, payload.ids);
     })
     .addCase(conversationRemoved, (state, { payload }) => {
       delete state.conversations[payload.id];
@@ -654,7 +654,7 @@ const applyEvent = createReducer(initialState, (builder) => {
       // Only when live is everything left contiguous; else the next catch-up starts afresh.
       if (timeline.watermark !== null && dropped.includes(timeline.watermark))
         timeline.watermark =
-          timeline.sync.phase === 'live' ? (lastIdIn(timeline.chunks) ?? null) : null;
+          timeline.sync.phase === 'live' ? (lastIdIn(chunksOf(timeline)) ?? null) : null;
     })
     .addMatcher(chatApi.endpoints.getConversations.matchFulfilled, (state, { payload }) => {
       // Conversations we no longer take part in take their messages with them —
