@@ -43,6 +43,7 @@ import {
 } from './chunks';
 import type { KeyOf, MessageChunk } from './chunks';
 import { sortableTimestamp } from './time';
+import { messageOfStored } from './storedMessage';
 import { emptyTimeline, messagesAdapter, phaseOf } from './timelineModel';
 import type { MessagesState, Timeline } from './timelineModel';
 
@@ -542,18 +543,7 @@ const applyEvent = createReducer(initialState, (builder) => {
         addPending(
           timelineOf(state, stored.conversationId),
           {
-            id: stored.clientId,
-            client_id: stored.clientId,
-            conversation_id: stored.conversationId,
-            sender_id: stored.senderId,
-            text: stored.text,
-            reply_to: stored.replyTo,
-            is_edited: false,
-            created_at: stored.createdAt,
-            created_ms: sortableTimestamp(stored.createdAt),
-            status: stored.status,
-            error: stored.error,
-            errorCode: stored.errorCode,
+            ...messageOfStored(stored),
             attempts: stored.attempts,
             ...(stored.sentAfterMs != null ? { sent_after_ms: stored.sentAfterMs } : {}),
           },

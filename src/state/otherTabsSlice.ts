@@ -4,6 +4,7 @@ import type { StoredPendingMessage } from './events';
 import type { Message } from '../api/types';
 import type { ChatMessage } from './model';
 import type { ChatRootState } from './selectors';
+import { messageOfStored } from './storedMessage';
 import { sortableTimestamp } from './time';
 
 /** An unsent message of another tab of the same user, as that tab stored it. */
@@ -138,23 +139,6 @@ export const selectOtherTabsOutbox = (
   conversationId: string,
 ): readonly OtherTabMessage[] => state.chat.otherTabs.pending[conversationId] ?? noOtherTabMessages;
 
-function toChatMessage(stored: OtherTabMessage): ChatMessage {
-  return {
-    id: stored.clientId,
-    client_id: stored.clientId,
-    conversation_id: stored.conversationId,
-    sender_id: stored.senderId,
-    text: stored.text,
-    reply_to: stored.replyTo,
-    is_edited: false,
-    created_at: stored.createdAt,
-    created_ms: sortableTimestamp(stored.createdAt),
-    status: stored.status,
-    error: stored.error,
-    errorCode: stored.errorCode,
-  };
-}
-
 /**
  * `messages` (one conversation's, in display order) followed by the unsent
  * messages other tabs hold there, in compose order — except any the list
@@ -171,7 +155,7 @@ export function withOtherTabsMessages(
   // Ours (adopted, or the same client_id) by id; confirmed ones by their copy.
   const candidates = otherTabs.filter((stored) => !known.has(stored.clientId));
   const confirmed = messages.filter((message) => message.status === 'sent');
-  const added = unconfirmed(candidates, confirmed, false).map(toChatMessage);
+  const added = unconfirmed(candidates, confirmed, false).map(messageOfStored);
   return added.length === 0 ? messages : [...messages, ...added];
 }
 
@@ -188,5 +172,5 @@ export function withOtherTabsMessages(
  */
 export const selectOtherTabsMessages = createSelector(
   [selectOtherTabsOutbox],
-  (stored): ChatMessage[] => stored.map(toChatMessage),
+  (stored): ChatMessage[] => stored.map(messageOfStored),
 );
