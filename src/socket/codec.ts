@@ -1,4 +1,5 @@
 import type { Conversation, Message } from '../api/types';
+import { isReservedName } from '../state/reservedNames';
 
 /**
  * The WebSocket frames of the contract, as typed events. Decoding checks
@@ -226,13 +227,11 @@ const string: FieldCheck = { test: (value) => typeof value === 'string', expecte
  * `Object.prototype` such as `constructor` or `__proto__` cannot be one, and
  * no server makes such ids (the contract's are UUIDs).
  */
-const reservedName = (value: unknown): value is string =>
-  typeof value === 'string' && value in Object.prototype;
 const id: FieldCheck = {
-  test: (value) => typeof value === 'string' && !reservedName(value),
+  test: (value) => typeof value === 'string' && !isReservedName(value),
   expected: 'a string',
   refusal: (value) =>
-    reservedName(value) ? `must not be "${value}", a name of Object.prototype` : null,
+    isReservedName(value) ? `must not be "${value}", a name of Object.prototype` : null,
 };
 const number: FieldCheck = {
   test: (value) => typeof value === 'number' && Number.isFinite(value),

@@ -53,7 +53,7 @@ export const chunkAdapter = createEntityAdapter<ChatMessage>();
 export type { KeyOf } from './timeline';
 
 /** The value of `owner[key]` as it stands, read without Immer making a draft of it. */
-function readPlain<Value>(owner: object, key: string): Value {
+export function readPlain<Value>(owner: object, key: string): Value {
   const value = (
     isDraft(owner)
       ? Object.getOwnPropertyDescriptor(owner, key)?.value
@@ -249,24 +249,30 @@ function withAdded(
  * (scroll-back) — touch only the last or the first chunk; anything else is
  * placed by binary search, each touched chunk copied once.
  */
-export function insertMessages(store: StoredMessages, batch: readonly ChatMessage[]): void {
+export function insertMessages(
+  store: StoredMessages,
+  batch: readonly ChatMessage[],
+  { allNew = false }: { allNew?: boolean } = {},
+): void {
   if (batch.length === 0) return;
   const index = indexOf(store);
-  const seen = new Set<string>();
-  const fresh: ChatMessage[] = [];
-  for (const message of batch) {
-    if (seen.has(message.id) || spanOfId(index, message.id) !== undefined) continue;
-    seen.add(message.id);
-    fresh.push(message);
+  let fresh: readonly ChatMessage[] = batch;
+  // `allNew`: the caller has checked every id against the index and each other already.
+  if (!allNew) {
+    const seen = new Set<string>();
+    const unknown: ChatMessage[] = [];
+    for (const message of batch) {
+      if (seen.has(message.id) || spanOfId(index, message.id) !== undefined) continue;
+      seen.add(message.id);
+      unknown.push(message);
+    }
+    fresh = unknown;
   }
   if (fresh.length === 0) return;
   const chunks = chunksOf(store).slice();
   placeMessages(chunks, fresh);
   setChunks(store, chunks);
-  store.index = withKeys(
-    index,
-    fresh.map((message) => ({ id: message.id, key: message.created_ms })),
-  );
+  store.index = withKeys(index, fresh);
 }
 
 function placeMessages(chunks: MessageChunk[], batch: readonly ChatMessage[]): void {

@@ -32,9 +32,11 @@ import type { MessagesReceivedPayload } from './events';
 import type { ChatMessage } from './model';
 import {
   chunksOf,
+  indexOf,
   insertMessages,
   lastIdIn,
   messageIn,
+  readPlain,
   removeMessages,
   replaceMessage,
   replaceMessages,
@@ -42,6 +44,7 @@ import {
   trimOldest,
 } from './chunks';
 import type { KeyOf, MessageChunk } from './chunks';
+import { spanOfId } from './idIndex';
 import { sortableTimestamp } from './time';
 import { messageOfStored } from './storedMessage';
 import { emptyTimeline, messagesAdapter, phaseOf } from './timelineModel';
@@ -314,7 +317,7 @@ function applyNewestPage(
   } else if (!timeline.sync.historyLoaded || everything) {
     timeline.hasMoreOlder = !everything;
   }
-  insertMessages(timeline, fresh);
+  insertMessages(timeline, fresh, { allNew: true });
   pruneInside(timeline, pageIds, everything ? -Infinity : firstKey, lastKey);
   advanceWatermark(timeline, newest, keyOf);
   timeline.sync.historyLoaded = true;
@@ -331,7 +334,7 @@ function applyCatchUpPage(
 ): void {
   const page = payload.page;
   if (!page) return;
-  insertMessages(timeline, fresh);
+  insertMessages(timeline, fresh, { allNew: true });
   // Only a page asked for from the current watermark is contiguous with it
   // (an answer to an older request still brings real messages, nothing more).
   if (page.cursor === null || page.cursor !== timeline.watermark) return;
@@ -351,19 +354,30 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
   // Replacements of known messages, applied together after the loop (one copy per chunk).
   const replaced = new Map<string, ChatMessage>();
   const replace = (message: ChatMessage) => void replaced.set(message.id, message);
+  // Read once, as plain values: in a burst most ids are new, and asking the
+  // draft (a Proxy) for each of them cost more than the rest of the loop. The
+  // loop does not change the index, and only the ids it is at in `deleting`.
+  const index = indexOf(timeline);
+  const deletingNow = readPlain<Timeline['deleting']>(timeline, 'deleting');
+  // Usually none: then no id is looked up in it (a table lookup by a fresh string costs).
+  const anyDeleting = Object.keys(deletingNow).length > 0;
+  const pendingAtStart = readPlain<Timeline['pending']>(timeline, 'pending').ids.length > 0;
 
   for (const id of payload.ids) {
     const message = payload.entities[id];
     if (!message || message.conversation_id !== conversationId) continue;
     if (freshIds.has(id)) continue;
-    const deleting = timeline.deleting[id];
+    const deleting =
+      anyDeleting && deletingNow[id] !== undefined ? timeline.deleting[id] : undefined;
     if (deleting) {
       // Our delete is on its way: keep it hidden, but remember the server's copy.
       timeline.deleting[id] = toChatMessage(message, conversationId, deleting);
       continue;
     }
     // Through the index: O(1) when unknown, O(log n) when known, whatever its `created_at` says now.
-    const known = replaced.get(id) ?? confirmedOf(timeline, id);
+    const known =
+      replaced.get(id) ??
+      (spanOfId(index, id) === undefined ? undefined : confirmedOf(timeline, id));
     if (known) {
       // Known already (say, a history page brought it first): the pending copy it confirms goes.
       const confirmedKey = payload.confirms ?? message.client_id ?? undefined;
@@ -386,7 +400,8 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
     }
     // An edit of a message we never loaded must not be inserted out of context.
     if (payload.updatesOnly) continue;
-    const pendingId = findPendingCopy(timeline, message, payload);
+    // Pending copies only go in this loop, never come: none at the start means none at all.
+    const pendingId = pendingAtStart ? findPendingCopy(timeline, message, payload) : undefined;
     const pending = pendingId ? timeline.pending.entities[pendingId] : undefined;
     if (pendingId && pending) messagesAdapter.removeOne(timeline.pending, pendingId);
     const stored = toChatMessage(message, conversationId);
@@ -403,14 +418,14 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
   if (!page) {
     // Live frames, our own send and edit answers: always shown, in time order.
     // Only live frames while live are known to be contiguous with the watermark.
-    insertMessages(timeline, fresh);
+    insertMessages(timeline, fresh, { allNew: true });
     if (payload.source === 'socket' && !payload.updatesOnly && timeline.sync.phase === 'live') {
       advanceWatermark(timeline, newestOf(delivered, keyOf), keyOf);
     }
     return;
   }
   if (page.direction === 'older') {
-    insertMessages(timeline, fresh);
+    insertMessages(timeline, fresh, { allNew: true });
     timeline.hasMoreOlder = !cursorIgnored(payload, keyOf) && payload.ids.length >= page.limit;
     timeline.loadingOlder = false;
     timeline.error = null;

@@ -1,5 +1,6 @@
 import { normalize, schema } from 'normalizr';
 import type { Conversation, Message } from '../api/types';
+import { isReservedName } from './reservedNames';
 
 /**
  * normalizr schemas of the two wire entities. A message's `reply_to` refers
@@ -58,7 +59,7 @@ function isFlat(message: Message): boolean {
   const reply = (message as { reply_to: unknown }).reply_to;
   // An id naming a prototype member (`__proto__`) cannot key a plain object:
   // such a list takes normalizr's way, which refuses it.
-  return (reply === null || typeof reply !== 'object') && !(message.id in Object.prototype);
+  return (reply === null || typeof reply !== 'object') && !isReservedName(message.id);
 }
 
 /** Normalizes a list of conversations (and their embedded last messages). */

@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import {
+  RECENT_LIMIT,
+  emptyIndex,
+  entriesOf,
+  spanOf,
+  spanOfId,
+  withKeys,
+  withoutIds,
+} from '../../src/state/idIndex';
+import type { IdIndex } from '../../src/state/idIndex';
+
+/**
+ * The index's two levels (recent ids, merged into the settled buckets when
+ * RECENT_LIMIT is passed) against a plain Map, over batches big enough to
+ * settle several times: whatever the order of additions, re-keyings and
+ * removals, it holds exactly the model's ids at the model's spans.
+ */
+
+const POOL = 3 * RECENT_LIMIT;
+const idOf = (n: number) => `m${n}`;
+
+type Step =
+  | { kind: 'add'; from: number; count: number; key: number }
+  | { kind: 'remove'; from: number; count: number; stride: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    kind: fc.constant('add' as const),
+    from: fc.nat({ max: POOL - 1 }),
+    count: fc.oneof(
+      fc.integer({ min: 1, max: 20 }),
+      fc.integer({ min: 1, max: RECENT_LIMIT + 500 }),
+    ),
+    key: fc.integer({ min: 0, max: 2 ** 41 }),
+  }),
+  fc.record({
+    kind: fc.constant('remove' as const),
+    from: fc.nat({ max: POOL - 1 }),
+    count: fc.integer({ min: 1, max: 3000 }),
+    stride: fc.integer({ min: 1, max: 7 }),
+  }),
+);
+
+function disagreements(index: IdIndex, model: ReadonlyMap<string, number>): string[] {
+  const wrong: string[] = [];
+  if (index.size !== model.size) wrong.push(`size ${index.size}, model ${model.size}`);
+  if (index.recentSize > RECENT_LIMIT) wrong.push(`recent holds ${index.recentSize}`);
+  const recentCount = index.recent.reduce((sum, bucket) => sum + bucket.ids.length, 0);
+  if (recentCount !== index.recentSize)
+    wrong.push(`recentSize ${index.recentSize}, ${recentCount} held`);
+  const settled = new Set(index.buckets.flatMap((bucket) => bucket.ids));
+  for (const bucket of index.recent)
+    for (const id of bucket.ids) if (settled.has(id)) wrong.push(`${id} in both levels`);
+  const entries = entriesOf(index);
+  if (entries.size !== model.size) wrong.push(`${entries.size} entries, model ${model.size}`);
+  for (const [id, span] of model) {
+    if (spanOfId(index, id) !== span) wrong.push(`${id}: ${spanOfId(index, id)}, model ${span}`);
+    if (wrong.length > 5) break;
+  }
+  for (let n = POOL; n < POOL + 5; n++)
+    if (spanOfId(index, idOf(n)) !== undefined) wrong.push(`${idOf(n)} invented`);
+  if (![index, index.buckets, index.recent].every(Object.isFrozen)) wrong.push('not frozen');
+  return wrong;
+}
+
+describe('the two-level id index', () => {
+  it('agrees with a Map through additions, re-keyings and removals across several settlings', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        let index = emptyIndex();
+        const model = new Map<string, number>();
+        for (const s of steps) {
+          if (s.kind === 'add') {
+            const entries = Array.from({ length: s.count }, (_, i) => ({
+              id: idOf((s.from + i) % POOL),
+              created_ms: s.key + i * 997,
+            }));
+            index = withKeys(index, entries);
+            for (const entry of entries) model.set(entry.id, spanOf(entry.created_ms));
+          } else {
+            const ids = Array.from({ length: s.count }, (_, i) =>
+              idOf((s.from + i * s.stride) % POOL),
+            );
+            index = withoutIds(index, ids);
+            for (const id of ids) model.delete(id);
+          }
+          expect({ after: s, wrong: disagreements(index, model) }).toEqual({ after: s, wrong: [] });
+        }
+      }),
+      { numRuns: Number(process.env.INDEX_RUNS ?? 40) },
+    );
+  });
+
+  it('settles the recent level into the buckets once it passes RECENT_LIMIT', () => {
+    const entries = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        id: idOf(from + i),
+        created_ms: (from + i) * 1000,
+      }));
+    const filling = withKeys(emptyIndex(), entries(0, RECENT_LIMIT));
+    expect(filling.recentSize).toBe(RECENT_LIMIT);
+    expect(filling.buckets.every((bucket) => bucket.ids.length === 0)).toBe(true);
+    const settled = withKeys(filling, entries(RECENT_LIMIT, 1));
+    expect(settled.recentSize).toBe(0);
+    expect(settled.size).toBe(RECENT_LIMIT + 1);
+    // A live message after that copies the small level only, not the settled buckets.
+    const live = withKeys(settled, entries(RECENT_LIMIT + 1, 1));
+    expect(live.buckets).toBe(settled.buckets);
+    expect(live.recentSize).toBe(1);
+  });
+});
