@@ -272,7 +272,7 @@ export function insertMessages(
   const chunks = chunksOf(store).slice();
   placeMessages(chunks, fresh);
   setChunks(store, chunks);
-  store.index = withKeys(index, fresh);
+  store.index = withKeys(index, fresh, { allNew: true });
 }
 
 function placeMessages(chunks: MessageChunk[], batch: readonly ChatMessage[]): void {

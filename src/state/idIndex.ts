@@ -308,14 +308,22 @@ function mergedLevel(
 
 const allOf = (batch: Batch) => batch.ids.map((_, p) => p);
 
-/** The index with these ids at these keys' spans (added, or their span replaced). */
-export function withKeys(index: IdIndex, entries: Iterable<KeyedId>): IdIndex {
+/**
+ * The index with these ids at these keys' spans (added, or their span
+ * replaced). `allNew`: the caller knows the index holds none of them, so
+ * they are not looked up in the settled level.
+ */
+export function withKeys(
+  index: IdIndex,
+  entries: Iterable<KeyedId>,
+  { allNew = false }: { allNew?: boolean } = {},
+): IdIndex {
   const batch = batchOf(entries);
   if (batch.ids.length === 0) return index;
   // An id of the settled level is changed there: an id lives in one level only.
   const fresh: number[] = [];
   const settledIds: number[] = [];
-  const anySettled = index.size > index.recentSize;
+  const anySettled = !allNew && index.size > index.recentSize;
   for (let p = 0; p < batch.ids.length; p++)
     (anySettled &&
     spanIn(index.buckets, batch.ids[p] as string, batch.hashes[p] as number) !== undefined
