@@ -42,15 +42,15 @@ export type ListVirtualizer = Virtualizer<HTMLDivElement, HTMLDivElement> & {
  * the order of `_willUpdate` and the container's size are the same; what
  * differs is when the adapter asks React for a render:
  *
- * - only when a row that belongs in the DOM (the range with its overscan and
- *   the rows the range extractor adds) is not among the rows the last render
- *   put there. The stock adapter renders for every change of the range or of
- *   `isScrolling`, and also right after a render that already moved the range
- *   (it compares with the range of its last notification, not of the render):
- *   three to four commits for every batch of appended messages;
- * - and, when an append at the end is followed, the rows at the end are
- *   rendered in the append's own commit (see `followRows`), so the follow's
- *   scroll event finds them there.
+ * - only when a visible row, or one within half the overscan of them, is not
+ *   among the rows the last render put there. The stock adapter renders for
+ *   every change of the range or of `isScrolling`, and also right after a
+ *   render that already moved the range (it compares with the range of its
+ *   last notification, not of the render): three to four commits for every
+ *   batch of appended messages;
+ * - when an append at the end is followed (`followEnd`), the rows at the new
+ *   end are rendered in the append's own commit, so the follow's scroll finds
+ *   them there.
  *
  * Rows, positions and the container's size are written to the DOM by the
  * virtualizer (rows must be `position: absolute`, `top: 0`, with no transform
@@ -175,15 +175,21 @@ export function useListVirtualizer(options: ListVirtualizerOptions): ListVirtual
     scrollToFn: elementScroll,
     onChange: (virtualizer, sync) => {
       applyDirectStyles(virtualizer);
-      // A visible row missing from the DOM asks for a render; the overscan is there to be
-      // scrolled into without one. (`calculateRange`, not `getVirtualIndexes`: that one
-      // would move the core's own "did the range change" record, see `maybeNotify`.)
+      // A row missing from the DOM among the visible ones and half the overscan around them
+      // asks for a render (which renders the whole overscan again): the other half is there
+      // to be scrolled into without one. (`calculateRange`, not `getVirtualIndexes`: that
+      // one would move the core's own "did the range change" record, see `maybeNotify`.)
       const range = virtualizer.calculateRange();
       const rendered = direct.current.rendered;
       let missing = false;
       if (range) {
-        for (let index = range.startIndex; index <= range.endIndex && !missing; index++) {
-          missing = !rendered.has(index);
+        const margin = Math.floor(virtualizer.options.overscan / 2);
+        const last = Math.min(virtualizer.options.count - 1, range.endIndex + margin);
+        for (let index = Math.max(0, range.startIndex - margin); index <= last; index++) {
+          if (!rendered.has(index)) {
+            missing = true;
+            break;
+          }
         }
       }
       if (missing) {
