@@ -28,6 +28,11 @@ export type ListVirtualizerOptions = Omit<
   minItemSize: number;
 };
 
+/** A row's key (TanStack's `Key`, which it does not export). */
+type ItemKey = ReturnType<
+  NonNullable<VirtualizerOptions<HTMLDivElement, HTMLDivElement>['getItemKey']>
+>;
+
 /** {@link useListVirtualizer}'s instance: TanStack's, with the size container's ref. */
 export type ListVirtualizer = Virtualizer<HTMLDivElement, HTMLDivElement> & {
   /** Ref of the inner size container: its height is written by the virtualizer. */
@@ -68,6 +73,8 @@ export function useListVirtualizer(options: ListVirtualizerOptions): ListVirtual
     lastPositions: new WeakMap<HTMLElement, number>(),
     // The indexes whose rows the last render put in the DOM.
     rendered: new Set<number>(),
+    // The count and the last key of the last committed render.
+    committedEnd: null as { count: number; key: ItemKey | null } | null,
   });
   // Set while `measureElement` runs as a ref callback, inside React's commit (no flushSync there).
   const measuringFromRef = useRef(false);
@@ -137,13 +144,13 @@ export function useListVirtualizer(options: ListVirtualizerOptions): ListVirtual
   });
 
   // An append at the end while the reader follows it: the rows at the end join this render.
-  const previous = instance.options;
+  // Compared with the last committed render, so a render React repeats (StrictMode, an
+  // interrupted one) decides the same.
   const getKey = rest.getItemKey ?? ((index: number) => index);
+  const lastKey = rest.count > 0 ? getKey(rest.count - 1) : null;
+  const committed = direct.current.committedEnd;
   const appended =
-    followEnd &&
-    rest.count > previous.count &&
-    getKey(rest.count - 1) !==
-      (previous.count > 0 ? previous.getItemKey(previous.count - 1) : null);
+    followEnd && committed !== null && rest.count > committed.count && lastKey !== committed.key;
 
   const extractRange = useMemo(() => {
     if (!appended) return rangeExtractor;
@@ -211,6 +218,7 @@ export function useListVirtualizer(options: ListVirtualizerOptions): ListVirtual
 
   useLayoutEffect(() => {
     direct.current.rendered = renderedNow;
+    direct.current.committedEnd = { count: rest.count, key: lastKey };
     // The container's new height before `_willUpdate` writes the scroll position: an
     // end-anchored prepend moves it by the rows added, which a shorter container clamps.
     applyContainerSize(instance);
