@@ -1,5 +1,6 @@
 /** @jest-environment jsdom */
 import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { Profiler } from 'react';
 import userEvent from '@testing-library/user-event';
 import { useGetConversationQuery } from 'unet-chat-redux/react';
 import type { Message } from 'unet-chat-redux';
@@ -12,7 +13,10 @@ let restoreLayout: () => void;
 beforeEach(() => {
   restoreLayout = mockLayout();
 });
-afterEach(() => restoreLayout());
+afterEach(() => {
+  restoreLayout();
+  jest.restoreAllMocks();
+});
 
 const question = historyMessage(1, { text: 'Когда экзамен?' });
 const answer = historyMessage(2, { sender_id: ME, text: 'Завтра в 10' });
@@ -105,6 +109,42 @@ describe('ChatMessages', () => {
     expect(await screen.findByText('Аудитория 204')).toBeInTheDocument();
     const live = document.querySelector('[aria-live="polite"]');
     expect(live).toHaveTextContent('Новое сообщение от Айзада Токтогулова: Аудитория 204');
+  });
+
+  it('a live message seen at once makes one commit: reporting it read re-renders nothing', async () => {
+    // The page has the person's attention, so the list reports the newest message on screen.
+    jest.spyOn(document, 'hasFocus').mockReturnValue(true);
+    const harness = createHarness({ messages: [question, answer] });
+    await harness.loadConversations();
+    const commits: string[] = [];
+    render(
+      <harness.Wrapper>
+        <Profiler id="chat" onRender={(_id, phase) => commits.push(phase)}>
+          <ChatMessages conversationId={CONVERSATION} />
+        </Profiler>
+      </harness.Wrapper>,
+    );
+    const socket = harness.acceptSocket();
+    await harness.historyLoaded();
+    await waitFor(() => expect(harness.server.requestsTo('GET', '/users/')).toHaveLength(1));
+    const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    for (let quiet = 0; quiet < 5;) {
+      const before = commits.length;
+      await settle();
+      quiet = commits.length === before ? quiet + 1 : 0;
+    }
+
+    const commitsBefore = commits.length;
+    const live = historyMessage(3, { text: 'Аудитория 204' });
+    harness.push(socket, { type: 'message:new', payload: live });
+    await settle();
+    await settle();
+
+    expect(screen.getByText('Аудитория 204')).toBeInTheDocument();
+    expect(harness.store.getState().chat.reads[CONVERSATION]?.mine).toBe(live.id);
+    // Before: a second, empty commit — the report, dispatched from the list's effect, came
+    // before the container's subscriptions took in the render and made them re-render.
+    expect(commits.slice(commitsBefore)).toEqual(['update']);
   });
 
   it('sends on Enter: the message shows as pending, then as sent once its echo arrives', async () => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FocusEvent, KeyboardEvent, ReactNode } from 'react';
-import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor } from '@tanstack/react-virtual';
 import type { Range } from '@tanstack/react-virtual';
 import type { ChatUser } from '../../api/types';
 import type { ChatMessage } from '../../state/model';
@@ -9,6 +9,7 @@ import { chatDayKey } from '../format';
 import { useChatLocale } from '../i18n/context';
 import { ArrowDownIcon } from './internal/icons';
 import { userName } from './internal/names';
+import { useListVirtualizer } from './internal/useListVirtualizer';
 import { useNow } from './internal/useNow';
 import { MessageRow } from './MessageRow';
 import type { MessageRowActions } from './MessageRow';
@@ -93,6 +94,8 @@ export function messageKey(message: ChatMessage): string {
 }
 
 const ESTIMATED_ROW_HEIGHT = 72;
+/** About the shortest row (a one-line continued message); a shorter one costs one more render, no more. */
+const MIN_ROW_HEIGHT = 32;
 const TOP_AREA_HEIGHT = 48;
 const BOTTOM_PADDING = 12;
 /** How close to the bottom still counts as "reading the latest". */
@@ -233,8 +236,7 @@ export function MessageList(props: MessageListProps) {
   const settleQueued = useRef(false);
   const latestSettle = useRef(() => {});
 
-  // eslint-disable-next-line react-hooks/incompatible-library -- the package does not use the React Compiler; rows are memoized by hand.
-  const virtualizer = useVirtualizer({
+  const virtualizer = useListVirtualizer({
     count: messages.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ESTIMATED_ROW_HEIGHT,
@@ -242,9 +244,8 @@ export function MessageList(props: MessageListProps) {
       const message = messages[index];
       return message ? messageKey(message) : index;
     },
-    // Positions and the list's height are written to the DOM by the virtualizer; React
-    // renders only when the rows in range change, not for every measured row.
-    directDomUpdates: true,
+    followEnd: atBottom,
+    minItemSize: MIN_ROW_HEIGHT,
     anchorTo: 'end',
     onChange: () => {
       if (settleQueued.current) return;

@@ -73,6 +73,7 @@ export function ChatMessages({
   const store = useChatStore();
   const currentUserId = useCurrentUserId();
   const { usersById } = useUserDirectory();
+
   const conversation = useChatSelector((state) => selectConversationById(state, conversationId));
   // Used on its own (without the list), the component loads its conversation itself.
   useGetConversationQuery(conversationId, { skip: conversation !== undefined });
@@ -122,10 +123,20 @@ export function ChatMessages({
     viewedNow.current = conversationId;
     reportSeen();
   }, [attentive, conversationId, reportSeen]);
+  const reportQueued = useRef(false);
   const onNewestVisibleChange = useCallback(
     (message: ChatMessage) => {
       newestVisible.current = { conversationId, message };
-      reportSeen();
+      // The list reports from its effects, which run before this component's store
+      // subscriptions take in the render they belong to: a dispatch right there makes each
+      // of them compare the new state with the previous render's and re-render (and bail
+      // out) — one more commit per batch of messages. After the effects, it changes nothing.
+      if (reportQueued.current) return;
+      reportQueued.current = true;
+      queueMicrotask(() => {
+        reportQueued.current = false;
+        reportSeen();
+      });
     },
     [conversationId, reportSeen],
   );
