@@ -494,6 +494,28 @@ describe('ConversationConnection', () => {
         expect(loop.pending()).toBe(0);
       });
 
+      it('holds a burst-sized read one turn for the reads that follow it', async () => {
+        const loop = steppedLoop(1);
+        const { socket, batches } = opened({ environment: loop.environment });
+        // A browser's second read of a burst often brings a score of frames, then the rest.
+        const sent = read(socket, 'a', COALESCE_MIN_FRAMES);
+        await endOfTask();
+        loop.turn();
+        expect(batches).toHaveLength(0);
+        sent.push(...read(socket, 'b', 5 * COALESCE_MIN_FRAMES));
+        await endOfTask();
+        loop.turn();
+        loop.turn();
+        expect(batches.map(idsOf)).toEqual([sent]);
+        // And a burst-sized read that nothing follows goes out on the next turn.
+        const alone = read(socket, 'c', COALESCE_MIN_FRAMES);
+        await endOfTask();
+        loop.turn();
+        loop.turn();
+        expect(batches.map(idsOf)).toEqual([sent, alone]);
+        expect(loop.pending()).toBe(0);
+      });
+
       it('never holds live traffic back: a few frames a read go out on the first turn', async () => {
         const loop = steppedLoop(1);
         const { socket, batches } = opened({ environment: loop.environment });
