@@ -347,7 +347,19 @@ function applyCatchUpPage(
 function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
   const conversationId = payload.conversationId;
   const timeline = timelineOf(state, conversationId);
+  // Keys of this batch's messages, for a page's checks (live frames need only the newest).
   const batchKeys = new Map<string, number>();
+  const keepKeys = payload.page !== undefined;
+  const newest = { id: null as string | null, key: -Infinity };
+  const deliver = (id: string, key: number) => {
+    if (keepKeys) batchKeys.set(id, key);
+    // The last one among equal keys, as newestOf does.
+    if (newest.id === null || key >= newest.key) {
+      newest.id = id;
+      newest.key = key;
+    }
+    delivered.push(id);
+  };
   const fresh: ChatMessage[] = [];
   const delivered: string[] = [];
   const freshIds = new Set<string>();
@@ -394,8 +406,7 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
         // An unchanged copy keeps its reference, so selectors and rows do not re-render.
         if (!sameContent(known, message)) replace(toChatMessage(message, conversationId, known));
       }
-      batchKeys.set(id, known.created_ms);
-      delivered.push(id);
+      deliver(id, known.created_ms);
       continue;
     }
     // An edit of a message we never loaded must not be inserted out of context.
@@ -406,10 +417,9 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
     if (pendingId && pending) messagesAdapter.removeOne(timeline.pending, pendingId);
     const stored = toChatMessage(message, conversationId);
     stored.client_id = message.client_id ?? pending?.client_id ?? null;
-    batchKeys.set(id, stored.created_ms);
+    deliver(id, stored.created_ms);
     fresh.push(stored);
     freshIds.add(id);
-    delivered.push(id);
   }
   if (replaced.size > 0) replaceMessages(timeline, [...replaced.values()]);
 
@@ -420,7 +430,8 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
     // Only live frames while live are known to be contiguous with the watermark.
     insertMessages(timeline, fresh, { allNew: true });
     if (payload.source === 'socket' && !payload.updatesOnly && timeline.sync.phase === 'live') {
-      advanceWatermark(timeline, newestOf(delivered, keyOf), keyOf);
+      // Every delivered message is stored by now, so keyOf finds the watermark's key too.
+      advanceWatermark(timeline, newest.id, keyOf);
     }
     return;
   }
