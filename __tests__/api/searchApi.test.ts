@@ -18,6 +18,11 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
+// A store left undisposed keeps RTK Query's 60 s cache timers (GET /extensions/) and jest waits for them.
+const chats: Array<{ dispose(): void }> = [];
+afterEach(() => {
+  for (const chat of chats.splice(0)) chat.dispose();
+});
 
 function storeWithFetch(answer: FakeAnswer) {
   const fake = createFakeFetch(() => answer);
@@ -28,6 +33,7 @@ function storeWithFetch(answer: FakeAnswer) {
     fetchFn: fake.fetchFn,
     maxRetries: 0,
   });
+  chats.push(chat);
   const store = configureStore({
     reducer: { ...chat.reducers },
     middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(chat.middleware),
@@ -48,7 +54,8 @@ describe('searchMessages', () => {
     const aibek = await server.login('aibek');
     const room = await createGroup(aibek, [], 'Поиск');
     await postMessage(aibek, room.id, 'Консультация в 305-й аудитории');
-    const { store } = createChatStore(server, aibek);
+    const { store, chat } = createChatStore(server, aibek);
+    chats.push(chat);
 
     const result = await store.dispatch(
       searchApi.endpoints.searchMessages.initiate({ q: 'аудитор', conversationId: room.id }),

@@ -1,4 +1,5 @@
-import { ChatApiError } from 'unet-chat-redux';
+import { configureStore } from '@reduxjs/toolkit';
+import { ChatApiError, chatApi, createChat } from 'unet-chat-redux';
 import {
   createFakeFetch,
   createTestChat,
@@ -16,7 +17,7 @@ import type { TestChat } from 'unet-chat-redux/testing';
  * unet-chat server would send.
  */
 let test: TestChat;
-afterEach(() => test.dispose());
+afterEach(() => test?.dispose());
 
 const C1 = fakeConversationId(1);
 const statusOf = async (promise: Promise<unknown>) => {
@@ -146,5 +147,53 @@ describe('createFakeFetch', () => {
   it('answers 204 without a body even when the handler gives one', async () => {
     const { fetchFn } = createFakeFetch(() => ({ status: 204, body: { ignored: true } }));
     expect(await (await fetchFn('http://x.test/')).text()).toBe('');
+  });
+
+  it('rejects like fetch once the request is aborted, even while its answer is held', async () => {
+    const { fetchFn, requests } = createFakeFetch(() => new Promise<never>(() => undefined));
+    const controller = new AbortController();
+    const settled = fetchFn('http://x.test/held', { signal: controller.signal }).then(
+      () => 'answered',
+      (error: unknown) => (error as Error).name,
+    );
+    await Promise.resolve();
+    controller.abort();
+    // Settled by the abort itself: a never-answered handler must not leave it pending.
+    const pending = new Promise((resolve) => setImmediate(() => resolve('pending')));
+    expect(await Promise.race([settled, pending])).toBe('AbortError');
+    expect(requests.map((request) => request.path)).toEqual(['/held']);
+    await expect(fetchFn('http://x.test/', { signal: AbortSignal.abort() })).rejects.toThrow(
+      expect.objectContaining({ name: 'AbortError' }),
+    );
+  });
+
+  it('leaves no request timer behind when a chat is disposed with an answer held', async () => {
+    // RTK Query's fetchBaseQuery clears its timeout timer only once fetch settles.
+    jest.useFakeTimers();
+    try {
+      const { fetchFn, requests } = createFakeFetch(() => new Promise<never>(() => undefined));
+      const chat = createChat({
+        baseUrl: 'http://x.test',
+        fetchFn,
+        getAccessToken: () => 'token',
+        getCurrentUserId: () => 1,
+        maxRetries: 0,
+        persistence: false,
+        socket: { enabled: false },
+      });
+      const store = configureStore({
+        reducer: chat.reducers,
+        middleware: (getDefault) => getDefault().concat(chat.middleware),
+      });
+      void store.dispatch(chatApi.endpoints.getConversations.initiate(undefined));
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      expect(requests.map((request) => request.path)).toContain('/api/unet-chat/conversations/');
+      chat.dispose();
+      // RTK's batching timers run; a request timeout (15 s by default) would still wait.
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

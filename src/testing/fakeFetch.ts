@@ -71,9 +71,37 @@ function parseBody(text: string): unknown {
 }
 
 /**
+ * The handler's answer, unless the request is aborted first: then the promise
+ * rejects with the signal's reason, as `fetch` does. Without this an aborted
+ * request whose answer is held never settles, and `fetchBaseQuery` keeps its
+ * timeout timer (15 s by default) alive after `chat.dispose()`.
+ */
+function unlessAborted<T>(answer: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
+  if (!signal) return answer;
+  const reason = () =>
+    (signal.reason as unknown) ?? new DOMException('This operation was aborted', 'AbortError');
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    answer.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * A scripted `fetch` for tests: every request is recorded and answered by
  * `handler`. No network, no global patching: hand `fetchFn` to
- * `createChat({ fetchFn })` (or {@link createTestChat}).
+ * `createChat({ fetchFn })` (or {@link createTestChat}). Like `fetch`, it
+ * rejects once the request's signal aborts, even while the answer is held.
  *
  * @example
  * ```ts
@@ -95,7 +123,10 @@ export function createFakeFetch(handler: FakeFetchHandler): FakeFetch {
       body: parseBody(await request.clone().text()),
     };
     requests.push(recorded);
-    const answer = await handler(recorded, requests.length - 1);
+    const answer = await unlessAborted(
+      Promise.resolve(handler(recorded, requests.length - 1)),
+      request.signal,
+    );
     if (answer === 'network-error') throw new TypeError('fetch failed');
     // 204 and 304 may not carry a body.
     const empty = answer.body === undefined || answer.status === 204 || answer.status === 304;
