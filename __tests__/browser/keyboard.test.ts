@@ -137,6 +137,9 @@ describeInBrowser('the demo with the keyboard only', () => {
     await page.keyboard.press('Enter');
     const reply = messageWithText(page, 'Конечно!');
     await expectVisible(reply.locator('.ucr-quote', { hasText: 'Ты придёшь на консультацию?' }));
+    // ↑ edits the newest own message the server has: until the reply is confirmed, that is
+    // the one before it (pressed at once, the test edited that one on a loaded machine).
+    await expectVisible(reply.and(page.locator('[data-status="sent"]')));
 
     // ↑ in the empty composer edits the last own message; Enter saves.
     await page.keyboard.press('ArrowUp');
