@@ -1,3 +1,4 @@
+import { stat } from 'node:fs';
 import { createDefaultEnvironment, createManualEnvironment } from '../../src/socket/environment';
 
 describe('createManualEnvironment', () => {
@@ -110,6 +111,29 @@ describe('createDefaultEnvironment', () => {
     delete globals.window;
     delete globals.document;
     delete globals.navigator;
+  });
+
+  it("makes a zero-delay timer Node's setImmediate (no 1 ms wait per batch), cleared like any timer", async () => {
+    const environment = createDefaultEnvironment();
+    const order: string[] = [];
+    // From an I/O callback, an immediate always runs before the next timer.
+    await new Promise<void>((resolve) => {
+      stat(__filename, () => {
+        globalThis.setTimeout(() => {
+          order.push('global setTimeout 0');
+          resolve();
+        }, 0);
+        environment.setTimeout(() => order.push('environment 0 ms'), 0);
+        const cleared = environment.setTimeout(() => order.push('cleared'), 0);
+        environment.clearTimeout(cleared);
+      });
+    });
+    expect(order).toEqual(['environment 0 ms', 'global setTimeout 0']);
+    // A timer with a delay is still a timer.
+    const later = jest.fn();
+    environment.clearTimeout(environment.setTimeout(later, 5));
+    await new Promise((resolve) => globalThis.setTimeout(resolve, 20));
+    expect(later).not.toHaveBeenCalled();
   });
 
   it('is online and visible, with subscriptions that do nothing, outside a browser', () => {

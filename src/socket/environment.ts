@@ -76,8 +76,39 @@ function listen(target: ListenerTarget | null, events: Record<string, () => void
   };
 }
 
+/** A zero-delay timer that is Node's `setImmediate` (see {@link zeroDelayAware}). */
+interface Immediate {
+  immediate: unknown;
+}
+
+const isImmediate = (handle: TimerHandle): handle is Immediate =>
+  typeof handle === 'object' && handle !== null && 'immediate' in handle;
+
 /**
- * The real environment: global timers, `Math.random`, `navigator.onLine`
+ * Global timers, except that a zero-delay one is `setImmediate` where there
+ * is one (Node): a timer of 0 ms waits at least 1 ms there, and the socket
+ * layer hands each batch of frames on with one — a millisecond of latency
+ * per batch, and per turn a burst is coalesced over. An immediate runs after
+ * the I/O already due, as the timer did, only sooner. Browsers have no
+ * `setImmediate` and keep `setTimeout`.
+ */
+const zeroDelayAware: Pick<ChatEnvironment, 'setTimeout' | 'clearTimeout'> = {
+  setTimeout(fn, ms) {
+    const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+    if (ms <= 0 && typeof immediate === 'function') return { immediate: immediate(fn) };
+    return globalThis.setTimeout(fn, ms);
+  },
+  clearTimeout(handle) {
+    if (isImmediate(handle)) {
+      const clear = (globalThis as { clearImmediate?: (handle: unknown) => void }).clearImmediate;
+      clear?.(handle.immediate);
+    } else globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+};
+
+/**
+ * The real environment: global timers (a zero-delay one is `setImmediate`
+ * where there is one), `Math.random`, `navigator.onLine`
  * with the `online`/`offline` events, and `document.visibilityState` with
  * `visibilitychange`. Without `window` or `document` (Node, SSR) it reports
  * always online and visible and its subscriptions do nothing; it never
@@ -97,8 +128,8 @@ export function createDefaultEnvironment(
 ): ChatEnvironment {
   return {
     now: () => Date.now(),
-    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+    setTimeout: zeroDelayAware.setTimeout,
+    clearTimeout: zeroDelayAware.clearTimeout,
     random: () => Math.random(),
     isOnline: browserOnline,
     subscribeOnline: (listener) =>
