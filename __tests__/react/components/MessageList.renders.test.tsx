@@ -117,6 +117,23 @@ describe.each([
     }
   });
 
+  it('renders the new row only in a long conversation, whose older rows are not all in the DOM', async () => {
+    // The new row is sized at its estimate until measured: the rows that fill the view
+    // above it must not reach one row further, to a row the last render did not have.
+    const history = makeHistory(200);
+    const list = setup(history, hasMoreOlder);
+    await settle();
+    expect(document.querySelectorAll('.ucr-message').length).toBeLessThan(history.length);
+    const previousLast = history.at(-1) as ChatMessage;
+    const incoming = makeMessage({
+      id: 'new',
+      sender_id: 2,
+      created_ms: previousLast.created_ms + 500,
+    });
+    const rendered = await rowsRenderedDuring([...history, incoming], () => list.append(incoming));
+    expect(rendered).toEqual(['new']);
+  });
+
   it('an own message following a run of own messages renders only itself, and its controls join the Tab order', async () => {
     const history = makeHistory(12).map((message) => ({ ...message, sender_id: ME }));
     const list = setup(history, hasMoreOlder);

@@ -164,11 +164,21 @@ export function useListVirtualizer(options: ListVirtualizerOptions): ListVirtual
         filled += instance.itemSizeCache.get(getKey(from)) ?? minItemSize;
       }
       from = Math.max(0, from - range.overscan);
+      // Only the appended rows, and rows already in the DOM: an older row the last render
+      // did not have is not needed now (the new rows push the view down onto rows it had),
+      // and mounting it would make the append render a row besides the new ones (the new
+      // rows are sized at `minItemSize` until measured, so the fill above them, and the
+      // core's own range, reach a row too far). If one is needed after all, the rows'
+      // measurements find it missing and render it.
+      const previous = direct.current;
+      const firstNew = previous.committedEnd?.count ?? 0;
+      const wanted = (index: number) => index >= firstNew || previous.rendered.has(index);
+      const kept = indexes.filter(wanted);
       const tail: number[] = [];
       for (let index = from; index < range.count; index++) {
-        if (!indexes.includes(index)) tail.push(index);
+        if (!kept.includes(index) && wanted(index)) tail.push(index);
       }
-      return tail.length === 0 ? indexes : [...indexes, ...tail].sort((a, b) => a - b);
+      return tail.length === 0 ? kept : [...kept, ...tail].sort((a, b) => a - b);
     };
     // `getKey` and the sizes are read when the range is extracted, in this render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
