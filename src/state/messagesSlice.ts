@@ -43,8 +43,7 @@ import {
   storedKey,
   trimOldest,
 } from './chunks';
-import type { KeyOf, MessageChunk } from './chunks';
-import { spanOfId } from './idIndex';
+import type { KeyOf, MessageChunk, StoredMessages } from './chunks';
 import { sortableTimestamp } from './time';
 import { messageOfStored } from './storedMessage';
 import { emptyTimeline, messagesAdapter, phaseOf } from './timelineModel';
@@ -347,6 +346,9 @@ function applyCatchUpPage(
 function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
   const conversationId = payload.conversationId;
   const timeline = timelineOf(state, conversationId);
+  const fresh: ChatMessage[] = [];
+  const delivered: string[] = [];
+  const freshIds = new Set<string>();
   // Keys of this batch's messages, for a page's checks (live frames need only the newest).
   const batchKeys = new Map<string, number>();
   const keepKeys = payload.page !== undefined;
@@ -360,16 +362,17 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
     }
     delivered.push(id);
   };
-  const fresh: ChatMessage[] = [];
-  const delivered: string[] = [];
-  const freshIds = new Set<string>();
   // Replacements of known messages, applied together after the loop (one copy per chunk).
   const replaced = new Map<string, ChatMessage>();
   const replace = (message: ChatMessage) => void replaced.set(message.id, message);
   // Read once, as plain values: in a burst most ids are new, and asking the
   // draft (a Proxy) for each of them cost more than the rest of the loop. The
-  // loop does not change the index, and only the ids it is at in `deleting`.
-  const index = indexOf(timeline);
+  // loop changes neither the chunks nor the index (replacements are applied
+  // after it), and in `deleting` only the id it is at.
+  const confirmedNow: StoredMessages = {
+    chunks: chunksOf(timeline) as MessageChunk[],
+    index: indexOf(timeline),
+  };
   const deletingNow = readPlain<Timeline['deleting']>(timeline, 'deleting');
   // Usually none: then no id is looked up in it (a table lookup by a fresh string costs).
   const anyDeleting = Object.keys(deletingNow).length > 0;
@@ -387,9 +390,7 @@ function receive(state: MessagesState, payload: MessagesReceivedPayload): void {
       continue;
     }
     // Through the index: O(1) when unknown, O(log n) when known, whatever its `created_at` says now.
-    const known =
-      replaced.get(id) ??
-      (spanOfId(index, id) === undefined ? undefined : confirmedOf(timeline, id));
+    const known = replaced.get(id) ?? messageIn(confirmedNow, id);
     if (known) {
       // Known already (say, a history page brought it first): the pending copy it confirms goes.
       const confirmedKey = payload.confirms ?? message.client_id ?? undefined;
