@@ -6,7 +6,7 @@ import { enLocale } from '../../../src/react/i18n/locales/en';
 import { MessageList } from '../../../src/react/components';
 import type { MessageListProps } from '../../../src/react/components';
 import type { ChatMessage } from '../../../src/state/model';
-import { makeHistory, makeMessage, usersById } from './fixtures';
+import { makeHistory, makeMessage, messageListProps } from './fixtures';
 import { mockLayout } from './layout';
 
 /**
@@ -39,21 +39,7 @@ function setup(
   overrides: Partial<MessageListProps>,
   wrap: (list: ReactElement) => ReactElement = (list) => list,
 ) {
-  const props: MessageListProps = {
-    messages: [],
-    currentUserId: ME,
-    users: usersById,
-    resolveMessage: (id) => props.messages.find((message) => message.id === id),
-    hasMoreOlder: false,
-    loadingOlder: false,
-    onLoadOlder: () => {},
-    onReply: () => {},
-    onEdit: () => {},
-    onDelete: () => {},
-    onRetry: () => {},
-    onDiscard: () => {},
-    ...overrides,
-  };
+  const props = messageListProps({ currentUserId: ME, ...overrides });
   const view = render(wrap(<MessageList {...props} />));
   return {
     props,

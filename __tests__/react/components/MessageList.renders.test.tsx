@@ -3,9 +3,8 @@ import { act, render } from '@testing-library/react';
 import { Profiler } from 'react';
 import * as format from '../../../src/react/format';
 import { MessageList } from '../../../src/react/components';
-import type { MessageListProps } from '../../../src/react/components';
 import type { ChatMessage } from '../../../src/state/model';
-import { makeHistory, makeMessage, usersById } from './fixtures';
+import { makeHistory, makeMessage, messageListProps } from './fixtures';
 import { mockLayout } from './layout';
 
 /**
@@ -33,20 +32,7 @@ async function settle() {
 
 function setup(messages: ChatMessage[], hasMoreOlder: boolean) {
   const commits: string[] = [];
-  const props: MessageListProps = {
-    messages,
-    currentUserId: ME,
-    users: usersById,
-    resolveMessage: (id) => props.messages.find((message) => message.id === id),
-    hasMoreOlder,
-    loadingOlder: false,
-    onLoadOlder: () => {},
-    onReply: () => {},
-    onEdit: () => {},
-    onDelete: () => {},
-    onRetry: () => {},
-    onDiscard: () => {},
-  };
+  const props = messageListProps({ messages, currentUserId: ME, hasMoreOlder });
   const tree = () => (
     <Profiler id="list" onRender={(_id, phase) => commits.push(phase)}>
       <MessageList {...props} />

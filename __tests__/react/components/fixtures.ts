@@ -1,4 +1,5 @@
 import type { ChatUser, Conversation } from '../../../src/api/types';
+import type { MessageListProps } from '../../../src/react/components';
 import type { ChatMessage } from '../../../src/state/model';
 
 /** 5 March 2024, 10:00 UTC: the fixtures' first message time. */
@@ -63,3 +64,26 @@ export const directory: ChatUser[] = [
 export const usersById: Record<number, ChatUser> = Object.fromEntries(
   directory.map((user) => [user.id, user]),
 );
+
+/**
+ * Props for a `MessageList` of user 1 with callbacks that do nothing; replies
+ * are resolved among `props.messages` as they stand (tests reassign them).
+ */
+export function messageListProps(overrides: Partial<MessageListProps> = {}): MessageListProps {
+  const props: MessageListProps = {
+    messages: [],
+    currentUserId: 1,
+    users: usersById,
+    resolveMessage: (id) => props.messages.find((message) => message.id === id),
+    hasMoreOlder: false,
+    loadingOlder: false,
+    onLoadOlder: () => {},
+    onReply: () => {},
+    onEdit: () => {},
+    onDelete: () => {},
+    onRetry: () => {},
+    onDiscard: () => {},
+    ...overrides,
+  };
+  return props;
+}
