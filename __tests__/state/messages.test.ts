@@ -27,6 +27,7 @@ import {
 } from 'unet-chat-redux';
 import type { ChatState, Message, PageRequest } from 'unet-chat-redux';
 import type { UnknownAction } from '@reduxjs/toolkit';
+import fc from 'fast-check';
 import { CONVERSATION, message, messages } from '../support/factories';
 import { countIn } from '../../src/state/chunks';
 
@@ -128,6 +129,39 @@ describe('messages: ordering and identity', () => {
     const stray = message(9, { conversation_id: 'other' });
     const state = apply(history([message(1), stray]));
     expect(idsOf(state)).toEqual([message(1).id]);
+  });
+
+  it('stores every field of a new message, extra fields a server adds included', () => {
+    // Nearly every message is copied field by field; one with extra fields by spreading it.
+    const extra = fc.dictionary(
+      fc.constantFrom('reactions', 'attachments', 'thread_id', 'edited_by'),
+      fc.jsonValue({ maxDepth: 2 }),
+      { maxKeys: 2 },
+    );
+    const optional = fc.record(
+      {
+        client_id: fc.option(fc.uuid(), { nil: null }),
+        updated_at: fc.option(fc.constant('2026-01-02T00:00:00.000Z'), { nil: null }),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        fc.nat(1000),
+        optional,
+        fc.option(extra, { nil: undefined }),
+        (n, fields, more) => {
+          const wire = { ...message(n), ...fields, ...more };
+          const stored = entity(apply(history([wire])), wire.id);
+          expect(stored).toStrictEqual({
+            ...wire,
+            client_id: wire.client_id ?? null,
+            status: 'sent',
+            created_ms: Date.parse(wire.created_at),
+          });
+        },
+      ),
+    );
   });
 
   it('keeps the same object for a message that arrives again unchanged', () => {

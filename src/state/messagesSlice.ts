@@ -67,6 +67,8 @@ function toChatMessage(
   previous?: ChatMessage,
   createdMs = sortableTimestamp(message.created_at),
 ): ChatMessage {
+  if (previous === undefined && hasContractFieldsOnly(message))
+    return storedCopy(message, conversationId, createdMs);
   return {
     ...(previous ? withoutBookkeeping(previous) : undefined),
     ...message,
@@ -76,6 +78,45 @@ function toChatMessage(
     status: 'sent',
     created_ms: createdMs,
   };
+}
+
+/**
+ * A new message as the store keeps it, for a message with the contract's
+ * fields only (nearly all): built field by field, so that every stored
+ * message has one shape with its fields inside the object. The spread in
+ * {@link toChatMessage} gives the same value, but V8 then keeps the added
+ * fields in a separate array: 16 B more per message in the memory bench, and
+ * about twice the time to build it.
+ */
+function storedCopy(message: Message, conversationId: string, createdMs: number): ChatMessage {
+  const { id, sender_id, text, reply_to, is_edited, created_at, updated_at } = message;
+  const client_id = message.client_id ?? null;
+  return updated_at === undefined
+    ? // prettier-ignore
+      { id, conversation_id: conversationId, sender_id, text, reply_to, is_edited, created_at, client_id, status: 'sent', created_ms: createdMs }
+    : // prettier-ignore
+      { id, conversation_id: conversationId, sender_id, text, reply_to, is_edited, created_at, updated_at, client_id, status: 'sent', created_ms: createdMs };
+}
+
+/** Whether `message` has no fields beyond the contract's (a server may add some: they are kept). */
+function hasContractFieldsOnly(message: Message): boolean {
+  for (const key in message) {
+    switch (key) {
+      case 'id':
+      case 'conversation_id':
+      case 'sender_id':
+      case 'text':
+      case 'reply_to':
+      case 'is_edited':
+      case 'created_at':
+      case 'client_id':
+      case 'updated_at':
+        continue;
+      default:
+        return false;
+    }
+  }
+  return true;
 }
 
 /** A pending copy's bookkeeping does not follow the confirmed message (fields a server added do). */
