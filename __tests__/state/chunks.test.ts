@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { createNextState } from '@reduxjs/toolkit';
 import {
+  CHUNK_SIZE,
   MAX_CHUNK,
+  TAIL_SIZE,
   emptyStore,
   findChunk,
   idsIn,
@@ -42,6 +44,8 @@ function message(key: number, text = ''): ChatMessage {
 
 type Operation =
   | { kind: 'insert'; keys: number[] }
+  // One message per insert, newer than everything: the live path.
+  | { kind: 'live'; keys: number[] }
   | { kind: 'remove'; picks: number[] }
   | { kind: 'replace'; pick: number }
   | { kind: 'trim'; keep: number };
@@ -71,6 +75,13 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   },
   {
     weight: 2,
+    arbitrary: fc.integer({ min: 1, max: 120 }).map((count) => ({
+      kind: 'live' as const,
+      keys: Array.from({ length: count }, (_, i) => 2000 + i),
+    })),
+  },
+  {
+    weight: 2,
     arbitrary: fc
       .array(fc.nat(), { maxLength: 80 })
       .map((picks) => ({ kind: 'remove' as const, picks })),
@@ -82,6 +93,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
 function applyToModel(model: ChatMessage[], op: Operation, made: ChatMessage[]): ChatMessage[] {
   switch (op.kind) {
     case 'insert':
+    case 'live':
       // A stable sort keeps ties in insertion order.
       return [...model, ...made].sort((a, b) => a.created_ms - b.created_ms);
     case 'remove': {
@@ -108,6 +120,9 @@ function applyToChunks(
   switch (op.kind) {
     case 'insert':
       insertMessages(chunks, made);
+      return;
+    case 'live':
+      for (const one of made) insertMessages(chunks, [one]);
       return;
     case 'remove':
       removeMessages(
@@ -167,7 +182,7 @@ describe('chunked message storage', () => {
           for (const operations of reductions) {
             state = createNextState(state, (draft) => {
               for (const op of operations) {
-                const made = op.kind === 'insert' ? op.keys.map((k) => message(k)) : [];
+                const made = 'keys' in op ? op.keys.map((k) => message(k)) : [];
                 applyToChunks(draft as StoredMessages, model, op, made);
                 model = applyToModel(model, op, made);
                 // Lookups in the middle of a reduction see what it did so far.
@@ -183,7 +198,7 @@ describe('chunked message storage', () => {
     );
   });
 
-  it('copies only the chunk it touches: the others keep their identity', () => {
+  it('copies no stored chunk for a live message: a small last chunk takes it', () => {
     const first = createNextState(emptyStore(), (draft) => {
       insertMessages(
         draft as StoredMessages,
@@ -193,8 +208,35 @@ describe('chunked message storage', () => {
     const next = createNextState(first, (draft) => {
       insertMessages(draft as StoredMessages, [message(5000)]);
     });
-    const kept = next.chunks.filter((chunk, i) => chunk === first.chunks[i]);
-    expect(kept).toHaveLength(first.chunks.length - 1);
+    expect(next.chunks.slice(0, -1)).toEqual(first.chunks);
+    expect(next.chunks.slice(0, -1).every((chunk, i) => chunk === first.chunks[i])).toBe(true);
+    expect(next.chunks.at(-1)?.ids).toHaveLength(1);
     expect(Object.isFrozen(next.chunks.at(-1))).toBe(true);
+  });
+
+  it('copies few entities per live message, and merges the small chunks into full ones', () => {
+    let state = createNextState(emptyStore(), (draft) => {
+      insertMessages(
+        draft as StoredMessages,
+        Array.from({ length: 2000 }, (_, i) => message(i)),
+      );
+    });
+    let copiedEntities = 0;
+    for (let i = 0; i < 1000; i++) {
+      const before = state.chunks;
+      state = createNextState(state, (draft) => {
+        insertMessages(draft as StoredMessages, [message(5000 + i)]);
+      });
+      // Only the last two chunks change (a merge changes the one before the last).
+      const copied = state.chunks.filter((chunk) => !before.includes(chunk));
+      expect(state.chunks.slice(0, -2).every((chunk) => before.includes(chunk))).toBe(true);
+      for (const chunk of copied) copiedEntities += chunk.ids.length;
+    }
+    // Filling a chunk of 340 one message at a time would copy 170 per message on average.
+    expect(copiedEntities / 1000).toBeLessThanOrEqual(TAIL_SIZE);
+    // 1,000 live messages make full chunks, not a run of small ones.
+    const sizes = state.chunks.map((chunk) => chunk.ids.length);
+    expect(sizes.slice(0, -2).filter((size) => size < CHUNK_SIZE - TAIL_SIZE)).toEqual([]);
+    expect(idsIn(state.chunks)).toHaveLength(3000);
   });
 });

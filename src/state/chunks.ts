@@ -9,14 +9,14 @@ import type { IdIndex } from './idIndex';
  * dispatch copies only what it touches. Each chunk is an entity-adapter
  * state whose `ids` are in display order (by `created_ms`, ties in the order
  * first learned); the chunks follow each other in that order too. A live
- * message therefore copies one chunk (at most {@link MAX_CHUNK} entities)
- * and the chunk list, never the whole conversation. The changed chunk is
+ * message therefore copies one small last chunk (at most {@link TAIL_SIZE}
+ * entities; see `appendFew`) and the chunk list, never the whole conversation. The changed chunk is
  * built by a plain loop and assigned frozen (Immer neither proxies nor walks
  * a frozen value assigned into a draft): one copy of its table per dispatch,
  * however many of its messages the dispatch changes.
  *
  * ```
- *   chunks: [ {ids: m1…m340} ] [ {ids: m341…m680} ] [ {ids: m681…m700} ]
+ *   chunks: [ {ids: m1…m340} ] [ {ids: m341…m680} ] [ {ids: m681…m692} ]
  *                                                     ^ live messages land here
  * ```
  */
@@ -46,6 +46,11 @@ export function emptyStore(): StoredMessages {
 export const CHUNK_SIZE = 340;
 /** A chunk that grows past this (by inserts in its middle) is split in two. */
 export const MAX_CHUNK = 2 * CHUNK_SIZE;
+/**
+ * Batches of fewer new messages than this, newer than everything, go to a
+ * small last chunk of at most this many (see `appendFew`).
+ */
+export const TAIL_SIZE = 32;
 
 /** The entity adapter of every chunk (and of the pending messages). */
 export const chunkAdapter = createEntityAdapter<ChatMessage>();
@@ -275,6 +280,43 @@ export function insertMessages(
   store.index = withKeys(index, fresh, { allNew: true });
 }
 
+/**
+ * A few messages newer than everything (live messages, one or a handful per
+ * dispatch) go to a small last chunk, so that each copies at most
+ * {@link TAIL_SIZE} entities instead of a whole chunk of hundreds: that copy,
+ * and the garbage it made, were the largest part of a live message's cost.
+ * A full small tail is merged into the chunk before it while that stays
+ * within {@link CHUNK_SIZE} (one copy of it per {@link TAIL_SIZE} messages),
+ * else it stays as it is and starts the next chunk.
+ *
+ * ```
+ *   [ …340 ] [ 96 ] [ 12 ]   + 1 live message → [ …340 ] [ 96 ] [ 13 ]
+ *   [ …340 ] [ 96 ] [ 32 ]   + 1 live message → [ …340 ] [ 128 ] [ 1 ]
+ * ```
+ */
+function appendFew(chunks: MessageChunk[], batch: readonly ChatMessage[]): void {
+  const tail = chunks[chunks.length - 1];
+  const batchIds = batch.map((message) => message.id);
+  if (tail && tail.ids.length + batch.length <= TAIL_SIZE) {
+    chunks[chunks.length - 1] = withAdded(tail, tail.ids.concat(batchIds), batch);
+    return;
+  }
+  const previous = chunks[chunks.length - 2];
+  if (tail && previous && tail.ids.length <= TAIL_SIZE) {
+    if (previous.ids.length + tail.ids.length <= CHUNK_SIZE) {
+      const merged = tail.ids.map((id) => tail.entities[id] as ChatMessage);
+      chunks.splice(
+        chunks.length - 2,
+        1,
+        withAdded(previous, previous.ids.concat(tail.ids), merged),
+      );
+      chunks[chunks.length - 1] = newChunk(batch);
+      return;
+    }
+  }
+  chunks.push(newChunk(batch));
+}
+
 function placeMessages(chunks: MessageChunk[], batch: readonly ChatMessage[]): void {
   // Stable: messages that share a key keep the order they came in (a burst usually is in order).
   let inOrder = true;
@@ -291,6 +333,10 @@ function placeMessages(chunks: MessageChunk[], batch: readonly ChatMessage[]): v
   const first = firstIdIn(chunks);
 
   if (last === undefined || !tail || firstKey >= keyIn(tail, last)) {
+    if (sorted.length < TAIL_SIZE) {
+      appendFew(chunks, sorted);
+      return;
+    }
     // Newer than everything: fill the last chunk, then cut new ones.
     let from = 0;
     if (tail && tail.ids.length < CHUNK_SIZE) {
