@@ -136,6 +136,62 @@ describe('MessageList opening at the "new messages" divider', () => {
     expect(liveRegion()).toHaveTextContent(/^15 новых сообщений/);
   });
 
+  it('opened before it caught up: the unread messages the catch-up brings open it at the divider', async () => {
+    // A conversation shown from the store while its socket catches up on what it missed.
+    const read = makeHistory(20);
+    const list = setup({ messages: read, dividerAfterId: null, caughtUp: false });
+    await settle();
+    expect(dividerInView()).toBe(false);
+
+    await list.update({ messages: history(), dividerAfterId: 'h19', caughtUp: true });
+    expect(dividerInView()).toBe(true);
+    expect(liveRegion()).toHaveTextContent(/^15 новых сообщений/);
+
+    // Once caught up, a message that arrives is live again: it moves nothing.
+    const top = scroller().scrollTop;
+    const incoming = makeMessage({
+      id: 'later',
+      sender_id: 2,
+      text: 'Ещё одно',
+      created_ms: (history().at(-1) as ChatMessage).created_ms + 1000,
+    });
+    await list.update({ messages: [...history(), incoming] });
+    expect(scroller().scrollTop).toBe(top);
+  });
+
+  it('a divider known only after the messages showed: the count, then the next message as itself', async () => {
+    // The read cursor came after the list showed the messages (a list of conversations loaded late).
+    const messages = history();
+    const list = setup({ messages, dividerAfterId: null });
+    await settle();
+    await list.update({ dividerAfterId: 'h19' });
+    expect(dividerInView()).toBe(true);
+    expect(liveRegion()).toHaveTextContent(/^15 новых сообщений/);
+
+    const incoming = makeMessage({
+      id: 'later',
+      sender_id: 2,
+      text: 'Ещё одно',
+      created_ms: (messages.at(-1) as ChatMessage).created_ms + 1000,
+    });
+    await list.update({ messages: [...messages, incoming] });
+    expect(liveRegion()).toHaveTextContent('Новое сообщение от Иван Петров: Ещё одно');
+  });
+
+  it('a reader who scrolled up while the catch-up came is not moved to the divider', async () => {
+    const read = makeHistory(20);
+    const list = setup({ messages: read, dividerAfterId: null, caughtUp: false });
+    await settle();
+    await act(async () => {
+      scroller().scrollTop = 100;
+      scroller().dispatchEvent(new Event('scroll'));
+    });
+    await settle();
+    await list.update({ messages: history(), dividerAfterId: 'h19', caughtUp: true });
+    expect(scroller().scrollTop).toBe(100);
+    expect(liveRegion()).not.toHaveTextContent(/новых сообщений/);
+  });
+
   it('a divider that appears while the conversation is open moves nothing and announces no count', async () => {
     const read = makeHistory(20);
     const list = setup({ messages: read, dividerAfterId: null });

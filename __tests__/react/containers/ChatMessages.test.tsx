@@ -147,6 +147,49 @@ describe('ChatMessages', () => {
     expect(commits.slice(commitsBefore)).toEqual(['update']);
   });
 
+  it('reopened from the store while it catches up: the unread messages it missed open it at the divider', async () => {
+    jest.spyOn(document, 'hasFocus').mockReturnValue(true);
+    const read = Array.from({ length: 20 }, (_, index) => historyMessage(index + 1));
+    const harness = createHarness({ messages: read });
+    await harness.loadConversations();
+    const view = render(
+      <harness.Wrapper>
+        <ChatMessages conversationId={CONVERSATION} />
+      </harness.Wrapper>,
+    );
+    harness.acceptSocket();
+    await harness.historyLoaded();
+    const lastRead = read.at(-1) as Message;
+    await waitFor(() =>
+      expect(harness.store.getState().chat.reads[CONVERSATION]?.mine).toBe(lastRead.id),
+    );
+
+    // The reader goes elsewhere; meanwhile 15 messages come that this client never hears of.
+    view.unmount();
+    harness.server.messages.push(
+      ...Array.from({ length: 15 }, (_, index) => historyMessage(30 + index)),
+    );
+
+    // Back: the 20 it holds show at once, the socket reconnects and the catch-up brings the 15.
+    render(
+      <harness.Wrapper>
+        <ChatMessages conversationId={CONVERSATION} />
+      </harness.Wrapper>,
+    );
+    expect(screen.getByText('message 20')).toBeInTheDocument();
+    harness.acceptSocket();
+    await screen.findByText('message 44');
+    await waitFor(() =>
+      expect(document.querySelector('[aria-live="polite"]')).toHaveTextContent(
+        '15 новых сообщений, показаны с первого непрочитанного',
+      ),
+    );
+    const scroller = document.querySelector('.ucr-message-list__scroller') as HTMLElement;
+    const bottom = scroller.scrollHeight - scroller.clientHeight;
+    expect(scroller.scrollTop).toBeLessThan(bottom);
+    expect(document.querySelector('.ucr-divider')).not.toBeNull();
+  });
+
   it('sends on Enter: the message shows as pending, then as sent once its echo arrives', async () => {
     const { harness, socket, user } = await setup();
 

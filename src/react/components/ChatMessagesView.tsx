@@ -417,6 +417,7 @@ function ConversationPane({
             showSenderNames={conversation.type !== 'private'}
             gapAfterId={gapAfterId}
             gapLoading={gapLoading}
+            caughtUp={sync === undefined || sync.phase === 'live'}
             focusMessageId={focusMessageId}
             onFocusMessageDone={onFocusMessageDone}
             slots={slots}

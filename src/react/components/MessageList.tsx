@@ -56,6 +56,15 @@ export interface MessageListProps {
    */
   gapLoading?: boolean;
   /**
+   * Whether the messages shown are known to reach the newest (the
+   * conversation is live: `selectSyncStatus(…).phase === 'live'`). Until then,
+   * messages that arrive — the ones missed meanwhile, brought by the catch-up —
+   * count as there when the list opened: it opens at the "new messages"
+   * divider for the unread among them, unless the reader has scrolled up.
+   * Default true.
+   */
+  caughtUp?: boolean;
+  /**
    * Scrolls this message into view, highlights it and moves the focus to it,
    * once it is in `messages` (a search result, a link to a message).
    */
@@ -187,6 +196,7 @@ export function MessageList(props: MessageListProps) {
     activeMessageId = null,
     showSenderNames = true,
     gapAfterId = null,
+    caughtUp = true,
     gapLoading = true,
     focusMessageId = null,
     initialRect,
@@ -433,12 +443,22 @@ export function MessageList(props: MessageListProps) {
   // ... or, when it opens with unread messages, at the "new messages" divider: once,
   // with the number of them announced. Only unread messages that were there when the
   // list first showed messages count; a divider that appears later, because a message
-  // arrived while the conversation is open, moves nothing.
+  // arrived while the conversation is open, moves nothing. A list that opened before
+  // the conversation caught up (shown from the store while the socket reconnects and
+  // fetches what it missed) counts what arrives until then as there at the opening.
   const openedNewestMs = useRef<number | null>(null);
-  if (openedNewestMs.current === null && messages.length > 0) {
-    openedNewestMs.current = messages[messages.length - 1]?.created_ms ?? null;
+  const openedBeforeCaughtUp = useRef(false);
+  const newestMs = messages[messages.length - 1]?.created_ms ?? null;
+  if (openedNewestMs.current === null && newestMs !== null) {
+    openedNewestMs.current = newestMs;
+    openedBeforeCaughtUp.current = !caughtUp;
+  } else if (openedBeforeCaughtUp.current && newestMs !== null) {
+    openedNewestMs.current = Math.max(openedNewestMs.current ?? newestMs, newestMs);
+    if (caughtUp) openedBeforeCaughtUp.current = false;
   }
   const dividerPlaced = useRef(false);
+  /** The newest message when the count of unread ones was announced: it is not announced on its own. */
+  const unreadAnnouncedAt = useRef<string | null>(null);
   // Renders left in which the view is brought back to the divider if something else
   // moved it (following the end while rows are measured); 0 once it was in view or the
   // reader took over.
@@ -463,6 +483,8 @@ export function MessageList(props: MessageListProps) {
     dividerPlaced.current = true;
     if (!firstUnread || openedNewestMs.current === null) return;
     if (firstUnread.created_ms > openedNewestMs.current) return;
+    // A reader who scrolled up before the catch-up came keeps their place.
+    if (!atBottom) return;
     const unread = messages
       .slice(dividerIndex + 1)
       .filter((message) => message.sender_id !== currentUserId).length;
@@ -470,6 +492,9 @@ export function MessageList(props: MessageListProps) {
     dividerTries.current = DIVIDER_TRIES;
     if (liveRef.current && unread > 0) {
       liveRef.current.textContent = strings.announceUnreadOnOpen(unread);
+      // The catch-up that brought them also changed the newest message: this says it all.
+      const newest = messages[messages.length - 1];
+      unreadAnnouncedAt.current = newest ? messageKey(newest) : null;
     }
     // Once per opening: the inputs change with every message.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -649,7 +674,7 @@ export function MessageList(props: MessageListProps) {
       if (last.status === 'pending') virtualizer.scrollToEnd();
       return;
     }
-    if (liveRef.current) {
+    if (liveRef.current && unreadAnnouncedAt.current !== messageKey(last)) {
       liveRef.current.textContent = strings.announceNewMessage(
         userName(last.sender_id, users?.[last.sender_id], strings),
         last.text ?? strings.emptyText,
