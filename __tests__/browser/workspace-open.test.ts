@@ -194,7 +194,8 @@ describeInBrowser('opening a conversation and notifying in the demo', () => {
     await page.close();
   });
 
-  test('two tabs of one person with notifications on show one notification per message', async () => {
+  /** A Russian context whose tabs have notifications on, each recording the ones it shows. */
+  async function notifyingContext(): Promise<BrowserContext> {
     const context = await newContext('ru');
     await context.grantPermissions(['notifications'], { origin: harness.url });
     await context.addInitScript(() => {
@@ -210,6 +211,14 @@ describeInBrowser('opening a conversation and notifying in the demo', () => {
       }
       Object.defineProperty(window, 'Notification', { value: Recording, configurable: true });
     });
+    return context;
+  }
+
+  const shownIn = (tab: Page) =>
+    tab.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications);
+
+  test('two tabs of one person with notifications on show one notification per message', async () => {
+    const context = await notifyingContext();
     const group = await create(aizada, {
       type: 'group',
       title: 'Две вкладки',
@@ -224,11 +233,6 @@ describeInBrowser('opening a conversation and notifying in the demo', () => {
       await expectVisible(tab.locator('.demo__notify[aria-pressed="true"]'));
       await expectVisible(tab.locator('.ucr-conversation__title', { hasText: 'Две вкладки' }));
     }
-    const shownIn = (tab: Page) =>
-      tab.evaluate(
-        () => (window as unknown as { shownNotifications: string[] }).shownNotifications,
-      );
-
     for (const text of ['Первое в группе', 'Второе в группе']) {
       const message = await say(aizada, group.id, text);
       // Both tabs have the message (each asked for the claim as it arrived), and one holds it.
@@ -246,6 +250,33 @@ describeInBrowser('opening a conversation and notifying in the demo', () => {
         `Айзада Токтогулова в «Две вкладки»|${text}`,
       ]);
     }
+    await context.close();
+  });
+
+  test('no tab notifies for a message of a conversation another tab has in view', async () => {
+    const context = await notifyingContext();
+    const group = await create(aizada, {
+      type: 'group',
+      title: 'На виду',
+      participant_ids: [aibek.user.id],
+    });
+    const elsewhere = await openTab(context, aibek, `?c=${chat.id}`);
+    const watching = await openTab(context, aibek, `?c=${group.id}`);
+    await watching.bringToFront();
+    await expectVisible(watching.locator('.ucr-header__title', { hasText: 'На виду' }));
+    // The watching tab has the person's attention: the group is in view there.
+    await watching.waitForFunction(
+      () => document.visibilityState === 'visible' && document.hasFocus(),
+    );
+    await say(aizada, group.id, 'Ты это видишь');
+    await expectVisible(watching.locator('.ucr-message__text', { hasText: 'Ты это видишь' }));
+    await expectVisible(
+      elsewhere.locator('.ucr-conversation__preview', { hasText: 'Ты это видишь' }),
+    );
+    // Each tab decided as the message arrived (a claim asked for only if free never waits).
+    for (const tab of [watching, elsewhere])
+      await tab.evaluate(() => new Promise((done) => setTimeout(done, 50)));
+    expect([...(await shownIn(watching)), ...(await shownIn(elsewhere))]).toEqual([]);
     await context.close();
   });
 });

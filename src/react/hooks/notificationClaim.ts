@@ -49,7 +49,8 @@ function claimIn(storage: Storage, key: string): boolean {
   return true;
 }
 
-function localStorageHere(): Storage | null {
+/** This page's localStorage, or null where there is none or it is blocked. */
+export function localStorageHere(): Storage | null {
   try {
     return typeof window === 'undefined' ? null : window.localStorage;
   } catch {

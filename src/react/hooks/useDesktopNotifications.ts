@@ -9,7 +9,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Message } from '../../api/types';
 import { userName } from '../components/internal/names';
 import { useChatStrings } from '../i18n/context';
-import { claimNotification } from './notificationClaim';
+import { claimNotification, localStorageHere } from './notificationClaim';
+import { REFRESH_MS, recordViewing, viewedInAnotherTab } from './viewingRecord';
 import { useChatDispatch, useChatStore } from './store';
 
 /** Options of {@link useDesktopNotifications}. */
@@ -67,6 +68,43 @@ export function useDesktopNotifications({
     latest.current = { onOpen, strings };
   });
 
+  // This tab's name in the record of what each tab has in view (see viewingRecord).
+  const [tabId] = useState(newTabId);
+
+  // What this tab has in view, for the other tabs: they do not notify for it.
+  useEffect(() => {
+    const storage = supported ? localStorageHere() : null;
+    if (!storage) return;
+    let reads: unknown = null;
+    let recorded = '';
+    const record = (refresh: boolean) => {
+      const state = store.getState();
+      if (!refresh && state.chat.reads === reads) return;
+      reads = state.chat.reads;
+      const inView = Object.keys(state.chat.reads)
+        .filter((id) => state.chat.reads[id]?.viewing)
+        .sort();
+      const key = inView.join('\n');
+      if (key === recorded && !(refresh && key)) return;
+      recorded = key;
+      recordViewing(storage, tabId, state.chat.session.userId, inView, Date.now());
+    };
+    record(false);
+    const unsubscribe = store.subscribe(() => record(false));
+    const refresh = setInterval(() => record(true), REFRESH_MS);
+    const leave = () => {
+      recorded = '';
+      recordViewing(storage, tabId, store.getState().chat.session.userId, [], Date.now());
+    };
+    window.addEventListener('pagehide', leave);
+    return () => {
+      unsubscribe();
+      clearInterval(refresh);
+      window.removeEventListener('pagehide', leave);
+      leave();
+    };
+  }, [supported, store, tabId]);
+
   const requestPermission = useCallback(async (): Promise<NotificationPermission> => {
     if (!supportedHere()) return 'denied';
     const answer = await Notification.requestPermission();
@@ -109,6 +147,10 @@ export function useDesktopNotifications({
           const state = store.getState();
           if (state.chat.reads[conversationId]?.viewing) continue;
           const me = state.chat.session.userId;
+          // In front of the person in another tab of this browser: no notification either.
+          const storage = localStorageHere();
+          if (storage && viewedInAnotherTab(storage, tabId, me, conversationId, Date.now()))
+            continue;
           const newest = ids
             .map((id) => entities[id])
             .filter((message) => message !== undefined && message.sender_id !== me)
@@ -125,7 +167,14 @@ export function useDesktopNotifications({
       active = false;
       stopWatching();
     };
-  }, [enabled, supported, dispatch, store]);
+  }, [enabled, supported, dispatch, store, tabId]);
 
   return { supported, permission, requestPermission };
+}
+
+/** A name for this tab, unique among the tabs of the browser. */
+function newTabId(): string {
+  return typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
