@@ -327,6 +327,25 @@ describe('ChatMessagesView', () => {
     expect(props.onEdit).toHaveBeenCalledWith('mine', 'Завтра в 10!');
   });
 
+  it.each(['pending', 'failed'] as const)(
+    '↑ right after sending (the newest own message %s) edits nothing, not the message before it',
+    async (status) => {
+      const unsent = makeMessage({
+        id: 'unsent',
+        sender_id: ME,
+        text: 'Опечатка',
+        status,
+        created_ms: mine.created_ms + 1000,
+      });
+      const { user, composer, props } = await setup({ messages: [question, mine, unsent] });
+      await user.click(composer);
+      await user.keyboard('{ArrowUp}');
+      expect(composer).toHaveValue('');
+      expect(document.querySelector('.ucr-composer__context')).toBeNull();
+      expect(props.onEdit).not.toHaveBeenCalled();
+    },
+  );
+
   it('passes a controlled draft to the composer', async () => {
     const onDraftChange = jest.fn();
     const { user, composer } = await setup({ draft: 'черновик', onDraftChange });

@@ -273,15 +273,18 @@ function ConversationPane({
       ? strings.typing(typingUserIds.map((id) => userName(id, findUser(id), strings)))
       : null;
 
-  // ↑ in an empty composer edits the newest message of one's own that the server has.
+  // ↑ in an empty composer edits the newest message of one's own, once the server has it.
+  // One still on its way (or failed) is not skipped for the one before it: that was just
+  // sent, and ↑ then is meant for it.
   function editLast() {
     for (let index = messages.length - 1; index >= 0; index--) {
       const message = messages[index];
-      if (message && message.sender_id === currentUserId && message.status === 'sent') {
+      if (!message || message.sender_id !== currentUserId) continue;
+      if (message.status === 'sent') {
         setReplyToId(null);
         setEditingId(message.id);
-        return;
       }
+      return;
     }
   }
 
