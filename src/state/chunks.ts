@@ -10,10 +10,11 @@ import type { IdIndex } from './idIndex';
  * state whose `ids` are in display order (by `created_ms`, ties in the order
  * first learned); the chunks follow each other in that order too. A live
  * message therefore copies one small last chunk (at most {@link TAIL_SIZE}
- * entities; see `appendFew`) and the chunk list, never the whole conversation. The changed chunk is
- * built by a plain loop and assigned frozen (Immer neither proxies nor walks
- * a frozen value assigned into a draft): one copy of its table per dispatch,
- * however many of its messages the dispatch changes.
+ * entities; see `appendFew`) and the chunk list, never the whole
+ * conversation. The changed chunk is built by a plain loop and assigned
+ * frozen (Immer neither proxies nor walks a frozen value assigned into a
+ * draft): one copy of its table per dispatch, however many of its messages
+ * the dispatch changes.
  *
  * ```
  *   chunks: [ {ids: m1…m340} ] [ {ids: m341…m680} ] [ {ids: m681…m692} ]
@@ -302,17 +303,12 @@ function appendFew(chunks: MessageChunk[], batch: readonly ChatMessage[]): void 
     return;
   }
   const previous = chunks[chunks.length - 2];
-  if (tail && previous && tail.ids.length <= TAIL_SIZE) {
-    if (previous.ids.length + tail.ids.length <= CHUNK_SIZE) {
-      const merged = tail.ids.map((id) => tail.entities[id] as ChatMessage);
-      chunks.splice(
-        chunks.length - 2,
-        1,
-        withAdded(previous, previous.ids.concat(tail.ids), merged),
-      );
-      chunks[chunks.length - 1] = newChunk(batch);
-      return;
-    }
+  const small = tail !== undefined && tail.ids.length <= TAIL_SIZE;
+  if (small && previous && previous.ids.length + tail.ids.length <= CHUNK_SIZE) {
+    const merged = tail.ids.map((id) => tail.entities[id] as ChatMessage);
+    chunks[chunks.length - 2] = withAdded(previous, previous.ids.concat(tail.ids), merged);
+    chunks[chunks.length - 1] = newChunk(batch);
+    return;
   }
   chunks.push(newChunk(batch));
 }

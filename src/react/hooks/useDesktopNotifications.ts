@@ -85,7 +85,8 @@ export function useDesktopNotifications({
         .filter((id) => state.chat.reads[id]?.viewing)
         .sort();
       const key = inView.join('\n');
-      if (key === recorded && !(refresh && key)) return;
+      // Written when it changes, and rewritten on each refresh while something is in view.
+      if (key === recorded && !(refresh && key !== '')) return;
       recorded = key;
       recordViewing(storage, tabId, state.chat.session.userId, inView, Date.now());
     };
