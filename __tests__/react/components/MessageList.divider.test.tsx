@@ -73,6 +73,16 @@ function history(): ChatMessage[] {
   return [...read, ...unread];
 }
 
+/** A message from user 2, "Ещё одно", a second after the last of `messages`. */
+function oneMore(messages: ChatMessage[]): ChatMessage {
+  return makeMessage({
+    id: 'later',
+    sender_id: 2,
+    text: 'Ещё одно',
+    created_ms: (messages.at(-1) as ChatMessage).created_ms + 1000,
+  });
+}
+
 /**
  * Whether the divider is in view: it is drawn at the bottom of the row of the
  * last message read, placed where the list's virtualizer put that row.
@@ -100,12 +110,7 @@ describe('MessageList opening at the "new messages" divider', () => {
     expect(liveRegion()).toHaveTextContent('15 новых сообщений, показаны с первого непрочитанного');
 
     // A new message later: announced as itself; the view does not jump back to the divider.
-    const incoming = makeMessage({
-      id: 'later',
-      sender_id: 2,
-      text: 'Ещё одно',
-      created_ms: (messages.at(-1) as ChatMessage).created_ms + 1000,
-    });
+    const incoming = oneMore(messages);
     await list.update({ messages: [...messages, incoming] });
     expect(scroller().scrollTop).toBe(top);
     expect(liveRegion()).toHaveTextContent('Новое сообщение от Иван Петров: Ещё одно');
@@ -149,12 +154,7 @@ describe('MessageList opening at the "new messages" divider', () => {
 
     // Once caught up, a message that arrives is live again: it moves nothing.
     const top = scroller().scrollTop;
-    const incoming = makeMessage({
-      id: 'later',
-      sender_id: 2,
-      text: 'Ещё одно',
-      created_ms: (history().at(-1) as ChatMessage).created_ms + 1000,
-    });
+    const incoming = oneMore(history());
     await list.update({ messages: [...history(), incoming] });
     expect(scroller().scrollTop).toBe(top);
   });
@@ -168,12 +168,7 @@ describe('MessageList opening at the "new messages" divider', () => {
     expect(dividerInView()).toBe(true);
     expect(liveRegion()).toHaveTextContent(/^15 новых сообщений/);
 
-    const incoming = makeMessage({
-      id: 'later',
-      sender_id: 2,
-      text: 'Ещё одно',
-      created_ms: (messages.at(-1) as ChatMessage).created_ms + 1000,
-    });
+    const incoming = oneMore(messages);
     await list.update({ messages: [...messages, incoming] });
     expect(liveRegion()).toHaveTextContent('Новое сообщение от Иван Петров: Ещё одно');
   });
