@@ -84,6 +84,18 @@ describe('chat.otherTabs', () => {
     expect(shown(getState())).toEqual(['ok:sent', 'ok:sent']);
   });
 
+  it('marks another tab’s messages as held elsewhere, and this tab’s own not', () => {
+    const { dispatch, getState } = store();
+    dispatch(otherTabsOutboxSynced({ messages: [entry({ status: 'failed' })] }));
+    expect(selectMessagesOfConversation(getState(), C).map((m) => m.elsewhere)).toEqual([true]);
+    // Adopted (its tab closed): this tab's own now, to retry or discard here.
+    const { tab: _tab, ...adopted } = entry({ status: 'failed' });
+    dispatch(outboxRestored({ messages: [adopted] }));
+    expect(selectMessagesOfConversation(getState(), C).map((m) => m.elsewhere)).toEqual([
+      undefined,
+    ]);
+  });
+
   it('drops entries this tab adopted, and replaces them all on each sync', () => {
     const { dispatch, getState } = store();
     dispatch(

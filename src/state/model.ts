@@ -41,6 +41,12 @@ export interface ChatMessage extends Message {
    * server's clock, whatever the client's says).
    */
   sent_after_ms?: number;
+  /**
+   * An unsent message (pending or failed) that another tab of the same person
+   * holds: it is sent, retried or discarded there, not in this tab. Absent on
+   * every other message.
+   */
+  elsewhere?: true;
 }
 
 /**

@@ -133,6 +133,11 @@ function unconfirmed<Entry extends OtherTabMessage>(
 
 const noOtherTabMessages: readonly OtherTabMessage[] = [];
 
+/** An entry of another tab as a message of the list, marked as held there. */
+function messageOfOtherTab(stored: OtherTabMessage): ChatMessage {
+  return { ...messageOfStored(stored), elsewhere: true };
+}
+
 /** The unsent messages other tabs of the user hold in a conversation, as stored (stable reference). */
 export const selectOtherTabsOutbox = (
   state: ChatRootState,
@@ -155,7 +160,7 @@ export function withOtherTabsMessages(
   // Ours (adopted, or the same client_id) by id; confirmed ones by their copy.
   const candidates = otherTabs.filter((stored) => !known.has(stored.clientId));
   const confirmed = messages.filter((message) => message.status === 'sent');
-  const added = unconfirmed(candidates, confirmed, false).map(messageOfStored);
+  const added = unconfirmed(candidates, confirmed, false).map(messageOfOtherTab);
   return added.length === 0 ? messages : [...messages, ...added];
 }
 
@@ -172,5 +177,5 @@ export function withOtherTabsMessages(
  */
 export const selectOtherTabsMessages = createSelector(
   [selectOtherTabsOutbox],
-  (stored): ChatMessage[] => stored.map(messageOfStored),
+  (stored): ChatMessage[] => stored.map(messageOfOtherTab),
 );

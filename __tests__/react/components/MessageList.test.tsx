@@ -203,6 +203,26 @@ describe('MessageList', () => {
     expect(props.onDiscard).toHaveBeenCalledWith(failed);
   });
 
+  it('a message that failed in another tab says so, and offers no Retry or Discard here', async () => {
+    const failed = makeMessage({
+      id: 'tmp-3',
+      client_id: 'tmp-3',
+      sender_id: ME,
+      status: 'failed',
+      errorCode: 'rate_limited',
+      elsewhere: true,
+    });
+    await setup({ messages: [failed] });
+    const failedRow = within(row('tmp-3'));
+    expect(
+      failedRow.getByText(
+        'Не отправлено из другой вкладки: Слишком много запросов — подождите немного. Повторить или отменить можно там',
+      ),
+    ).toBeInTheDocument();
+    expect(failedRow.queryByRole('button', { name: 'Повторить' })).toBeNull();
+    expect(failedRow.queryByRole('button', { name: 'Не отправлять' })).toBeNull();
+  });
+
   it('keeps the row of a pending message when the server confirms it with its own id', async () => {
     const pending = makeMessage({
       id: 'client-7',

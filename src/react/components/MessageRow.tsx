@@ -359,7 +359,14 @@ export const MessageRow = memo(function MessageRow({
           )}
         </div>
 
-        {message.status === 'failed' && (
+        {message.status === 'failed' && message.elsewhere && (
+          <div className="ucr-message__failure">
+            <span className="ucr-message__error" title={message.error ?? undefined}>
+              {strings.failedElsewhere(chatErrorText(strings, message.errorCode ?? null))}
+            </span>
+          </div>
+        )}
+        {message.status === 'failed' && !message.elsewhere && (
           <div className="ucr-message__failure">
             <span className="ucr-message__error" title={message.error ?? undefined}>
               {strings.failedBecause(chatErrorText(strings, message.errorCode ?? null))}

@@ -127,6 +127,8 @@ export interface ChatStrings {
   errorUnknown: (code: string) => string;
   /** Why a message was not sent, under the failed message. */
   failedBecause: (reason: string) => string;
+  /** The same for a message another tab of the person holds (its Retry and Discard are there). */
+  failedElsewhere: (reason: string) => string;
 
   /** A control's label with its keyboard shortcut, for tooltips. */
   withShortcut: (label: string, key: string) => string;
@@ -447,6 +449,8 @@ export const ruStrings: ChatStrings = {
   },
   errorUnknown: (code) => `Ошибка (${code})`,
   failedBecause: (reason) => `Не отправлено: ${reason}`,
+  failedElsewhere: (reason) =>
+    `Не отправлено из другой вкладки: ${reason}. Повторить или отменить можно там`,
 
   withShortcut: (label, key) => `${label} (${key})`,
   messagesKeyboardHint:

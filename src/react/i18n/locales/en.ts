@@ -160,6 +160,7 @@ export const enStrings: ChatStrings = {
   },
   errorUnknown: (code) => `Error (${code})`,
   failedBecause: (reason) => `Not sent: ${reason}`,
+  failedElsewhere: (reason) => `Not sent from another tab: ${reason}. Retry or discard it there`,
 
   withShortcut: (label, key) => `${label} (${key})`,
   messagesKeyboardHint:
