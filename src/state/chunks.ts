@@ -297,9 +297,9 @@ export function insertMessages(
  */
 function appendFew(chunks: MessageChunk[], batch: readonly ChatMessage[]): void {
   const tail = chunks[chunks.length - 1];
-  const batchIds = batch.map((message) => message.id);
   if (tail && tail.ids.length + batch.length <= TAIL_SIZE) {
-    chunks[chunks.length - 1] = withAdded(tail, tail.ids.concat(batchIds), batch);
+    const ids = tail.ids.concat(batch.map((message) => message.id));
+    chunks[chunks.length - 1] = withAdded(tail, ids, batch);
     return;
   }
   const previous = chunks[chunks.length - 2];

@@ -3,7 +3,7 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ChatMessagesView } from '../../../src/react/components';
 import type { ChatMessagesViewProps } from '../../../src/react/components';
-import { makeConversation, makeMessage, usersById } from './fixtures';
+import { makeConversation, makeMessage, makeUnsent, usersById } from './fixtures';
 import { mockLayout } from './layout';
 
 const ME = 1;
@@ -168,13 +168,7 @@ describe('ChatMessagesView', () => {
   });
 
   it('passes retry and discard of a failed message through', async () => {
-    const failed = makeMessage({
-      id: 'f',
-      client_id: 'f',
-      sender_id: ME,
-      status: 'failed',
-      error: 'Ошибка сети',
-    });
+    const failed = makeUnsent('f', 'failed', { error: 'Ошибка сети' });
     const { props, user } = await setup({ messages: [failed] });
 
     await user.click(within(row('f')).getByRole('button', { name: 'Повторить' }));
@@ -330,11 +324,8 @@ describe('ChatMessagesView', () => {
   it.each(['pending', 'failed'] as const)(
     '↑ right after sending (the newest own message %s) edits nothing, not the message before it',
     async (status) => {
-      const unsent = makeMessage({
-        id: 'unsent',
-        sender_id: ME,
+      const unsent = makeUnsent('unsent', status, {
         text: 'Опечатка',
-        status,
         created_ms: mine.created_ms + 1000,
       });
       const { user, composer, props } = await setup({ messages: [question, mine, unsent] });

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { MessageList } from '../../../src/react/components';
 import type { MessageListProps } from '../../../src/react/components';
 import type { ChatMessage } from '../../../src/state/model';
-import { makeHistory, makeMessage, usersById } from './fixtures';
+import { makeHistory, makeMessage, makeUnsent, usersById } from './fixtures';
 import { mockLayout, scrollListTo } from './layout';
 
 const ME = 1;
@@ -169,9 +169,7 @@ describe('MessageList', () => {
 
   it('shows a pending message dimmed with a clock and without actions', async () => {
     await setup({
-      messages: [
-        makeMessage({ id: 'tmp-1', client_id: 'tmp-1', sender_id: ME, status: 'pending' }),
-      ],
+      messages: [makeUnsent('tmp-1', 'pending')],
     });
 
     const pending = row('tmp-1');
@@ -182,11 +180,7 @@ describe('MessageList', () => {
 
   it('says why a message failed in the UI language (the raw detail only in the tooltip) and retries or discards it', async () => {
     const user = userEvent.setup();
-    const failed = makeMessage({
-      id: 'tmp-2',
-      client_id: 'tmp-2',
-      sender_id: ME,
-      status: 'failed',
+    const failed = makeUnsent('tmp-2', 'failed', {
       error: 'Too many messages, slow down.',
       errorCode: 'rate_limited',
     });
@@ -204,14 +198,7 @@ describe('MessageList', () => {
   });
 
   it('a message that failed in another tab says so, and offers no Retry or Discard here', async () => {
-    const failed = makeMessage({
-      id: 'tmp-3',
-      client_id: 'tmp-3',
-      sender_id: ME,
-      status: 'failed',
-      errorCode: 'rate_limited',
-      elsewhere: true,
-    });
+    const failed = makeUnsent('tmp-3', 'failed', { errorCode: 'rate_limited', elsewhere: true });
     await setup({ messages: [failed] });
     const failedRow = within(row('tmp-3'));
     expect(
@@ -224,12 +211,7 @@ describe('MessageList', () => {
   });
 
   it('keeps the row of a pending message when the server confirms it with its own id', async () => {
-    const pending = makeMessage({
-      id: 'client-7',
-      client_id: 'client-7',
-      sender_id: ME,
-      status: 'pending',
-    });
+    const pending = makeUnsent('client-7', 'pending');
     const { rerender } = await setup({ messages: [pending] });
     const before = row('client-7');
 

@@ -27,6 +27,18 @@ export function makeMessage(overrides: Partial<ChatMessage> = {}): ChatMessage {
   };
 }
 
+/**
+ * An unsent message of one's own (user 1 unless `overrides` says otherwise),
+ * as composed here: its id is its client id.
+ */
+export function makeUnsent(
+  id: string,
+  status: 'pending' | 'failed',
+  overrides: Partial<ChatMessage> = {},
+): ChatMessage {
+  return makeMessage({ id, client_id: id, sender_id: 1, status, ...overrides });
+}
+
 /** `count` messages alternating between users 1 and 2, oldest first. */
 export function makeHistory(count: number, start = BASE_MS): ChatMessage[] {
   return Array.from({ length: count }, (_, index) =>

@@ -148,15 +148,16 @@ export function useDesktopNotifications({
           const state = store.getState();
           if (state.chat.reads[conversationId]?.viewing) continue;
           const me = state.chat.session.userId;
-          // In front of the person in another tab of this browser: no notification either.
-          const storage = localStorageHere();
-          if (storage && viewedInAnotherTab(storage, tabId, me, conversationId, Date.now()))
-            continue;
           const newest = ids
             .map((id) => entities[id])
             .filter((message) => message !== undefined && message.sender_id !== me)
             .at(-1);
           if (!newest) continue;
+          // In front of the person in another tab of this browser: no notification either.
+          // (Read only for a message that would notify: it parses the shared record.)
+          const storage = localStorageHere();
+          if (storage && viewedInAnotherTab(storage, tabId, me, conversationId, Date.now()))
+            continue;
           // Every tab of the person hears the message; one of them shows it.
           void claimNotification(`${me ?? 'anyone'}:${newest.id}`).then((claimed) => {
             if (claimed && active) show(conversationId, newest);
