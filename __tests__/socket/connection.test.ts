@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { Message } from '../../src/api/types';
 import { createMemoryTransport } from '../../src/socket/adapters/memory';
 import type { MemorySocket } from '../../src/socket/adapters/memory';
@@ -545,6 +546,63 @@ describe('ConversationConnection', () => {
         expect(batches.length).toBeGreaterThan(1);
         for (const batch of batches)
           expect(batch.length).toBeLessThanOrEqual((MAX_COALESCE_MS / 4 + 1) * COALESCE_MIN_FRAMES);
+      });
+
+      it('delivers every frame once, in order, and no frame waits past the hold, whatever the reads and turns', async () => {
+        type Step = { read: number } | { turn: number } | { burst: number };
+        const step = fc.oneof(
+          // A long burst: a burst-sized read every 4 ms turn.
+          { weight: 1, arbitrary: fc.record({ burst: fc.integer({ min: 1, max: 400 }) }) },
+          { weight: 3, arbitrary: fc.record({ read: fc.integer({ min: 1, max: 3 * COALESCE_MIN_FRAMES }) }) },
+          { weight: 3, arbitrary: fc.record({ turn: fc.integer({ min: 0, max: 12 }) }) },
+          { weight: 1, arbitrary: fc.record({ turn: fc.constant(MAX_COALESCE_MS + 20) }) },
+        );
+        await fc.assert(
+          fc.asyncProperty(fc.array(step, { maxLength: 60 }), async (steps: Step[]) => {
+            let now = 0;
+            let stepMs = 4;
+            const loop = steppedLoop(0);
+            const environment: ChatEnvironment = { ...loop.environment, now: () => now };
+            const arrivedAt = new Map<string, number>();
+            const waits: number[] = [];
+            const batches: ServerEvent[][] = [];
+            const { socket } = opened({
+              environment,
+              onEvents: (events) => {
+                batches.push(events);
+                for (const event of events)
+                  if (event.type === 'message:new') waits.push(now - arrivedAt.get(event.payload.id)!);
+              },
+            });
+            const sent: string[] = [];
+            const turn = async (ms: number) => {
+              loop.turn();
+              now += ms;
+              await endOfTask();
+            };
+            for (const [i, next] of steps.entries()) {
+              if ('read' in next || 'burst' in next) {
+                const reads = 'burst' in next ? next.burst : 1;
+                for (let r = 0; r < reads; r++) {
+                  const count = 'read' in next ? next.read : COALESCE_MIN_FRAMES;
+                  const ids = read(socket, `s${i}-${r}-`, count);
+                  for (const id of ids) arrivedAt.set(id, now);
+                  sent.push(...ids);
+                  await endOfTask();
+                  if ('burst' in next) await turn(4);
+                }
+              } else {
+                stepMs = Math.max(stepMs, next.turn);
+                await turn(next.turn);
+              }
+            }
+            while (loop.pending() > 0) await turn(4);
+            expect(batches.flatMap(idsOf)).toEqual(sent);
+            // A turn can be as long as the longest step: the hold is checked once a turn.
+            for (const wait of waits) expect(wait).toBeLessThanOrEqual(MAX_COALESCE_MS + stepMs);
+          }),
+          { numRuns: 50 },
+        );
       });
 
       it('leaves no timer and delivers nothing after a close in the middle of a burst', async () => {
