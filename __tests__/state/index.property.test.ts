@@ -5,6 +5,7 @@ import {
   conversationSubscribed,
   conversationUnsubscribed,
   conversationsEvicted,
+  messageComposed,
   messageDeleteFailed,
   messageDeleteStarted,
   messageEditFailed,
@@ -14,7 +15,7 @@ import {
   messagesTrimmed,
 } from '../../src/state/events';
 import type { Message } from '../../src/api/types';
-import { messagesReducer } from '../../src/state/messagesSlice';
+import { messagesReducer, messagesReducerWithDrafts } from '../../src/state/messagesSlice';
 import type { MessagesState, Timeline } from '../../src/state/messagesSlice';
 import { entriesOf, spanOf, spanOfId } from '../../src/state/idIndex';
 import { idsIn } from '../../src/state/chunks';
@@ -55,6 +56,9 @@ type Step =
   | { kind: 'removed'; c: number; picks: number[]; viaChanges: boolean }
   | { kind: 'trim'; c: number; keep: number }
   | { kind: 'subscribe' | 'unsubscribe'; c: number }
+  | { kind: 'compose'; c: number }
+  | { kind: 'serverCopy'; pick: number; edited: boolean }
+  | { kind: 'echo'; c: number; pick: number; from: number; second: number }
   | { kind: 'evict' };
 
 const c = fc.nat(CONVERSATIONS.length - 1);
@@ -120,6 +124,25 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'evict' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('compose' as const), c }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('serverCopy' as const),
+      pick: fc.nat(),
+      edited: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('echo' as const),
+      c,
+      pick: fc.nat(),
+      from: fc.nat(POOL),
+      second,
+    }),
+  },
 );
 
 /** The confirmed ids of a timeline, in display order. */
@@ -210,6 +233,30 @@ function actionsFor(state: MessagesState, s: Step): UnknownAction[] {
       return [conversationUnsubscribed({ conversationId: conversation })];
     case 'evict':
       return [conversationsEvicted({ conversationIds: CONVERSATIONS })];
+    case 'compose':
+      return [messageComposed({ conversationId: conversation, senderId: 0, text: 'mine' })];
+    case 'serverCopy': {
+      // A frame for a message our edit or deletion is on its way for.
+      const stashes = Object.values(state.conversations).flatMap((t) => [
+        ...Object.values(t.editing),
+        ...Object.values(t.deleting),
+      ]);
+      const stash = stashes[s.pick % Math.max(1, stashes.length)];
+      if (!stash) return [];
+      const copy: Message = {
+        ...wire(Number(stash.id.slice(1)), 0, stash.conversation_id, s.edited ? 'theirs' : 'same'),
+        created_at: stash.created_at,
+        is_edited: s.edited,
+      };
+      return [messagesReceived(stash.conversation_id, [copy], { source: 'socket' })];
+    }
+    case 'echo': {
+      // The server's copy of a message composed here, as a live frame.
+      const clientId = pick(s.pick, timeline?.pending.ids ?? []);
+      if (!clientId) return [];
+      const echo = { ...wire(s.from, s.second, conversation, 'mine'), client_id: clientId };
+      return [messagesReceived(conversation, [echo], { source: 'socket' })];
+    }
   }
 }
 
@@ -253,6 +300,44 @@ describe('the id → key index of a conversation', () => {
               after: action.type,
               wrong: [],
             });
+          }
+        }
+      }),
+      { numRuns: Number(process.env.INDEX_RUNS ?? 80) },
+    );
+  });
+
+  it('takes the draft-free path for live frames to the same state as the Immer path, keeping the same references where nothing changed', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
+        let fast = messagesReducer(undefined, { type: '@@init' });
+        let drafted = messagesReducerWithDrafts(undefined, { type: '@@init' });
+        for (const s of steps) {
+          for (const action of actionsFor(drafted, s)) {
+            const [fastBefore, draftedBefore] = [fast, drafted];
+            fast = messagesReducer(fast, action);
+            drafted = messagesReducerWithDrafts(drafted, action);
+            expect(fast).toEqual(drafted);
+            expect(fast === fastBefore).toBe(drafted === draftedBefore);
+            expect([Object.isFrozen(fast), Object.isFrozen(fast.conversations)]).toEqual([
+              Object.isFrozen(drafted),
+              Object.isFrozen(drafted.conversations),
+            ]);
+            for (const id of CONVERSATIONS) {
+              const [a, b] = [fast.conversations[id], drafted.conversations[id]];
+              const [a0, b0] = [fastBefore.conversations[id], draftedBefore.conversations[id]];
+              expect(a === a0).toBe(b === b0);
+              if (!a || !b || !a0 || !b0) continue;
+              for (const field of Object.keys(b) as Array<keyof Timeline>)
+                expect({ field, same: a[field] === a0[field] }).toEqual({
+                  field,
+                  same: b[field] === b0[field],
+                });
+              // Frozen like Immer's output: a host's stray write throws instead of corrupting the store.
+              const frozen = (t: Timeline) =>
+                [t, t.sync, t.editing, t.pending].map(Object.isFrozen);
+              expect(frozen(a)).toEqual(frozen(b));
+            }
           }
         }
       }),
