@@ -200,10 +200,10 @@ export function createOutbox(context: SocketBase) {
   function flushAll(): void {
     const store = context.store;
     if (stopped || !store) return;
-    for (const [conversationId, timeline] of Object.entries(
-      store.getState().chat.messages.conversations,
-    )) {
-      if (timeline.pending.ids.length > 0) flush(conversationId);
+    // After every chat action, over every conversation: no entries array built for it.
+    const { conversations } = store.getState().chat.messages;
+    for (const conversationId in conversations) {
+      if (conversations[conversationId]?.pending.ids.length) flush(conversationId);
     }
   }
 

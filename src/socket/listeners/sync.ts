@@ -6,6 +6,7 @@ import type { Timeline } from '../../state/messagesSlice';
 import { hasGap } from '../../state/timelineModel';
 import { reconnectDelay } from '../backoff';
 import type { SocketBase } from '../context';
+import { CountedMap, CountedSet } from './countedCollections';
 import { MAX_RETRY_AFTER_MS } from './inbound';
 
 /** A runaway guard: a catch-up that needs more pages than this restarts from the newest page. */
@@ -27,6 +28,24 @@ interface Running {
   abort(): void;
 }
 
+/** What a conversation was reconciled with: when none of it changed, reconciling again would do nothing. */
+interface ReconciledWith {
+  timeline: Timeline;
+  status: string | undefined;
+  extensions: ReadonlySet<string> | null;
+  /** The runner's count of changes to its own state. */
+  changes: number;
+}
+
+function sameInputs(a: ReconciledWith, b: ReconciledWith): boolean {
+  return (
+    a.timeline === b.timeline &&
+    a.status === b.status &&
+    a.extensions === b.extensions &&
+    a.changes === b.changes
+  );
+}
+
 /** Whether a failed request was refused (4xx) rather than unlucky. */
 function isRefusal(error: ChatQueryError): boolean {
   return typeof error.status === 'number' && error.status >= 400 && error.status < 500;
@@ -44,29 +63,40 @@ function isRefusal(error: ChatQueryError): boolean {
 export function createSyncRunner(context: SocketBase) {
   const { runtime } = context;
   const { environment } = runtime;
-  const running = new Map<string, Running>();
-  const retryTimers = new Map<string, unknown>();
-  const historyWaits = new Map<string, unknown>();
-  const historyWaited = new Set<string>();
-  const pollTimers = new Map<string, unknown>();
-  const pollDue = new Map<string, number>();
-  const lastPoll = new Map<string, number>();
-  const pagesInRow = new Map<string, number>();
-  const cursorRejected = new Set<string>();
+  /** Changes to the runner's own state below (see `reconcileAll`). */
+  let changes = 0;
+  const changed = () => void changes++;
+  const map = <Value>() => new CountedMap<string, Value>(changed);
+  const set = () => new CountedSet<string>(changed);
+  const running = map<Running>();
+  const retryTimers = map<unknown>();
+  const historyWaits = map<unknown>();
+  const historyWaited = set();
+  const pollTimers = map<unknown>();
+  const pollDue = map<number>();
+  const lastPoll = map<number>();
+  const pagesInRow = map<number>();
+  const cursorRejected = set();
   /** Conversations whose outbox asked for a catch-up to learn whether a send landed. */
-  const checksWanted = new Set<string>();
+  const checksWanted = set();
   /** [ext] A failed "changes since" is asked again only in the next socket epoch (no request storm). */
-  const changesFailedInEpoch = new Map<string, number>();
+  const changesFailedInEpoch = map<number>();
   /** [ext] The cursor is asked for once per conversation and session, unless that fails. */
-  const cursorTried = new Set<string>();
+  const cursorTried = set();
   /**
    * [ext] A failed cursor request is asked again after a backoff: each moment
    * without a cursor is one whose edits no later "changes since" can bring.
    */
-  const cursorTimers = new Map<string, unknown>();
-  const cursorAttempts = new Map<string, number>();
+  const cursorTimers = map<unknown>();
+  const cursorAttempts = map<number>();
   /** [ext] null: not known yet; false: the server has no "changes since". */
   let changesSupported: boolean | null = null;
+  const learnChangesSupported = (supported: boolean) => {
+    changesSupported = supported;
+    changed();
+  };
+  /** What reconcileAll last reconciled each conversation with (plain: not part of the state it watches). */
+  const reconciledWith = new Map<string, ReconciledWith>();
   let stopped = false;
 
   const generation = () => context.store?.getState().chat.session.generation ?? 0;
@@ -311,12 +341,12 @@ export function createSyncRunner(context: SocketBase) {
         error.status === 404 ||
         error.status === 405 ||
         (error.status === 'CUSTOM_ERROR' && changesSupported === null);
-      if (unknownRoute) changesSupported = false;
+      if (unknownRoute) learnChangesSupported(false);
       else retryCursor(conversationId);
       return;
     }
     if (!result.data) return;
-    changesSupported = true;
+    learnChangesSupported(true);
     cursorAttempts.delete(conversationId);
     const timeline = store.getState().chat.messages.conversations[conversationId];
     if (timeline && timeline.sync.changesCursor === null) {
@@ -367,7 +397,7 @@ export function createSyncRunner(context: SocketBase) {
     if (stopped || generation() !== started) return;
     if ('error' in result && result.error) {
       const error = result.error as ChatQueryError;
-      if (error.status === 404 || error.status === 405) changesSupported = false;
+      if (error.status === 404 || error.status === 405) learnChangesSupported(false);
       // Other failures: the next socket epoch asks again; nothing else depends on it.
       const epoch = store.getState().chat.messages.conversations[conversationId]?.sync.epoch;
       if (epoch !== undefined) changesFailedInEpoch.set(conversationId, epoch);
@@ -375,7 +405,7 @@ export function createSyncRunner(context: SocketBase) {
     }
     const data = result.data;
     if (!data) return;
-    changesSupported = true;
+    learnChangesSupported(true);
     store.dispatch(
       changesReceived(conversationId, {
         messages: data.messages.filter((message) => message.conversation_id === conversationId),
@@ -389,11 +419,45 @@ export function createSyncRunner(context: SocketBase) {
     reconcile(conversationId);
   }
 
+  function inputsOf(conversationId: string, timeline: Timeline): ReconciledWith {
+    return {
+      timeline,
+      status: context.socketFor(conversationId)?.status,
+      extensions: context.flags.extensions,
+      changes,
+    };
+  }
+
+  /**
+   * Runs after every chat action, for every conversation the store holds.
+   * `reconcile` is idempotent, and all it reads is the conversation's
+   * timeline and socket status, the server's extensions and the runner's
+   * own state: a conversation none of that changed for since reconcileAll
+   * last reconciled it is passed over (with 50 conversations, one live
+   * message would otherwise reconcile 50). A disconnected conversation's
+   * poll reads the clock too: it is never passed over.
+   */
   function reconcileAll(): void {
     const store = context.store;
     if (stopped || !store) return;
     const { conversations } = store.getState().chat.messages;
-    for (const conversationId of Object.keys(conversations)) reconcile(conversationId);
+    const ids = Object.keys(conversations);
+    for (const conversationId of ids) {
+      const timeline = conversations[conversationId];
+      const last = reconciledWith.get(conversationId);
+      if (timeline && last && timeline.sync.phase !== 'disconnected') {
+        if (sameInputs(last, inputsOf(conversationId, timeline))) continue;
+      }
+      reconcile(conversationId);
+      // Read again: reconcile may have dispatched (and reconciled again inside that dispatch).
+      const after = context.store?.getState().chat.messages.conversations[conversationId];
+      if (after) reconciledWith.set(conversationId, inputsOf(conversationId, after));
+      else reconciledWith.delete(conversationId);
+    }
+    if (reconciledWith.size > ids.length) {
+      for (const conversationId of [...reconciledWith.keys()])
+        if (!conversations[conversationId]) reconciledWith.delete(conversationId);
+    }
     for (const conversationId of [...retryTimers.keys(), ...historyWaits.keys()]) {
       if (!conversations[conversationId]) forget(conversationId);
     }
@@ -439,6 +503,7 @@ export function createSyncRunner(context: SocketBase) {
     changesFailedInEpoch.clear();
     cursorTried.clear();
     cursorAttempts.clear();
+    reconciledWith.clear();
   }
 
   function dispose(): void {
