@@ -553,7 +553,10 @@ describe('ConversationConnection', () => {
         const step = fc.oneof(
           // A long burst: a burst-sized read every 4 ms turn.
           { weight: 1, arbitrary: fc.record({ burst: fc.integer({ min: 1, max: 400 }) }) },
-          { weight: 3, arbitrary: fc.record({ read: fc.integer({ min: 1, max: 3 * COALESCE_MIN_FRAMES }) }) },
+          {
+            weight: 3,
+            arbitrary: fc.record({ read: fc.integer({ min: 1, max: 3 * COALESCE_MIN_FRAMES }) }),
+          },
           { weight: 3, arbitrary: fc.record({ turn: fc.integer({ min: 0, max: 12 }) }) },
           { weight: 1, arbitrary: fc.record({ turn: fc.constant(MAX_COALESCE_MS + 20) }) },
         );
@@ -571,7 +574,8 @@ describe('ConversationConnection', () => {
               onEvents: (events) => {
                 batches.push(events);
                 for (const event of events)
-                  if (event.type === 'message:new') waits.push(now - arrivedAt.get(event.payload.id)!);
+                  if (event.type === 'message:new')
+                    waits.push(now - arrivedAt.get(event.payload.id)!);
               },
             });
             const sent: string[] = [];
