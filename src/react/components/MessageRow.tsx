@@ -359,37 +359,35 @@ export const MessageRow = memo(function MessageRow({
           )}
         </div>
 
-        {message.status === 'failed' && message.elsewhere && (
+        {message.status === 'failed' && (
           <div className="ucr-message__failure">
             <span className="ucr-message__error" title={message.error ?? undefined}>
-              {strings.failedElsewhere(chatErrorText(strings, message.errorCode ?? null))}
+              {(message.elsewhere ? strings.failedElsewhere : strings.failedBecause)(
+                chatErrorText(strings, message.errorCode ?? null),
+              )}
             </span>
-          </div>
-        )}
-        {message.status === 'failed' && !message.elsewhere && (
-          <div className="ucr-message__failure">
-            <span className="ucr-message__error" title={message.error ?? undefined}>
-              {strings.failedBecause(chatErrorText(strings, message.errorCode ?? null))}
-            </span>
-            <span className="ucr-message__failure-actions">
-              <button
-                type="button"
-                className="ucr-button ucr-button--small"
-                tabIndex={tabIndex}
-                onClick={() => actions.retry(message)}
-              >
-                <RetryIcon />
-                {strings.retry}
-              </button>
-              <button
-                type="button"
-                className="ucr-button ucr-button--small ucr-button--ghost"
-                tabIndex={tabIndex}
-                onClick={() => actions.discard(message)}
-              >
-                {strings.discard}
-              </button>
-            </span>
+            {/* Another tab's message is retried or discarded there: its outbox holds it. */}
+            {!message.elsewhere && (
+              <span className="ucr-message__failure-actions">
+                <button
+                  type="button"
+                  className="ucr-button ucr-button--small"
+                  tabIndex={tabIndex}
+                  onClick={() => actions.retry(message)}
+                >
+                  <RetryIcon />
+                  {strings.retry}
+                </button>
+                <button
+                  type="button"
+                  className="ucr-button ucr-button--small ucr-button--ghost"
+                  tabIndex={tabIndex}
+                  onClick={() => actions.discard(message)}
+                >
+                  {strings.discard}
+                </button>
+              </span>
+            )}
           </div>
         )}
 

@@ -37,15 +37,6 @@ interface ReconciledWith {
   changes: number;
 }
 
-function sameInputs(a: ReconciledWith, b: ReconciledWith): boolean {
-  return (
-    a.timeline === b.timeline &&
-    a.status === b.status &&
-    a.extensions === b.extensions &&
-    a.changes === b.changes
-  );
-}
-
 /** Whether a failed request was refused (4xx) rather than unlucky. */
 function isRefusal(error: ChatQueryError): boolean {
   return typeof error.status === 'number' && error.status >= 400 && error.status < 500;
@@ -419,6 +410,20 @@ export function createSyncRunner(context: SocketBase) {
     reconcile(conversationId);
   }
 
+  /** Compared field by field, not through a new record: this runs for every conversation after every action. */
+  function unchangedSince(
+    last: ReconciledWith,
+    conversationId: string,
+    timeline: Timeline,
+  ): boolean {
+    return (
+      last.timeline === timeline &&
+      last.changes === changes &&
+      last.extensions === context.flags.extensions &&
+      last.status === context.socketFor(conversationId)?.status
+    );
+  }
+
   function inputsOf(conversationId: string, timeline: Timeline): ReconciledWith {
     return {
       timeline,
@@ -445,9 +450,8 @@ export function createSyncRunner(context: SocketBase) {
     for (const conversationId of ids) {
       const timeline = conversations[conversationId];
       const last = reconciledWith.get(conversationId);
-      if (timeline && last && timeline.sync.phase !== 'disconnected') {
-        if (sameInputs(last, inputsOf(conversationId, timeline))) continue;
-      }
+      const passable = timeline && last && timeline.sync.phase !== 'disconnected';
+      if (passable && unchangedSince(last, conversationId, timeline)) continue;
       reconcile(conversationId);
       // Read again: reconcile may have dispatched (and reconciled again inside that dispatch).
       const after = context.store?.getState().chat.messages.conversations[conversationId];
