@@ -66,6 +66,7 @@ export { useCurrentUserId } from './hooks/useCurrentUserId';
 export { useUserDirectory } from './hooks/useUserDirectory';
 export { useChatNotices } from './hooks/useChatNotices';
 export { useChatDispatch, useChatSelector, useChatStore } from './hooks/store';
+export { RENDER_INTERVAL_MS, usePacedChatSelector, useRenderPacer } from './hooks/renderPace';
 export { useDocumentTitleUnread } from './hooks/useDocumentTitleUnread';
 export { useDesktopNotifications } from './hooks/useDesktopNotifications';
 export { usePageAttention } from './hooks/usePageAttention';
@@ -110,7 +111,11 @@ export type {
 export type { ChatApiWithHooks } from './hooks/apiHooks';
 export type { UseWebSocketOptions, UseWebSocketResult } from './hooks/useWebSocket';
 export type { SendMessageMutation } from './hooks/seed';
-export type { ConversationMessages } from './hooks/useConversationMessages';
+export type {
+  ConversationMessages,
+  ConversationMessagesOptions,
+} from './hooks/useConversationMessages';
+export type { RenderPacer } from './hooks/renderPace';
 export type { ConnectionInfo } from './hooks/useConnection';
 export type { UserDirectory } from './hooks/useUserDirectory';
 export type {

@@ -2,7 +2,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { toast, Toaster } from 'sonner';
-import { ChatContainer, ChatLocaleProvider } from 'unet-chat-redux/react';
+import { ChatContainer, ChatLocaleProvider, RENDER_INTERVAL_MS } from 'unet-chat-redux/react';
 import { enLocale } from 'unet-chat-redux/react/locales/en';
 import { mockLayout } from '../components/layout';
 import {
@@ -199,5 +199,42 @@ describe('ChatContainer', () => {
     expect(await screen.findByRole('list', { name: 'Chats' })).toBeInTheDocument();
     expect(screen.getByText('Select a conversation')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'New conversation' })).toBeInTheDocument();
+  });
+
+  it('paces the list’s previews and the open conversation by its render interval; the person’s typing shows the conversation at once', async () => {
+    const harness = createHarness({ messages: history });
+    const user = userEvent.setup();
+    // An interval no test outlives: what shows came from a render the test caused.
+    render(
+      <harness.Wrapper>
+        <ChatContainer renderIntervalMs={60_000} />
+      </harness.Wrapper>,
+    );
+    await screen.findByRole('button', { name: /^Библиотека/ });
+    await user.click(screen.getByRole('button', { name: /^Библиотека/ }));
+    const socket = harness.acceptSocket(OTHER_CONVERSATION);
+    await harness.historyLoaded(OTHER_CONVERSATION);
+    const composer = screen.getByRole('textbox', { name: 'Сообщение' });
+    await user.type(composer, 'а');
+    expect(screen.getByText('Книга вернулась')).toBeInTheDocument();
+    const preview = () =>
+      screen
+        .getByRole('button', { name: /^Библиотека/ })
+        .querySelector('.ucr-conversation__bottom');
+    const previewBefore = preview()?.textContent;
+
+    harness.push(socket, {
+      type: 'message:new',
+      payload: historyMessage(3, { conversation_id: OTHER_CONVERSATION, text: 'Нашлась вторая' }),
+    });
+    // Longer than the default interval's longest wait: the container passed its own on.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 3 * RENDER_INTERVAL_MS)));
+    expect(screen.queryByText('Нашлась вторая')).not.toBeInTheDocument();
+    await user.type(composer, 'б');
+
+    expect(screen.getByText('Нашлась вторая')).toHaveClass('ucr-message__text');
+    // The list did not re-render: its preview waits for the interval.
+    expect(preview()?.textContent).toBe(previewBefore);
+    expect(previewBefore).not.toContain('Нашлась вторая');
   });
 });

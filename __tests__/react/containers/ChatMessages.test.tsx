@@ -22,13 +22,15 @@ const question = historyMessage(1, { text: 'Когда экзамен?' });
 const answer = historyMessage(2, { sender_id: ME, text: 'Завтра в 10' });
 
 /** The conversation open on screen, its socket accepted and its history loaded. */
-async function setup(options: { messages?: Message[]; acceptSocket?: boolean } = {}) {
+async function setup(
+  options: { messages?: Message[]; acceptSocket?: boolean; renderIntervalMs?: number } = {},
+) {
   const harness = createHarness({ messages: options.messages ?? [question, answer] });
   await harness.loadConversations();
   const user = userEvent.setup();
   render(
     <harness.Wrapper>
-      <ChatMessages conversationId={CONVERSATION} />
+      <ChatMessages conversationId={CONVERSATION} renderIntervalMs={options.renderIntervalMs} />
     </harness.Wrapper>,
   );
   if (options.acceptSocket === false) {
@@ -120,7 +122,8 @@ describe('ChatMessages', () => {
     render(
       <harness.Wrapper>
         <Profiler id="chat" onRender={(_id, phase) => commits.push(phase)}>
-          <ChatMessages conversationId={CONVERSATION} />
+          {/* Every change renders at once: the commits counted are the store's, not the interval's. */}
+          <ChatMessages conversationId={CONVERSATION} renderIntervalMs={0} />
         </Profiler>
       </harness.Wrapper>,
     );
@@ -204,7 +207,8 @@ describe('ChatMessages', () => {
 
     harness.push(socket, { type: 'message:new', payload: echoOf('Спасибо!', clientId) });
 
-    expect(rowOf('Спасибо!')).toHaveAttribute('data-status', 'sent');
+    // The echo comes within the list's render interval after the send: it shows at its end.
+    await waitFor(() => expect(rowOf('Спасибо!')).toHaveAttribute('data-status', 'sent'));
     expect(screen.getAllByText('Спасибо!')).toHaveLength(1);
   });
 
@@ -281,8 +285,9 @@ describe('ChatMessages', () => {
       payload: { code: 'forbidden', detail: 'Слишком часто', client_id: sentClientId(harness) },
     });
 
+    // The refusal comes within the list's render interval after the send.
+    await waitFor(() => expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'failed'));
     const failed = rowOf('Можно войти?');
-    expect(failed).toHaveAttribute('data-status', 'failed');
     // The reason in the UI's language by the server's code; its own words only in the tooltip.
     expect(within(failed).getByText('Не отправлено: Нет доступа')).toHaveAttribute(
       'title',
@@ -307,12 +312,15 @@ describe('ChatMessages', () => {
       payload: { code: 'forbidden', detail: 'Слишком часто', client_id: clientId },
     });
 
-    await user.click(within(rowOf('Можно войти?')).getByRole('button', { name: 'Повторить' }));
+    const retry = await waitFor(() =>
+      within(rowOf('Можно войти?')).getByRole('button', { name: 'Повторить' }),
+    );
+    await user.click(retry);
 
     expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'pending');
     expect(sentClientId(harness, 1)).toBe(clientId);
     harness.push(socket, { type: 'message:new', payload: echoOf('Можно войти?', clientId) });
-    expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'sent');
+    await waitFor(() => expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'sent'));
   });
 
   it('marks a REST send the server refused as failed, and Retry sends it again with the same client_id', async () => {
@@ -442,5 +450,55 @@ describe('ChatMessages', () => {
     await harness.historyLoaded();
 
     expect(await screen.findByText('Когда экзамен?')).toBeInTheDocument();
+  });
+
+  describe('render interval', () => {
+    // An interval no test outlives: whatever the list shows came from a render the test caused.
+    const LONG = 60_000;
+    const incoming = (n: number, text: string) => ({
+      type: 'message:new' as const,
+      payload: historyMessage(n, { text }),
+    });
+
+    it('holds messages that come within the interval, and shows them with the person’s typing and Retry at once', async () => {
+      const { harness, socket, user } = await setup({ renderIntervalMs: LONG });
+      await user.type(composer(), 'Можно войти?{Enter}');
+      harness.push(socket, {
+        type: 'error',
+        payload: { code: 'forbidden', detail: 'Слишком часто', client_id: sentClientId(harness) },
+      });
+      // The history rendered just now: the refusal waits for the interval…
+      expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'pending');
+      // …until the person types: the conversation re-renders with everything in the store.
+      await user.type(composer(), 'а');
+      expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'failed');
+
+      harness.push(socket, incoming(3, 'Приходите к девяти'));
+      expect(screen.queryByText('Приходите к девяти')).not.toBeInTheDocument();
+      await user.click(within(rowOf('Можно войти?')).getByRole('button', { name: 'Повторить' }));
+
+      expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'pending');
+      expect(screen.getByText('Приходите к девяти')).toBeInTheDocument();
+    });
+
+    it('shows every message at once with an interval of 0', async () => {
+      const { harness, socket } = await setup({ renderIntervalMs: 0 });
+
+      harness.push(socket, incoming(3, 'Приходите к девяти'));
+      harness.push(socket, incoming(4, 'С паспортом'));
+
+      expect(screen.getByText('Приходите к девяти')).toBeInTheDocument();
+      expect(screen.getByText('С паспортом')).toBeInTheDocument();
+    });
+
+    it('shows a message held by the interval at its end', async () => {
+      const { harness, socket } = await setup();
+
+      harness.push(socket, incoming(3, 'Приходите к девяти'));
+      harness.push(socket, incoming(4, 'С паспортом'));
+
+      expect(await screen.findByText('С паспортом')).toBeInTheDocument();
+      expect(screen.getByText('Приходите к девяти')).toBeInTheDocument();
+    });
   });
 });

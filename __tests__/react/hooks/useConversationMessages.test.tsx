@@ -89,7 +89,8 @@ describe('useConversationMessages', () => {
       payload: historyMessage(6, { text: 'только что' }),
     });
 
-    expect(result.current.messages.at(-1)?.text).toBe('только что');
+    // Right after the history the list is within its render interval: the message follows.
+    await waitFor(() => expect(result.current.messages.at(-1)?.text).toBe('только что'));
     expect(result.current.messages).toHaveLength(6);
   });
 

@@ -12,6 +12,7 @@ import {
 } from 'unet-chat-redux';
 import type {
   ChatMessage,
+  ChatRootState,
   ChatQueryError,
   Conversation,
   MessageSearchHit,
@@ -28,7 +29,8 @@ import {
 } from '../hooks/apiHooks';
 import { useChatNotices } from '../hooks/useChatNotices';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
-import { useChatDispatch, useChatSelector } from '../hooks/store';
+import { RENDER_INTERVAL_MS, usePacedChatSelector } from '../hooks/renderPace';
+import { useChatDispatch } from '../hooks/store';
 import { useUserDirectory } from '../hooks/useUserDirectory';
 import { ChatMessages } from './ChatMessages';
 
@@ -60,6 +62,12 @@ export interface ChatContainerProps {
    * and docs/customization.md). Define the object at module level.
    */
   slots?: ChatSlots;
+  /**
+   * While messages arrive faster than this, the conversation list (previews,
+   * unread badges) and the open conversation re-render at most once per
+   * interval. `0` re-renders on every change. Default {@link RENDER_INTERVAL_MS} (100 ms).
+   */
+  renderIntervalMs?: number;
 }
 
 interface FocusTarget {
@@ -75,6 +83,10 @@ function listErrorOf(error: unknown): ChatListError | null {
       : null;
   return { code, detail: describeChatError(error) };
 }
+
+const selectTimelines = (state: ChatRootState) => state.chat.messages.conversations;
+const selectTyping = (state: ChatRootState) => state.chat.typing;
+const selectPresence = (state: ChatRootState) => state.chat.presence;
 
 /** The loaded messages that contain every word of `query`, newest first, as search hits. */
 function searchLoaded(
@@ -127,11 +139,14 @@ export function ChatContainer({
   onSelectConversation,
   onOpenMessage,
   slots,
+  renderIntervalMs = RENDER_INTERVAL_MS,
 }: ChatContainerProps = {}) {
   const Placeholder = slots?.NoConversationSelected ?? NoConversationSelected;
   const list = useGetConversationsQuery(undefined, { pollingInterval: LIST_REFRESH_MS });
-  const conversations = useChatSelector(selectConversations);
-  const lastMessages = useChatSelector(selectLastMessages);
+  // The list's order, previews and badges change with every message: read paced, with the
+  // open conversation's (see `renderIntervalMs`).
+  const conversations = usePacedChatSelector(selectConversations, renderIntervalMs);
+  const lastMessages = usePacedChatSelector(selectLastMessages, renderIntervalMs);
   const { users } = useUserDirectory();
   const currentUserId = useCurrentUserId();
   const [ownSelectedId, setOwnSelectedId] = useState<string | null>(null);
@@ -148,9 +163,9 @@ export function ChatContainer({
   // [ext] The user stream stays open while the list is on screen: new conversations,
   // unread counts, typing and presence arrive without waiting for the poll.
   useEffect(() => dispatch(subscribeToWorkspace()), [dispatch]);
-  const unreadCounts = useChatSelector(selectUnreadCounts);
-  const typingState = useChatSelector((state) => state.chat.typing);
-  const presence = useChatSelector((state) => state.chat.presence);
+  const unreadCounts = usePacedChatSelector(selectUnreadCounts, renderIntervalMs);
+  const typingState = usePacedChatSelector(selectTyping, renderIntervalMs);
+  const presence = usePacedChatSelector(selectPresence, renderIntervalMs);
   const typingUserIds = useMemo(() => {
     const byConversation: Record<string, number[]> = {};
     for (const [id, typists] of Object.entries(typingState)) {
@@ -226,7 +241,7 @@ export function ChatContainer({
   // A cleared field stops searching at once; a typed one waits for a pause.
   const searchQuery = query.trim() === '' ? '' : pausedQuery;
   const remote = useSearchMessagesQuery({ q: searchQuery }, { skip: searchQuery === '' });
-  const timelines = useChatSelector((state) => state.chat.messages.conversations);
+  const timelines = usePacedChatSelector(selectTimelines, renderIntervalMs);
   const deferredTimelines = useDeferredValue(timelines);
   const conversationIds = useMemo(() => new Set(conversations.map((c) => c.id)), [conversations]);
   const serverFailed = remote.isError && !remote.isFetching;
@@ -310,6 +325,7 @@ export function ChatContainer({
             focusMessageId={focusMessageId}
             onFocusMessageDone={onFocusMessageDone}
             slots={slots}
+            renderIntervalMs={renderIntervalMs}
           />
         ) : (
           <Placeholder />

@@ -17,7 +17,7 @@ import {
   selectTypingUserIds,
   userTyping,
 } from 'unet-chat-redux';
-import type { ChatMessage, MessageReceipt } from 'unet-chat-redux';
+import type { ChatMessage, ChatRootState, MessageReceipt } from 'unet-chat-redux';
 import { useCallback, useEffect, useRef } from 'react';
 import { shallowEqual } from 'react-redux';
 import { ChatMessagesView } from '../components';
@@ -27,10 +27,12 @@ import { useConnection } from '../hooks/useConnection';
 import { useConversationMessages } from '../hooks/useConversationMessages';
 import { useCurrentUserId } from '../hooks/useCurrentUserId';
 import { usePageAttention } from '../hooks/usePageAttention';
+import { RENDER_INTERVAL_MS, usePacedChatSelector, useRenderPacer } from '../hooks/renderPace';
 import { useChatDispatch, useChatSelector, useChatStore } from '../hooks/store';
 import { useUserDirectory } from '../hooks/useUserDirectory';
 
 const noReceipts: Record<string, MessageReceipt> = {};
+const selectPresence = (state: ChatRootState) => state.chat.presence;
 
 /** View props a host (or `ChatContainer`) may pass straight through to {@link ChatMessagesView}. */
 type PassedViewProps = Pick<
@@ -46,6 +48,12 @@ export interface ChatMessagesProps extends PassedViewProps {
   onBack?: () => void;
   /** Socket reconnect attempts, shown as "attempt n of m". Default 5. */
   maxAttempts?: number;
+  /**
+   * While messages arrive faster than this, the list re-renders at most once
+   * per interval; the person's own sends, edits and deletions show at once.
+   * `0` re-renders on every change. Default {@link RENDER_INTERVAL_MS} (100 ms).
+   */
+  renderIntervalMs?: number;
   className?: string;
 }
 
@@ -66,22 +74,35 @@ export function ChatMessages({
   conversationId,
   onBack,
   maxAttempts = 5,
+  renderIntervalMs = RENDER_INTERVAL_MS,
   className,
   ...passed
 }: ChatMessagesProps) {
   const dispatch = useChatDispatch();
+  const pacer = useRenderPacer(renderIntervalMs);
   const store = useChatStore();
   const currentUserId = useCurrentUserId();
   const { usersById } = useUserDirectory();
 
-  const conversation = useChatSelector((state) => selectConversationById(state, conversationId));
+  // What changes with every message is read paced (see `renderIntervalMs`); the draft is not:
+  // the person's typing renders at once, and with it everything else.
+  const conversation = usePacedChatSelector(
+    (state) => selectConversationById(state, conversationId),
+    renderIntervalMs,
+  );
   // Used on its own (without the list), the component loads its conversation itself.
   useGetConversationQuery(conversationId, { skip: conversation !== undefined });
   const { messages, hasMoreOlder, loadingOlder, historyLoaded, loadOlder } =
-    useConversationMessages(conversationId);
+    useConversationMessages(conversationId, { renderIntervalMs });
   const connection = useConnection(conversationId);
-  const sync = useChatSelector((state) => selectSyncStatus(state, conversationId));
-  const gapAfterId = useChatSelector((state) => selectGapAfterId(state, conversationId));
+  const sync = usePacedChatSelector(
+    (state) => selectSyncStatus(state, conversationId),
+    renderIntervalMs,
+  );
+  const gapAfterId = usePacedChatSelector(
+    (state) => selectGapAfterId(state, conversationId),
+    renderIntervalMs,
+  );
   const draft = useChatSelector((state) => selectDraft(state, conversationId));
   const onDraftChange = useCallback(
     (text: string) => dispatch(draftChanged({ conversationId, text })),
@@ -140,20 +161,28 @@ export function ChatMessages({
     },
     [conversationId, reportSeen],
   );
-  const dividerAfterId = useChatSelector((state) =>
-    selectNewMessagesDividerAfter(state, conversationId),
+  const dividerAfterId = usePacedChatSelector(
+    (state) => selectNewMessagesDividerAfter(state, conversationId),
+    renderIntervalMs,
   );
-  const typingUserIds = useChatSelector((state) => selectTypingUserIds(state, conversationId));
-  const presence = useChatSelector((state) => state.chat.presence);
-  const receipts = useChatSelector((state) => {
-    if (state.chat.conversations.entities[conversationId]?.type !== 'private') return noReceipts;
-    const byId: Record<string, MessageReceipt> = {};
-    for (const message of messages) {
-      if (message.sender_id === currentUserId && message.status === 'sent')
-        byId[message.id] = selectReceipt(state, conversationId, message.id);
-    }
-    return byId;
-  }, shallowEqual);
+  const typingUserIds = usePacedChatSelector(
+    (state) => selectTypingUserIds(state, conversationId),
+    renderIntervalMs,
+  );
+  const presence = usePacedChatSelector(selectPresence, renderIntervalMs);
+  const receipts = usePacedChatSelector(
+    (state) => {
+      if (state.chat.conversations.entities[conversationId]?.type !== 'private') return noReceipts;
+      const byId: Record<string, MessageReceipt> = {};
+      for (const message of messages) {
+        if (message.sender_id === currentUserId && message.status === 'sent')
+          byId[message.id] = selectReceipt(state, conversationId, message.id);
+      }
+      return byId;
+    },
+    renderIntervalMs,
+    shallowEqual,
+  );
   const onTyping = useCallback(
     () => dispatch(userTyping({ conversationId })),
     [dispatch, conversationId],
@@ -170,32 +199,38 @@ export function ChatMessages({
   const onSend = useCallback(
     (text: string, replyTo: string | null) => {
       dispatch(submitMessage({ conversationId, text, replyTo }));
+      // The person's own actions show at once, not at the end of the list's interval.
+      pacer.flush();
     },
-    [dispatch, conversationId],
+    [dispatch, pacer, conversationId],
   );
   const onEdit = useCallback(
     (id: string, text: string) => {
       void dispatch(chatApi.endpoints.editMessage.initiate({ id, text }));
+      pacer.flush();
     },
-    [dispatch],
+    [dispatch, pacer],
   );
   const onDelete = useCallback(
     (id: string) => {
       void dispatch(chatApi.endpoints.deleteMessage.initiate(id));
+      pacer.flush();
     },
-    [dispatch],
+    [dispatch, pacer],
   );
   const onRetry = useCallback(
     (message: ChatMessage) => {
       dispatch(messageRetried({ conversationId, clientId: message.id }));
+      pacer.flush();
     },
-    [dispatch, conversationId],
+    [dispatch, pacer, conversationId],
   );
   const onDiscard = useCallback(
     (message: ChatMessage) => {
       dispatch(messageDiscarded({ conversationId, clientId: message.id }));
+      pacer.flush();
     },
-    [dispatch, conversationId],
+    [dispatch, pacer, conversationId],
   );
 
   return (

@@ -6,6 +6,7 @@ import {
 } from 'unet-chat-redux';
 import type { ChatMessage, PagingState } from 'unet-chat-redux';
 import { useCallback, useEffect, useMemo } from 'react';
+import { RENDER_INTERVAL_MS, usePacedChatSelector } from './renderPace';
 import { useChatDispatch, useChatSelector } from './store';
 
 /** What {@link useConversationMessages} returns. */
@@ -14,6 +15,17 @@ export interface ConversationMessages extends PagingState {
   messages: ChatMessage[];
   /** Loads the next older page (no-op while loading or when nothing is older). */
   loadOlder: () => void;
+}
+
+/** Options of {@link useConversationMessages}. */
+export interface ConversationMessagesOptions {
+  /**
+   * While messages arrive faster than this, `messages` changes at most once
+   * per interval (the first change after a quiet moment at once): a burst
+   * re-renders the list a few times, not once per socket read. `0` re-renders
+   * on every change. Default {@link RENDER_INTERVAL_MS} (100 ms).
+   */
+  renderIntervalMs?: number;
 }
 
 /**
@@ -28,10 +40,14 @@ export interface ConversationMessages extends PagingState {
  */
 export function useConversationMessages(
   conversationId: string | null | undefined,
+  { renderIntervalMs = RENDER_INTERVAL_MS }: ConversationMessagesOptions = {},
 ): ConversationMessages {
   const dispatch = useChatDispatch();
   const selectMessages = useMemo(() => makeSelectMessages(), []);
-  const messages = useChatSelector((state) => selectMessages(state, conversationId ?? ''));
+  const messages = usePacedChatSelector(
+    (state) => selectMessages(state, conversationId ?? ''),
+    renderIntervalMs,
+  );
   const paging = useChatSelector((state) => selectPaging(state, conversationId ?? ''));
 
   useEffect(() => {
