@@ -460,7 +460,7 @@ describe('ChatMessages', () => {
       payload: historyMessage(n, { text }),
     });
 
-    it('holds messages that come within the interval, and shows them with the person’s typing and Retry at once', async () => {
+    it('holds messages that come within the interval, and shows them with the person’s typing, Retry and Discard at once', async () => {
       const { harness, socket, user } = await setup({ renderIntervalMs: LONG });
       await user.type(composer(), 'Можно войти?{Enter}');
       harness.push(socket, {
@@ -479,6 +479,45 @@ describe('ChatMessages', () => {
 
       expect(rowOf('Можно войти?')).toHaveAttribute('data-status', 'pending');
       expect(screen.getByText('Приходите к девяти')).toBeInTheDocument();
+
+      harness.push(socket, {
+        type: 'error',
+        payload: {
+          code: 'forbidden',
+          detail: 'Слишком часто',
+          client_id: sentClientId(harness, 1),
+        },
+      });
+      await user.type(composer(), 'б');
+      harness.push(socket, incoming(4, 'С паспортом'));
+      await user.click(
+        within(rowOf('Можно войти?')).getByRole('button', { name: 'Не отправлять' }),
+      );
+
+      expect(screen.queryByText('Можно войти?')).not.toBeInTheDocument();
+      expect(screen.getByText('С паспортом')).toBeInTheDocument();
+    });
+
+    it('shows what waits for the interval with the person’s edit and deletion at once', async () => {
+      const { harness, socket, user } = await setup({ renderIntervalMs: LONG });
+      await user.type(composer(), 'а');
+      harness.push(socket, incoming(3, 'Приходите к девяти'));
+
+      await user.click(within(rowOf('Завтра в 10')).getByRole('button', { name: 'Изменить' }));
+      await user.clear(composer());
+      await user.type(composer(), 'Завтра в 11');
+      expect(screen.queryByText('Приходите к девяти')).not.toBeInTheDocument();
+      await user.keyboard('{Enter}');
+      expect(screen.getByText('Завтра в 11')).toBeInTheDocument();
+      expect(screen.getByText('Приходите к девяти')).toBeInTheDocument();
+
+      harness.push(socket, incoming(4, 'С паспортом'));
+      await user.click(within(rowOf('Когда экзамен?')).getByRole('button', { name: 'Ответить' }));
+      expect(screen.queryByText('С паспортом')).not.toBeInTheDocument();
+      await user.click(within(rowOf('Завтра в 11')).getByRole('button', { name: 'Удалить' }));
+      const confirmation = screen.getByRole('group', { name: 'Удалить сообщение?' });
+      await user.click(within(confirmation).getByRole('button', { name: 'Удалить' }));
+      expect(screen.getByText('С паспортом')).toBeInTheDocument();
     });
 
     it('shows every message at once with an interval of 0', async () => {
