@@ -296,7 +296,7 @@ function mergedLevel(
 ): Level {
   if (positions.length === 0) return level;
   const groups = groupByBucket(batch, positions, level.buckets.length - 1);
-  const copy = level.buckets.slice();
+  const copy = [...level.buckets];
   let size = level.size;
   for (const [b, group] of groups) {
     const merged = mergeInto(copy[b] as IdBucket, batch, group);
@@ -375,7 +375,7 @@ function levelWithout(
       kept.push(id);
       spans.push(bucket.spans[i] as number);
     }
-    copy ??= buckets.slice();
+    copy ??= [...buckets];
     copy[b] = frozenBucket(kept, spans);
     removed += bucket.ids.length - kept.length;
   }
