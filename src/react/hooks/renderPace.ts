@@ -158,7 +158,7 @@ export function usePacedChatSelector<Selected>(
   isEqual: (previous: Selected, next: Selected) => boolean = Object.is,
 ): Selected {
   const store = useChatStore();
-  const pacer = useRenderPacer(intervalMs);
+  const pacer = pacerFor(store, intervalMs);
   // useSyncExternalStore needs the same reference for an unchanged result.
   const last = useRef<{ value: Selected } | null>(null);
   const read = useCallback(() => {
