@@ -1,14 +1,22 @@
 import fc from 'fast-check';
-import { defaultFrameCodec, isServerEvent, RAW_EXCERPT_LENGTH } from '../../src/socket/codec';
+import {
+  defaultFrameCodec,
+  isMessagePayload,
+  isServerEvent,
+  RAW_EXCERPT_LENGTH,
+} from '../../src/socket/codec';
 import type { DecodeResult } from '../../src/socket/codec';
 import {
   expectedDecode,
   fuzzParameters,
   fuzzTimeout,
   junkFrame,
+  messagePayload,
   mutatedFrame,
   oddText,
+  PROTOTYPE_NAMES,
   validFrame,
+  weirdValue,
 } from './frames';
 
 /**
@@ -126,6 +134,43 @@ describe('frame codec, fuzzed (fast-check)', () => {
           // The guard of parsed frames says the same as the decoder.
           expect(isServerEvent(parsed)).toBe(result.ok);
         }),
+        params,
+      );
+    },
+    timeout,
+  );
+
+  it(
+    'a message with one field replaced (by a prototype name, a wrong type, a near miss) is judged as the contract says',
+    () => {
+      // Denser than the mutations above: every frame of a burst is a message, and its check is
+      // written out field by field for speed, so each field of it is tried against each value.
+      const fields = [
+        'id',
+        'conversation_id',
+        'sender_id',
+        'text',
+        'reply_to',
+        'is_edited',
+        'created_at',
+        'client_id',
+        'updated_at',
+      ] as const;
+      fc.assert(
+        fc.property(
+          messagePayload(),
+          fc.constantFrom(...fields),
+          fc.oneof(fc.constantFrom(...PROTOTYPE_NAMES, undefined), weirdValue),
+          fc.constantFrom('message:new', 'message:updated'),
+          (message, field, value, type) => {
+            const payload: Record<string, unknown> = { ...message };
+            if (value === undefined) Reflect.deleteProperty(payload, field);
+            else payload[field] = value;
+            const data = JSON.stringify({ type, payload });
+            const result = decodeChecked(data);
+            expect(isMessagePayload(JSON.parse(data).payload)).toBe(result.ok);
+          },
+        ),
         params,
       );
     },
