@@ -15,6 +15,7 @@ import {
   messageSendFailed,
   messagesReceived,
   messagesRemoved,
+  messagesTrimmed,
   selectConversationMessage,
   selectGapAfterId,
   selectMessagesOfConversation,
@@ -711,5 +712,25 @@ describe('messages: conversations and sessions going away', () => {
     const fresh = apply();
     expect({ ...state, session: fresh.session }).toEqual(fresh);
     expect(state.session.generation).toBe(fresh.session.generation + 1);
+  });
+});
+
+describe('messages: windowing', () => {
+  it('drops the oldest beyond the window with their edit stashes, and keeps the rest', () => {
+    const list = messages(1, 10);
+    const state = apply(
+      history(list, latest(10)),
+      messageEditStarted({ id: message(1).id, text: 'edited, then trimmed' }),
+      messageDeleteStarted({ id: message(2).id }),
+      messageEditStarted({ id: message(9).id, text: 'edited, kept' }),
+      messageDeleteStarted({ id: message(10).id }),
+      messagesTrimmed({ conversationId: CONVERSATION, keep: 5 }),
+    );
+    const timeline = state.messages.conversations[CONVERSATION]!;
+    // Deletions on their way are out of the window: the five kept are 5–9, and both stay stashed.
+    expect(idsOf(state)).toEqual(ids(5, 9));
+    expect(Object.keys(timeline.editing)).toEqual([message(9).id]);
+    expect(Object.keys(timeline.deleting).sort()).toEqual([message(2).id, message(10).id]);
+    expect(selectPaging(root(state), CONVERSATION).hasMoreOlder).toBe(true);
   });
 });

@@ -704,10 +704,11 @@ const applyEvent = createReducer(initialState, (builder) => {
       const dropped = trimOldest(timeline, Math.max(0, payload.keep));
       if (dropped.length === 0) return;
       timeline.hasMoreOlder = true;
-      for (const id of dropped) {
-        delete timeline.editing[id];
-        delete timeline.deleting[id];
-      }
+      // The stashes are few and the dropped thousands: each stash is looked up, not each dropped
+      // id deleted (every `delete` on a draft is a trap of Immer's, even for a key it lacks).
+      const gone = new Set(dropped);
+      for (const stash of [timeline.editing, timeline.deleting])
+        for (const id of Object.keys(stash)) if (gone.has(id)) delete stash[id];
       // Only when live is everything left contiguous; else the next catch-up starts afresh.
       if (timeline.watermark !== null && dropped.includes(timeline.watermark))
         timeline.watermark =
