@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  BUCKET_TARGET,
   RECENT_LIMIT,
   emptyIndex,
   entriesOf,
@@ -70,6 +71,7 @@ describe('the two-level id index', () => {
       fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
         let index = emptyIndex();
         const model = new Map<string, number>();
+        let peakSettled = 0;
         for (const s of steps) {
           if (s.kind === 'add') {
             const entries = Array.from({ length: s.count }, (_, i) => ({
@@ -86,11 +88,37 @@ describe('the two-level id index', () => {
             for (const id of ids) model.delete(id);
           }
           expect({ after: s, wrong: disagreements(index, model) }).toEqual({ after: s, wrong: [] });
+          // The settled level has as many buckets as its largest size so far needs, no more
+          // (they never shrink): a power of two, averaging at most BUCKET_TARGET ids.
+          peakSettled = Math.max(peakSettled, index.size - index.recentSize);
+          let needed = 1;
+          while (peakSettled > needed * BUCKET_TARGET) needed *= 2;
+          expect({ after: s, buckets: index.buckets.length }).toEqual({
+            after: s,
+            buckets: needed,
+          });
         }
       }),
       { numRuns: Number(process.env.INDEX_RUNS ?? 40) },
     );
   });
+
+  it.each([RECENT_LIMIT + 1, 9_000, 20_000, 70_000])(
+    'grows to as many buckets as %i ids need at once, each id findable',
+    (count) => {
+      const entries = Array.from({ length: count }, (_, i) => ({
+        id: idOf(i),
+        created_ms: i * 1000,
+      }));
+      const index = withKeys(emptyIndex(), entries);
+      let needed = 1;
+      while (count > needed * BUCKET_TARGET) needed *= 2;
+      expect(index.buckets.length).toBe(needed);
+      expect(
+        entries.every(({ id, created_ms }) => spanOfId(index, id) === spanOf(created_ms)),
+      ).toBe(true);
+    },
+  );
 
   it('settles the recent level into the buckets once it passes RECENT_LIMIT', () => {
     const entries = (from: number, count: number) =>

@@ -251,29 +251,35 @@ function groupByBucket(
   return groups;
 }
 
-/** Doubles the bucket count until the average bucket holds at most {@link BUCKET_TARGET}. */
+/**
+ * The level with its bucket count doubled as often as it takes for the
+ * average bucket to hold at most {@link BUCKET_TARGET}, in one pass: bucket b
+ * of `count` splits into b, b + count, b + 2·count, … by the hash's next bits
+ * (each part stays sorted). A conversation filled from empty by a burst grows
+ * by several doublings at once, and each doubling was a pass over every id.
+ */
 function grown(buckets: IdBucket[], size: number): IdBucket[] {
-  let list = buckets;
-  while (size > list.length * BUCKET_TARGET) {
-    const count = list.length;
-    const next: IdBucket[] = new Array<IdBucket>(count * 2);
-    for (let b = 0; b < count; b++) {
-      const bucket = list[b] as IdBucket;
-      // Bucket b splits into b and b + count by the next bit of the hash; each half stays sorted.
-      const low: Batch = { ids: [], spans: [], hashes: [] };
-      const high: Batch = { ids: [], spans: [], hashes: [] };
-      for (let i = 0; i < bucket.ids.length; i++) {
-        const id = bucket.ids[i] as string;
-        const part = (hashOf(id) & count) === 0 ? low : high;
-        part.ids.push(id);
-        part.spans.push(bucket.spans[i] as number);
-      }
-      next[b] = frozenBucket(low.ids, low.spans);
-      next[b + count] = frozenBucket(high.ids, high.spans);
+  const count = buckets.length;
+  let target = count;
+  while (size > target * BUCKET_TARGET) target *= 2;
+  if (target === count) return buckets;
+  const parts = target / count;
+  const next: IdBucket[] = new Array<IdBucket>(target);
+  for (let b = 0; b < count; b++) {
+    const bucket = buckets[b] as IdBucket;
+    const ids: string[][] = Array.from({ length: parts }, () => []);
+    const spans: number[][] = Array.from({ length: parts }, () => []);
+    for (let i = 0; i < bucket.ids.length; i++) {
+      const id = bucket.ids[i] as string;
+      // The bits above the old mask pick the part: (hash & (target - 1)) = b + part · count.
+      const part = ((hashOf(id) & (target - 1)) - b) / count;
+      (ids[part] as string[]).push(id);
+      (spans[part] as number[]).push(bucket.spans[i] as number);
     }
-    list = next;
+    for (let part = 0; part < parts; part++)
+      next[b + part * count] = frozenBucket(ids[part] as string[], spans[part] as number[]);
   }
-  return list;
+  return next;
 }
 
 /** A frozen bucket of exactly-sized arrays (arrays built by `push` keep spare room). */
