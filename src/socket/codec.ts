@@ -341,8 +341,9 @@ const messageShape = compile({
  * {@link messageShape}'s check written out field by field: it runs on every
  * frame of a burst, where the table's way (a call through a closure and a
  * keyed load per field) cost as much as the frame's `JSON.parse`. It must
- * accept exactly what `mismatch(value, messageShape)` accepts (a property
- * test holds the two together); `mismatch` still words the reason.
+ * accept exactly what `mismatch(value, messageShape)` accepts (the fuzz tests
+ * hold both to the contract's oracle, field by field); `mismatch` still
+ * words the reason.
  */
 function fitsMessageShape(value: unknown): boolean {
   if (!isRecord(value)) return false;
@@ -505,7 +506,8 @@ function toEvent(frame: unknown): ServerEvent | string {
   const isMessage = type === 'message:new' || type === 'message:updated';
   if (!isMessage && !isPayloadType(type)) return `unknown frame type "${quote(type)}"`;
   const shape = isMessage ? messageShape : payloadShapes[type as keyof typeof payloadShapes];
-  if (!fits(payload, shape)) return `payload of "${type}" ${mismatch(payload, shape) as string}`;
+  if (!fits(payload, shape))
+    return `payload of "${type}" ${mismatch(payload, shape) ?? 'does not fit its shape'}`;
   // The shape check above is what makes this cast true. Only the two fields: a frame's other keys stay behind.
   return { type, payload } as ServerEvent;
 }
