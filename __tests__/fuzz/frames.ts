@@ -66,6 +66,8 @@ const MESSAGE: Record<string, Check> = {
   client_id: optional(keyOrNull),
   updated_at: optional(strOrNull),
 };
+/** The fields of a message the contract checks, seed and [ext]. */
+export const MESSAGE_FIELDS: readonly string[] = Object.keys(MESSAGE);
 const SHAPES: Record<string, Record<string, Check>> = {
   'message:new': MESSAGE,
   'message:updated': MESSAGE,
