@@ -130,7 +130,21 @@ describeInBrowser('a conversation of 10,000 messages', () => {
         // Waiting for the list to grow, not timing it: the bound only turns a hang into an error.
         const giveUp = Date.now() + 20_000;
         while (scroller.scrollHeight === height && !atStart()) {
-          if (Date.now() > giveUp) throw new Error(`No older page arrived at step ${step}.`);
+          if (Date.now() > giveUp) {
+            // What the list showed when it gave up: loading, a "load older" button, an error.
+            const top = scroller.querySelector('.ucr-message-list__top')?.textContent ?? '';
+            const shown = {
+              scrollTop: scroller.scrollTop,
+              scrollHeight: scroller.scrollHeight,
+              busy: scroller.getAttribute('aria-busy'),
+              top,
+              rows: scroller.querySelectorAll('.ucr-message').length,
+              notices: [...document.querySelectorAll('[data-sonner-toast]')].map(
+                (toast) => toast.textContent,
+              ),
+            };
+            throw new Error(`No older page arrived at step ${step}: ${JSON.stringify(shown)}`);
+          }
           await settle();
         }
       }

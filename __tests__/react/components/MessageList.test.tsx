@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useLayoutEffect } from 'react';
 import { MessageList } from '../../../src/react/components';
 import type { MessageListProps } from '../../../src/react/components';
 import type { ChatMessage } from '../../../src/state/model';
@@ -302,6 +303,53 @@ describe('MessageList', () => {
     await scrollTo(complete.scroller, 0);
     expect(complete.props.onLoadOlder).not.toHaveBeenCalled();
     expect(screen.getByText('Начало беседы')).toBeInTheDocument();
+  });
+
+  it('asks for the next older page when the reader is at the top as soon as a page is drawn, before any passive effect', async () => {
+    // The browser may handle a scroll event between React's commit and its passive effects
+    // (a rendering step comes first). A sibling's layout effect scrolls to the top inside
+    // that commit: the page just drawn must already allow the next request.
+    const history = makeHistory(300);
+    const onLoadOlder = jest.fn();
+    let scrollOnCommit = false;
+    function ScrollToTopOnCommit() {
+      useLayoutEffect(() => {
+        if (!scrollOnCommit) return;
+        scrollOnCommit = false;
+        scrollListTo(screen.getByRole('feed'), 0);
+      });
+      return null;
+    }
+    const list = (messages: ChatMessage[]) => (
+      <>
+        <MessageList
+          messages={messages}
+          currentUserId={ME}
+          users={usersById}
+          resolveMessage={() => undefined}
+          hasMoreOlder
+          loadingOlder={false}
+          onLoadOlder={onLoadOlder}
+          onReply={jest.fn()}
+          onEdit={jest.fn()}
+          onDelete={jest.fn()}
+          onRetry={jest.fn()}
+          onDiscard={jest.fn()}
+          onMissingReplyTarget={jest.fn()}
+        />
+        <ScrollToTopOnCommit />
+      </>
+    );
+    const view = render(list(history.slice(200)));
+    await settle();
+    await scrollTo(screen.getByRole('feed'), 0);
+    expect(onLoadOlder).toHaveBeenCalledTimes(1);
+
+    // The page lands before the list ever drew the loading state (React batched both).
+    scrollOnCommit = true;
+    view.rerender(list(history.slice(100)));
+
+    expect(onLoadOlder).toHaveBeenCalledTimes(2);
   });
 
   it('offers a button that loads older messages, for keyboard users', async () => {

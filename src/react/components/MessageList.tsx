@@ -524,8 +524,10 @@ export function MessageList(props: MessageListProps) {
     onLoadOlder();
   }
 
-  // A finished load (more rows, or the loading flag dropping) allows the next request.
-  useEffect(() => {
+  // A finished load (more rows, or the loading flag dropping) allows the next request — in the
+  // commit that draws it, before the browser can hand the list a scroll event (a passive
+  // effect may run after one: a reader already at the top would then wait forever).
+  useLayoutEffect(() => {
     olderRequested.current = false;
   }, [messages.length, loadingOlder]);
 
