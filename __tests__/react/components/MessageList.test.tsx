@@ -2,6 +2,7 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useLayoutEffect } from 'react';
+import type { ReactNode } from 'react';
 import { MessageList } from '../../../src/react/components';
 import type { MessageListProps } from '../../../src/react/components';
 import type { ChatMessage } from '../../../src/state/model';
@@ -16,7 +17,11 @@ beforeEach(() => {
 });
 afterEach(() => restoreLayout());
 
-async function setup(overrides: Partial<MessageListProps> = {}) {
+/** `after`: drawn after the list on each render, as its sibling (its effects run after the list's). */
+async function setup(
+  overrides: Partial<MessageListProps> = {},
+  after: () => ReactNode = () => null,
+) {
   const messages = overrides.messages ?? [];
   const props: MessageListProps = {
     messages,
@@ -34,11 +39,17 @@ async function setup(overrides: Partial<MessageListProps> = {}) {
     onMissingReplyTarget: jest.fn(),
     ...overrides,
   };
-  const view = render(<MessageList {...props} />);
+  const tree = () => (
+    <>
+      <MessageList {...props} />
+      {after()}
+    </>
+  );
+  const view = render(tree());
   await settle();
   const rerender = async (next: Partial<MessageListProps>) => {
     Object.assign(props, next);
-    view.rerender(<MessageList {...props} />);
+    view.rerender(tree());
     await settle();
   };
   return { ...view, props, rerender, scroller: screen.getByRole('feed') };
@@ -310,54 +321,34 @@ describe('MessageList', () => {
     // (a rendering step comes first). A sibling's layout effect scrolls to the top inside
     // that commit: the page just drawn must already allow the next request.
     const history = makeHistory(300);
-    const onLoadOlder = jest.fn();
     let scrollOnCommit = false;
+    let requestsInCommit = -1;
     function ScrollToTopOnCommit() {
       useLayoutEffect(() => {
         if (!scrollOnCommit) return;
         scrollOnCommit = false;
         scrollListTo(screen.getByRole('feed'), 0);
+        requestsInCommit = (props.onLoadOlder as jest.Mock).mock.calls.length;
       });
       return null;
     }
-    const list = (messages: ChatMessage[]) => (
-      <>
-        <MessageList
-          messages={messages}
-          currentUserId={ME}
-          users={usersById}
-          resolveMessage={() => undefined}
-          hasMoreOlder
-          loadingOlder={false}
-          onLoadOlder={onLoadOlder}
-          onReply={jest.fn()}
-          onEdit={jest.fn()}
-          onDelete={jest.fn()}
-          onRetry={jest.fn()}
-          onDiscard={jest.fn()}
-          onMissingReplyTarget={jest.fn()}
-        />
-        <ScrollToTopOnCommit />
-      </>
+    const { props, rerender, scroller } = await setup(
+      { messages: history.slice(200), hasMoreOlder: true },
+      () => <ScrollToTopOnCommit />,
     );
-    const view = render(list(history.slice(200)));
-    await settle();
-    await scrollTo(screen.getByRole('feed'), 0);
-    expect(onLoadOlder).toHaveBeenCalledTimes(1);
+    await scrollTo(scroller, 0);
+    expect(props.onLoadOlder).toHaveBeenCalledTimes(1);
 
     // The page lands before the list ever drew the loading state (React batched both).
     // A scroll event inside a commit happens only in this simulation: the virtualizer's own
     // listener then asks React for a synchronous render, which React declines with a warning.
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     scrollOnCommit = true;
-    view.rerender(list(history.slice(100)));
-    // Counted before anything after the commit (later scroll events of the list's own) can ask.
-    const calls = onLoadOlder.mock.calls.length;
-    await settle();
+    await rerender({ messages: history.slice(100) });
     const warnings = errors.mock.calls.map(([message]) => String(message));
     errors.mockRestore();
 
-    expect(calls).toBe(2);
+    expect(requestsInCommit).toBe(2);
     expect(warnings.filter((message) => !message.startsWith('flushSync was called'))).toEqual([]);
   });
 
