@@ -65,6 +65,13 @@ function disagreements(index: IdIndex, model: ReadonlyMap<string, number>): stri
   return wrong;
 }
 
+/** The bucket count `size` settled ids need: the least power of two averaging at most BUCKET_TARGET. */
+function bucketsFor(size: number): number {
+  let buckets = 1;
+  while (size > buckets * BUCKET_TARGET) buckets *= 2;
+  return buckets;
+}
+
 describe('the two-level id index', () => {
   it('agrees with a Map through additions, re-keyings and removals across several settlings', () => {
     fc.assert(
@@ -91,11 +98,9 @@ describe('the two-level id index', () => {
           // The settled level has as many buckets as its largest size so far needs, no more
           // (they never shrink): a power of two, averaging at most BUCKET_TARGET ids.
           peakSettled = Math.max(peakSettled, index.size - index.recentSize);
-          let needed = 1;
-          while (peakSettled > needed * BUCKET_TARGET) needed *= 2;
           expect({ after: s, buckets: index.buckets.length }).toEqual({
             after: s,
-            buckets: needed,
+            buckets: bucketsFor(peakSettled),
           });
         }
       }),
@@ -111,9 +116,7 @@ describe('the two-level id index', () => {
         created_ms: i * 1000,
       }));
       const index = withKeys(emptyIndex(), entries);
-      let needed = 1;
-      while (count > needed * BUCKET_TARGET) needed *= 2;
-      expect(index.buckets.length).toBe(needed);
+      expect(index.buckets.length).toBe(bucketsFor(count));
       expect(
         entries.every(({ id, created_ms }) => spanOfId(index, id) === spanOf(created_ms)),
       ).toBe(true);
