@@ -5,7 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { useGetConversationQuery } from 'unet-chat-redux/react';
 import type { Message } from 'unet-chat-redux';
 import { ChatMessages } from 'unet-chat-redux/react';
-import { mockLayout } from '../components/layout';
+import { mockLayout, scrollListTo } from '../components/layout';
 import { CONVERSATION, createHarness, historyMessage, ME } from '../hooks/harness';
 import type { Harness } from '../hooks/harness';
 
@@ -23,9 +23,17 @@ const answer = historyMessage(2, { sender_id: ME, text: 'Завтра в 10' });
 
 /** The conversation open on screen, its socket accepted and its history loaded. */
 async function setup(
-  options: { messages?: Message[]; acceptSocket?: boolean; renderIntervalMs?: number } = {},
+  options: {
+    messages?: Message[];
+    acceptSocket?: boolean;
+    renderIntervalMs?: number;
+    pageSize?: number;
+  } = {},
 ) {
-  const harness = createHarness({ messages: options.messages ?? [question, answer] });
+  const harness = createHarness({
+    messages: options.messages ?? [question, answer],
+    pageSize: options.pageSize,
+  });
   await harness.loadConversations();
   const user = userEvent.setup();
   render(
@@ -48,6 +56,12 @@ function rowOf(text: string): HTMLElement {
   const row = screen.getByText(text).closest<HTMLElement>('.ucr-message');
   if (!row) throw new Error(`"${text}" is not in a message row`);
   return row;
+}
+
+function scroller(): HTMLElement {
+  const element = document.querySelector<HTMLElement>('.ucr-message-list__scroller');
+  if (!element) throw new Error('no message list on screen');
+  return element;
 }
 
 function composer(): HTMLElement {
@@ -518,6 +532,30 @@ describe('ChatMessages', () => {
       const confirmation = screen.getByRole('group', { name: 'Удалить сообщение?' });
       await user.click(within(confirmation).getByRole('button', { name: 'Удалить' }));
       expect(screen.getByText('С паспортом')).toBeInTheDocument();
+    });
+
+    it('shows an older page the person asked for as soon as it lands, inside the interval', async () => {
+      // Two pages of 20; the newest fills the list (10 rows of it are on screen).
+      const history = Array.from({ length: 40 }, (_, index) =>
+        historyMessage(index + 1, { text: `Сообщение ${index + 1}` }),
+      );
+      const { harness, socket, user } = await setup({
+        messages: history,
+        pageSize: 20,
+        renderIntervalMs: LONG,
+      });
+      // The first message shows at once if the pacer was quiet; the second is surely held.
+      harness.push(socket, incoming(41, 'Приходите к девяти'));
+      harness.push(socket, incoming(42, 'С паспортом'));
+      expect(screen.queryByText('С паспортом')).not.toBeInTheDocument();
+      expect(screen.queryByText('Сообщение 20')).not.toBeInTheDocument();
+
+      // The reader scrolls to the top: the list asks for the older page.
+      act(() => scrollListTo(scroller(), 0));
+
+      // Paging is read unpaced: the page's arrival re-renders the conversation at once,
+      // messages included. Paced, the page would wait out the minute.
+      expect(await screen.findByText('Сообщение 20')).toBeInTheDocument();
     });
 
     it('shows every message at once with an interval of 0', async () => {

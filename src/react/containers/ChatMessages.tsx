@@ -50,7 +50,8 @@ export interface ChatMessagesProps extends PassedViewProps {
   maxAttempts?: number;
   /**
    * While messages arrive faster than this, the list re-renders at most once
-   * per interval; the person's own sends, edits and deletions show at once.
+   * per interval; the person's own sends, edits and deletions, and the older
+   * pages they scroll back to, show at once.
    * `0` re-renders on every change. Default {@link RENDER_INTERVAL_MS} (100 ms).
    */
   renderIntervalMs?: number;

@@ -23,7 +23,8 @@ export interface ConversationMessagesOptions {
    * While messages arrive faster than this, `messages` changes at most once
    * per interval (the first change after a quiet moment at once): a burst
    * re-renders the list a few times, not once per socket read. `0` re-renders
-   * on every change. Default {@link RENDER_INTERVAL_MS} (100 ms).
+   * on every change. The paging fields are not paced: an older page shows
+   * as soon as it lands. Default {@link RENDER_INTERVAL_MS} (100 ms).
    */
   renderIntervalMs?: number;
 }
@@ -48,6 +49,7 @@ export function useConversationMessages(
     (state) => selectMessages(state, conversationId ?? ''),
     renderIntervalMs,
   );
+  // Not paced: the page a reader scrolled back for renders when it lands, `messages` with it.
   const paging = useChatSelector((state) => selectPaging(state, conversationId ?? ''));
 
   useEffect(() => {
