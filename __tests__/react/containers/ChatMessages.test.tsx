@@ -3,6 +3,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { Profiler } from 'react';
 import userEvent from '@testing-library/user-event';
 import { useGetConversationQuery } from 'unet-chat-redux/react';
+import { selectPaging } from 'unet-chat-redux';
 import type { Message } from 'unet-chat-redux';
 import { ChatMessages } from 'unet-chat-redux/react';
 import { mockLayout, scrollListTo } from '../components/layout';
@@ -539,12 +540,16 @@ describe('ChatMessages', () => {
       const history = Array.from({ length: 40 }, (_, index) =>
         historyMessage(index + 1, { text: `Сообщение ${index + 1}` }),
       );
-      const { harness, socket, user } = await setup({
+      const { harness, socket } = await setup({
         messages: history,
         pageSize: 20,
         renderIntervalMs: LONG,
       });
-      // The first message shows at once if the pacer was quiet; the second is surely held.
+      // Live, so no paging change of the sync re-renders the conversation in between. The
+      // first message shows at once if the pacer was quiet; the second is surely held.
+      await waitFor(() =>
+        expect(selectPaging(harness.store.getState(), CONVERSATION).caughtUp).toBe(true),
+      );
       harness.push(socket, incoming(41, 'Приходите к девяти'));
       harness.push(socket, incoming(42, 'С паспортом'));
       expect(screen.queryByText('С паспортом')).not.toBeInTheDocument();
