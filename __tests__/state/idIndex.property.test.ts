@@ -22,7 +22,7 @@ const POOL = 3 * RECENT_LIMIT;
 const idOf = (n: number) => `m${n}`;
 
 type Step =
-  | { kind: 'add'; from: number; count: number; key: number }
+  | { kind: 'add'; from: number; count: number; key: number; allNew: boolean }
   | { kind: 'remove'; from: number; count: number; stride: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -34,6 +34,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       fc.integer({ min: 1, max: RECENT_LIMIT + 500 }),
     ),
     key: fc.integer({ min: 0, max: 2 ** 41 }),
+    // Only the ids the index lacks, passed as `allNew` (as `insertMessages` passes them).
+    allNew: fc.boolean(),
   }),
   fc.record({
     kind: fc.constant('remove' as const),
@@ -81,11 +83,18 @@ describe('the two-level id index', () => {
         let peakSettled = 0;
         for (const s of steps) {
           if (s.kind === 'add') {
-            const entries = Array.from({ length: s.count }, (_, i) => ({
+            let entries = Array.from({ length: s.count }, (_, i) => ({
               id: idOf((s.from + i) % POOL),
               created_ms: s.key + i * 997,
             }));
-            index = withKeys(index, entries);
+            if (s.allNew) {
+              entries = entries.filter((entry) => !model.has(entry.id));
+              // Settling in one merge gives what the merge into the recent level and its
+              // settling give, bucket for bucket.
+              const viaRecent = withKeys(index, entries);
+              index = withKeys(index, entries, { allNew: true });
+              expect(index).toEqual(viaRecent);
+            } else index = withKeys(index, entries);
             for (const entry of entries) model.set(entry.id, spanOf(entry.created_ms));
           } else {
             const ids = Array.from({ length: s.count }, (_, i) =>
@@ -123,21 +132,24 @@ describe('the two-level id index', () => {
     },
   );
 
-  it('settles the recent level into the buckets once it passes RECENT_LIMIT', () => {
-    const entries = (from: number, count: number) =>
-      Array.from({ length: count }, (_, i) => ({
-        id: idOf(from + i),
-        created_ms: (from + i) * 1000,
-      }));
-    const filling = withKeys(emptyIndex(), entries(0, RECENT_LIMIT));
-    expect(filling.recentSize).toBe(RECENT_LIMIT);
-    expect(filling.buckets.every((bucket) => bucket.ids.length === 0)).toBe(true);
-    const settled = withKeys(filling, entries(RECENT_LIMIT, 1));
-    expect(settled.recentSize).toBe(0);
-    expect(settled.size).toBe(RECENT_LIMIT + 1);
-    // A live message after that copies the small level only, not the settled buckets.
-    const live = withKeys(settled, entries(RECENT_LIMIT + 1, 1));
-    expect(live.buckets).toBe(settled.buckets);
-    expect(live.recentSize).toBe(1);
-  });
+  it.each([false, true])(
+    'settles the recent level into the buckets once it passes RECENT_LIMIT (allNew: %s)',
+    (allNew) => {
+      const entries = (from: number, count: number) =>
+        Array.from({ length: count }, (_, i) => ({
+          id: idOf(from + i),
+          created_ms: (from + i) * 1000,
+        }));
+      const filling = withKeys(emptyIndex(), entries(0, RECENT_LIMIT), { allNew });
+      expect(filling.recentSize).toBe(RECENT_LIMIT);
+      expect(filling.buckets.every((bucket) => bucket.ids.length === 0)).toBe(true);
+      const settled = withKeys(filling, entries(RECENT_LIMIT, 1), { allNew });
+      expect(settled.recentSize).toBe(0);
+      expect(settled.size).toBe(RECENT_LIMIT + 1);
+      // A live message after that copies the small level only, not the settled buckets.
+      const live = withKeys(settled, entries(RECENT_LIMIT + 1, 1), { allNew });
+      expect(live.buckets).toBe(settled.buckets);
+      expect(live.recentSize).toBe(1);
+    },
+  );
 });

@@ -326,6 +326,7 @@ export function withKeys(
 ): IdIndex {
   const batch = batchOf(entries);
   if (batch.ids.length === 0) return index;
+  if (allNew && index.recentSize + batch.ids.length > RECENT_LIMIT) return settledAll(index, batch);
   // An id of the settled level is changed there: an id lives in one level only.
   const fresh: number[] = [];
   const settledIds: number[] = [];
@@ -351,6 +352,28 @@ export function withKeys(
     recent: recent.buckets,
     recentSize: recent.size,
   });
+}
+
+/**
+ * The index with the recent level and a batch of ids it holds none of (and
+ * none twice) merged into the settled level, the recent level empty: what
+ * merging the batch into the recent level and then settling the overflowing
+ * level gives, bucket for bucket, in one merge. A burst of thousands would
+ * otherwise be sorted into the recent level only to be taken out again, and
+ * the settled level would be split after the merge, over twice the ids.
+ */
+function settledAll(index: IdIndex, batch: Batch): IdIndex {
+  const all = batchOfLevel(index.recent);
+  for (let p = 0; p < batch.ids.length; p++) {
+    all.ids.push(batch.ids[p] as string);
+    all.spans.push(batch.spans[p] as number);
+    all.hashes.push(batch.hashes[p] as number);
+  }
+  const size = index.size + batch.ids.length;
+  // Split to the final bucket count first: the merge then lands each id in its final bucket.
+  const buckets = grown([...index.buckets], size);
+  const settled = mergedLevel({ buckets, size: size - all.ids.length }, all, allOf(all), false);
+  return Object.freeze({ size, buckets: settled.buckets, recent: emptyRecent, recentSize: 0 });
 }
 
 /** A level without these ids, grouped by bucket of the level (null when it holds none of them). */
