@@ -95,9 +95,11 @@ export function indexOf(store: StoredMessages): IdIndex {
 
 /**
  * A chunk's entity table. A plain `{}` (the adapter's own shape: invariant
- * checks and hosts expect `Object.prototype`), filled by a `for…in` loop:
- * 85 µs for 340 keys against 121 µs for `{...table}` (a null-prototype
- * table would take 25 µs, but is another shape than the adapter's).
+ * checks and hosts expect `Object.prototype`), filled by a loop over the
+ * chunk's ids: 36 µs for 340 keys, against 46 µs for a `for…in` loop over the
+ * table (enumerating a table of hundreds of keys costs more than looking
+ * each id up) and 81 µs for `{...table}`. A null-prototype table would be
+ * cheaper still, but is another shape than the adapter's.
  */
 type Table = Record<string, ChatMessage>;
 
@@ -105,12 +107,14 @@ function newTable(): Table {
   return {};
 }
 
-/** A plain copy of an entity table, leaving out `gone` (one loop, no Immer proxy). */
-function copyTable(entities: Readonly<Table>, gone?: ReadonlySet<string>): Table {
+/** A plain copy of a chunk's entity table, leaving out `gone` (one loop, no Immer proxy). */
+function copyTable(chunk: MessageChunk, gone?: ReadonlySet<string>): Table {
+  const { ids, entities } = chunk;
   const copy = newTable();
-  if (gone) {
-    for (const id in entities) if (!gone.has(id)) copy[id] = entities[id] as ChatMessage;
-  } else for (const id in entities) copy[id] = entities[id] as ChatMessage;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as string;
+    if (gone === undefined || !gone.has(id)) copy[id] = entities[id] as ChatMessage;
+  }
   return copy;
 }
 
@@ -248,7 +252,7 @@ function withAdded(
   ids: string[],
   messages: readonly ChatMessage[],
 ): MessageChunk {
-  const entities = copyTable(chunk.entities);
+  const entities = copyTable(chunk);
   for (const message of messages) entities[message.id] = frozenMessage(message);
   return chunkOf(ids, entities);
 }
@@ -429,7 +433,7 @@ export function removeMessages(store: StoredMessages, ids: ReadonlySet<string>):
 function without(chunk: MessageChunk, gone: ReadonlySet<string>): MessageChunk {
   return chunkOf(
     [...chunk.ids].filter((id) => !gone.has(id)),
-    copyTable(chunk.entities, gone),
+    copyTable(chunk, gone),
   );
 }
 
@@ -455,7 +459,7 @@ export function replaceMessages(store: StoredMessages, messages: readonly ChatMe
   let count = 0;
   for (const [index, here] of byChunk) {
     const chunk = chunks[index] as MessageChunk;
-    const entities = copyTable(chunk.entities);
+    const entities = copyTable(chunk);
     for (const message of here) {
       const stored = entities[message.id] as ChatMessage;
       entities[message.id] = frozenMessage(
