@@ -1,12 +1,17 @@
 import { configureStore } from '@reduxjs/toolkit';
 import {
   chatReducer,
+  conversationReceived,
   messagesReceived,
   otherTabsOutboxSynced,
+  messageComposed,
   outboxRestored,
+  selectLastMessage,
+  selectLastMessages,
   selectMessagesOfConversation,
 } from 'unet-chat-redux';
 import type { Message, OtherTabMessage } from 'unet-chat-redux';
+import { fakeConversation } from 'unet-chat-redux/testing';
 
 /**
  * `chat.otherTabs`: the unsent messages of the user's other tabs, shown after
@@ -109,5 +114,48 @@ describe('chat.otherTabs', () => {
     expect(getState().chat.otherTabs.pending[C]?.map((m) => m.clientId)).toEqual(['c-2']);
     dispatch(otherTabsOutboxSynced({ messages: [] }));
     expect(getState().chat.otherTabs.pending).toEqual({});
+  });
+
+  it('previews another tab’s unsent message as the last one, marked, until the server’s copy arrives', () => {
+    const { dispatch, getState } = store();
+    dispatch(conversationReceived(fakeConversation(1, { id: C }), 'created'));
+    dispatch(messagesReceived(C, [message({ id: 'm-0', text: 'before' })], { source: 'socket' }));
+    expect(selectLastMessages(getState())[C]).toMatchObject({ text: 'before' });
+    dispatch(otherTabsOutboxSynced({ messages: [entry({ status: 'failed' })] }));
+    const last = selectLastMessage(getState(), C);
+    expect(last).toMatchObject({ id: 'c-1', text: 'ok', status: 'failed', elsewhere: true });
+    expect(selectLastMessages(getState())[C]).toBe(last);
+    // The same object while nothing changes (a list row does not re-render).
+    expect(selectLastMessage(getState(), C)).toBe(last);
+    dispatch(otherTabsOutboxSynced({ messages: [entry({ status: 'failed' })] }));
+    expect(selectLastMessage(getState(), C)).toBe(last);
+
+    dispatch(messagesReceived(C, [message({ client_id: 'c-1' })], { source: 'socket' }));
+    expect(selectLastMessage(getState(), C)).toMatchObject({ text: 'ok', status: 'sent' });
+    expect(selectLastMessage(getState(), C)).not.toHaveProperty('elsewhere');
+  });
+
+  it('previews whichever unsent message was composed last, this tab’s or another’s', () => {
+    const LATER = '2999-01-01T00:00:00.000Z';
+    const { dispatch, getState } = store();
+    dispatch(otherTabsOutboxSynced({ messages: [entry()] }));
+    // Composed now: after the other tab's entry (2026-01-01).
+    dispatch(messageComposed({ conversationId: C, text: 'here', senderId: 1 }));
+    expect(selectLastMessage(getState(), C)).toMatchObject({ text: 'here', status: 'pending' });
+    dispatch(
+      otherTabsOutboxSynced({
+        messages: [entry(), entry({ clientId: 'c-2', text: 'later', createdAt: LATER })],
+      }),
+    );
+    expect(selectLastMessage(getState(), C)).toMatchObject({ text: 'later', elsewhere: true });
+    // Adopted (its tab closed): this tab's own now, and the preview says so.
+    const { tab: _tab, ...adopted } = entry({
+      clientId: 'c-2',
+      text: 'later',
+      createdAt: LATER,
+    });
+    dispatch(outboxRestored({ messages: [adopted] }));
+    expect(selectLastMessage(getState(), C)).toMatchObject({ text: 'later', status: 'pending' });
+    expect(selectLastMessage(getState(), C)?.elsewhere).toBeUndefined();
   });
 });

@@ -133,9 +133,18 @@ function unconfirmed<Entry extends OtherTabMessage>(
 
 const noOtherTabMessages: readonly OtherTabMessage[] = [];
 
+// One message per entry: an unchanged entry (the reducer keeps it) gives the same object,
+// so a selector that returns one keeps its reference.
+const messagesOfEntries = new WeakMap<OtherTabMessage, ChatMessage>();
+
 /** An entry of another tab as a message of the list, marked as held there. */
-function messageOfOtherTab(stored: OtherTabMessage): ChatMessage {
-  return { ...messageOfStored(stored), elsewhere: true };
+export function messageOfOtherTab(stored: OtherTabMessage): ChatMessage {
+  let message = messagesOfEntries.get(stored);
+  if (!message) {
+    message = { ...messageOfStored(stored), elsewhere: true };
+    messagesOfEntries.set(stored, message);
+  }
+  return message;
 }
 
 /** The unsent messages other tabs of the user hold in a conversation, as stored (stable reference). */

@@ -9,7 +9,8 @@ import type { MessageChunk } from './chunks';
 import { emptyTimeline } from './messagesSlice';
 import type { Timeline } from './messagesSlice';
 import { hasGap, messageOfTimeline, newestIdOf, pendingMessagesOf } from './timelineModel';
-import { selectOtherTabsOutbox, withOtherTabsMessages } from './otherTabsSlice';
+import { messageOfOtherTab, selectOtherTabsOutbox, withOtherTabsMessages } from './otherTabsSlice';
+import type { OtherTabMessage } from './otherTabsSlice';
 import type { ChatMessage, SyncPhase } from './model';
 import type { ChatNotice } from './noticesSlice';
 import { sortableTimestamp } from './time';
@@ -301,9 +302,11 @@ export const selectMessageWithReply = createSelector(
 );
 
 /**
- * The newest message of a conversation: an unsent one of ours (pending or
- * failed, so a list can mark it), else the newest confirmed one, else the
- * server's [ext] preview.
+ * The newest message of a conversation: an unsent one (pending or failed, so
+ * a list can mark it) — this tab's, or one the user's other tabs hold
+ * (`elsewhere`), whichever was composed last — else the newest confirmed
+ * one, else the server's [ext] preview. The same object comes back while
+ * nothing changes.
  *
  * @example
  * ```ts
@@ -318,19 +321,35 @@ export const selectLastMessage = (
   newestMessage(
     state.chat.messages.conversations[conversationId],
     state.chat.conversations.previews[conversationId],
+    state.chat.otherTabs.pending[conversationId],
   );
 
 function newestMessage(
   timeline: Timeline | undefined,
   preview: Message | undefined,
+  otherTabs: readonly OtherTabMessage[] | undefined,
 ): Message | ChatMessage | undefined {
-  if (!timeline) return preview;
-  const lastPending = timeline.pending.ids.at(-1);
-  const lastId = lastPending ?? newestIdOf(timeline);
-  const known = lastId ? messageOfTimeline(timeline, lastId) : undefined;
+  const unsent = newestUnsent(timeline, otherTabs);
+  if (unsent) return unsent;
+  const lastId = timeline ? newestIdOf(timeline) : undefined;
+  const known = timeline && lastId ? messageOfTimeline(timeline, lastId) : undefined;
   if (!known) return preview;
-  if (!preview || known.status !== 'sent') return known;
+  if (!preview) return known;
   return sortableTimestamp(preview.created_at) > known.created_ms ? preview : known;
+}
+
+/** The last composed of this tab's unsent messages and the other tabs' (not adopted here). */
+function newestUnsent(
+  timeline: Timeline | undefined,
+  otherTabs: readonly OtherTabMessage[] | undefined,
+): ChatMessage | undefined {
+  const lastPending = timeline?.pending.ids.at(-1);
+  const ours = timeline && lastPending ? messageOfTimeline(timeline, lastPending) : undefined;
+  const stored = otherTabs?.at(-1);
+  // Adopted by this tab (its tab closed): ours now, already counted above.
+  if (!stored || (timeline && messageOfTimeline(timeline, stored.clientId))) return ours;
+  const elsewhere = messageOfOtherTab(stored);
+  return ours && ours.created_ms >= elsewhere.created_ms ? ours : elsewhere;
 }
 
 /**
@@ -346,10 +365,12 @@ export const selectLastMessages = createSelector(
     selectConversations,
     (state: ChatRootState) => state.chat.messages.conversations,
     (state: ChatRootState) => state.chat.conversations.previews,
+    (state: ChatRootState) => state.chat.otherTabs.pending,
   ],
-  (conversations, timelines, previews) => {
+  (conversations, timelines, previews, otherTabs) => {
     const result: Record<string, Message | ChatMessage | undefined> = {};
-    for (const { id } of conversations) result[id] = newestMessage(timelines[id], previews[id]);
+    for (const { id } of conversations)
+      result[id] = newestMessage(timelines[id], previews[id], otherTabs[id]);
     return result;
   },
 );
