@@ -136,6 +136,18 @@ describeInBrowser('two tabs of one person against a seed-only server', () => {
       );
     await expectVisible(unsent(first));
     await expectVisible(unsent(second));
+    // The list previews it as unsent too.
+    await expectVisible(
+      second
+        .locator(
+          '.ucr-conversation__preview[data-status="pending"], .ucr-conversation__preview[data-status="failed"]',
+        )
+        .filter({ hasText: 'Пока сервер лежит' }),
+    );
+    // The draft the first tab sent does not stay in the second tab's composer.
+    await second.waitForFunction(
+      () => document.querySelector<HTMLTextAreaElement>('.ucr-composer__field')?.value === '',
+    );
     await screenshot(second, 'tabs-other-tab-unsent');
 
     await harness.startServer();
