@@ -158,4 +158,28 @@ describe('chat.otherTabs', () => {
     expect(selectLastMessage(getState(), C)).toMatchObject({ text: 'later', status: 'pending' });
     expect(selectLastMessage(getState(), C)).not.toHaveProperty('elsewhere');
   });
+
+  it('previews the server’s copy, not a stale record’s entry that it confirmed already', () => {
+    const { dispatch, getState } = store();
+    dispatch(
+      otherTabsOutboxSynced({ messages: [entry(), entry({ clientId: 'c-2', text: 'two' })] }),
+    );
+    // Both copies arrive here first (one by client_id, one by content from a seed server)…
+    dispatch(messagesReceived(C, [message({ client_id: 'c-1' })], { source: 'socket' }));
+    dispatch(
+      messagesReceived(
+        C,
+        [message({ id: 'm-2', text: 'two', created_at: '2026-01-01T00:00:12.000Z' })],
+        {
+          source: 'socket',
+        },
+      ),
+    );
+    // …then a record written before the other tab heard of them.
+    dispatch(
+      otherTabsOutboxSynced({ messages: [entry(), entry({ clientId: 'c-2', text: 'two' })] }),
+    );
+    expect(shown(getState())).toEqual(['ok:sent', 'two:sent']);
+    expect(selectLastMessage(getState(), C)).toMatchObject({ id: 'm-2', status: 'sent' });
+  });
 });

@@ -138,7 +138,7 @@ const noOtherTabMessages: readonly OtherTabMessage[] = [];
 const messagesOfEntries = new WeakMap<OtherTabMessage, ChatMessage>();
 
 /** An entry of another tab as a message of the list, marked as held there. */
-export function messageOfOtherTab(stored: OtherTabMessage): ChatMessage {
+function messageOfOtherTab(stored: OtherTabMessage): ChatMessage {
   let message = messagesOfEntries.get(stored);
   if (!message) {
     message = { ...messageOfStored(stored), elsewhere: true };
@@ -171,6 +171,21 @@ export function withOtherTabsMessages(
   const confirmed = messages.filter((message) => message.status === 'sent');
   const added = unconfirmed(candidates, confirmed, false).map(messageOfOtherTab);
   return added.length === 0 ? messages : [...messages, ...added];
+}
+
+/**
+ * The last of `otherTabs` (one conversation's entries) that neither this
+ * tab's timeline holds (adopted) nor one of `confirmed` is the copy of, as a
+ * message — as `withOtherTabsMessages` decides it for the list.
+ */
+export function lastUnconfirmedOtherTabMessage(
+  otherTabs: readonly OtherTabMessage[],
+  held: (clientId: string) => boolean,
+  confirmed: readonly Message[],
+): ChatMessage | undefined {
+  const candidates = otherTabs.filter((stored) => !held(stored.clientId));
+  const stored = unconfirmed(candidates, confirmed, false).at(-1);
+  return stored ? messageOfOtherTab(stored) : undefined;
 }
 
 /**

@@ -8,8 +8,18 @@ import { conversationsAdapter } from './conversationsSlice';
 import type { MessageChunk } from './chunks';
 import { emptyTimeline } from './messagesSlice';
 import type { Timeline } from './messagesSlice';
-import { hasGap, messageOfTimeline, newestIdOf, pendingMessagesOf } from './timelineModel';
-import { messageOfOtherTab, selectOtherTabsOutbox, withOtherTabsMessages } from './otherTabsSlice';
+import {
+  hasGap,
+  messageOfTimeline,
+  newestConfirmedOf,
+  newestIdOf,
+  pendingMessagesOf,
+} from './timelineModel';
+import {
+  lastUnconfirmedOtherTabMessage,
+  selectOtherTabsOutbox,
+  withOtherTabsMessages,
+} from './otherTabsSlice';
 import type { OtherTabMessage } from './otherTabsSlice';
 import type { ChatMessage, SyncPhase } from './model';
 import type { ChatNotice } from './noticesSlice';
@@ -338,17 +348,27 @@ function newestMessage(
   return sortableTimestamp(preview.created_at) > known.created_ms ? preview : known;
 }
 
-/** The last composed of this tab's unsent messages and the other tabs' (not adopted here). */
+/**
+ * How many of the newest confirmed messages the preview checks for the copy
+ * of another tab's entry (a record read after the copy arrived still lists
+ * it): the copy of a message just sent is among the newest.
+ */
+const COPY_WINDOW = 200;
+
+/** The last composed of this tab's unsent messages and the other tabs' (not adopted or confirmed here). */
 function newestUnsent(
   timeline: Timeline | undefined,
   otherTabs: readonly OtherTabMessage[] | undefined,
 ): ChatMessage | undefined {
   const lastPending = timeline?.pending.ids.at(-1);
   const ours = timeline && lastPending ? messageOfTimeline(timeline, lastPending) : undefined;
-  const stored = otherTabs?.at(-1);
-  // Adopted by this tab (its tab closed): ours now, already counted above.
-  if (!stored || (timeline && messageOfTimeline(timeline, stored.clientId))) return ours;
-  const elsewhere = messageOfOtherTab(stored);
+  if (!otherTabs || otherTabs.length === 0) return ours;
+  const elsewhere = lastUnconfirmedOtherTabMessage(
+    otherTabs,
+    (clientId) => timeline !== undefined && messageOfTimeline(timeline, clientId) !== undefined,
+    timeline ? newestConfirmedOf(timeline, COPY_WINDOW) : [],
+  );
+  if (!elsewhere) return ours;
   return ours && ours.created_ms >= elsewhere.created_ms ? ours : elsewhere;
 }
 

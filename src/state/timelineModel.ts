@@ -119,6 +119,20 @@ export const oldestIdOf = (timeline: Timeline): string | undefined => firstIdIn(
 /** The newest confirmed message's id. */
 export const newestIdOf = (timeline: Timeline): string | undefined => lastIdIn(timeline.chunks);
 
+/** The newest `count` confirmed messages (or all there are), newest first. */
+export function newestConfirmedOf(timeline: Timeline, count: number): ChatMessage[] {
+  const newest: ChatMessage[] = [];
+  const { chunks } = timeline;
+  for (let c = chunks.length - 1; c >= 0 && newest.length < count; c--) {
+    const { ids, entities } = chunks[c] as (typeof chunks)[number];
+    for (let i = ids.length - 1; i >= 0 && newest.length < count; i--) {
+      const message = entities[ids[i] as string];
+      if (message) newest.push(message);
+    }
+  }
+  return newest;
+}
+
 /** How many confirmed messages the timeline holds. */
 export const confirmedCountOf = (timeline: Timeline): number => indexOf(timeline).size;
 
