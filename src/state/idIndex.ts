@@ -372,7 +372,8 @@ function settledAll(index: IdIndex, batch: Batch): IdIndex {
   const size = index.size + batch.ids.length;
   // Split to the final bucket count first: the merge then lands each id in its final bucket.
   const buckets = grown([...index.buckets], size);
-  const settled = mergedLevel({ buckets, size: size - all.ids.length }, all, allOf(all), false);
+  const settledSize = index.size - index.recentSize;
+  const settled = mergedLevel({ buckets, size: settledSize }, all, allOf(all), false);
   return Object.freeze({ size, buckets: settled.buckets, recent: emptyRecent, recentSize: 0 });
 }
 

@@ -154,6 +154,21 @@ export const selectOtherTabsOutbox = (
 ): readonly OtherTabMessage[] => state.chat.otherTabs.pending[conversationId] ?? noOtherTabMessages;
 
 /**
+ * The other tabs' entries still unsent as far as this tab knows, as messages
+ * in compose order: not held here (`held`: ours, adopted, by `client_id`) and
+ * not confirmed by one of `confirmed` (the server's copy). What the list and
+ * the preview both show.
+ */
+function unsentElsewhere(
+  otherTabs: readonly OtherTabMessage[],
+  held: (clientId: string) => boolean,
+  confirmed: readonly Message[],
+): ChatMessage[] {
+  const candidates = otherTabs.filter((stored) => !held(stored.clientId));
+  return unconfirmed(candidates, confirmed, false).map(messageOfOtherTab);
+}
+
+/**
  * `messages` (one conversation's, in display order) followed by the unsent
  * messages other tabs hold there, in compose order — except any the list
  * already has (ours, adopted, or confirmed: the server's copy carries the
@@ -166,26 +181,21 @@ export function withOtherTabsMessages(
   if (!otherTabs || otherTabs.length === 0) return messages;
   const known = new Set<string>();
   for (const message of messages) known.add(message.id);
-  // Ours (adopted, or the same client_id) by id; confirmed ones by their copy.
-  const candidates = otherTabs.filter((stored) => !known.has(stored.clientId));
   const confirmed = messages.filter((message) => message.status === 'sent');
-  const added = unconfirmed(candidates, confirmed, false).map(messageOfOtherTab);
+  const added = unsentElsewhere(otherTabs, (clientId) => known.has(clientId), confirmed);
   return added.length === 0 ? messages : [...messages, ...added];
 }
 
 /**
- * The last of `otherTabs` (one conversation's entries) that neither this
- * tab's timeline holds (adopted) nor one of `confirmed` is the copy of, as a
- * message — as `withOtherTabsMessages` decides it for the list.
+ * The last of `otherTabs` (one conversation's entries) still unsent as far as
+ * this tab knows, decided as `withOtherTabsMessages` decides it for the list.
  */
 export function lastUnconfirmedOtherTabMessage(
   otherTabs: readonly OtherTabMessage[],
   held: (clientId: string) => boolean,
   confirmed: readonly Message[],
 ): ChatMessage | undefined {
-  const candidates = otherTabs.filter((stored) => !held(stored.clientId));
-  const stored = unconfirmed(candidates, confirmed, false).at(-1);
-  return stored ? messageOfOtherTab(stored) : undefined;
+  return unsentElsewhere(otherTabs, held, confirmed).at(-1);
 }
 
 /**
